@@ -1,0 +1,82 @@
+import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { dataConfig, databaseConfig, DeploySphereConfigModule, loggingConfig, type ConfigType } from '@deploysphere/config';
+import { DatabaseModule, PrismaService } from '@deploysphere/database';
+import { MESSAGE_TRANSPORT, MessagingModule, type MessageTransport } from '@deploysphere/messaging';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+/** A client-supplied X-Request-Id is kept as the correlation id when it looks sane. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { ReadinessRegistry } from './readiness';
+import { SECRET_BOX, secretBoxProvider } from './secret-box.provider';
+
+export interface CoreOptions {
+  /** Name in every log line (`app` field). */
+  app: string;
+  /** Run the outbox relay here (apps that write outbox rows). */
+  relay?: boolean;
+}
+
+class CoreReadiness implements OnModuleInit {
+  constructor(
+    private readonly registry: ReadinessRegistry,
+    private readonly prisma: PrismaService,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('database', () => this.prisma.ping().then(() => true));
+    this.registry.register('transport', async () => this.transport.isReady());
+  }
+}
+
+/**
+ * What every app process shares: validated config, structured logs, the database, the
+ * message transport and outbox, the CQRS bus and readiness. Each app's `main.ts` and the
+ * all-in-one platform import it once, beside the apps' feature modules.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        DeploySphereConfigModule,
+        LoggerModule.forRootAsync({
+          inject: [loggingConfig.KEY],
+          useFactory: (log: ConfigType<typeof loggingConfig>) => ({
+            pinoHttp: {
+              level: log.level,
+              base: { app: options.app },
+              autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+              genReqId: (req, res) => {
+                const given = req.headers['x-request-id'];
+                const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+                res.setHeader('X-Request-Id', id);
+                return id;
+              },
+              redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]'],
+              transport: log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+            },
+          }),
+        }),
+        CqrsModule.forRoot(),
+        DatabaseModule.forRootAsync({
+          inject: [databaseConfig.KEY, dataConfig.KEY],
+          useFactory: (db: ConfigType<typeof databaseConfig>, data: ConfigType<typeof dataConfig>) => ({
+            url: db.url,
+            embeddedDataDir: join(data.dataDir, 'pgdata'),
+            migrateOnStart: db.migrateOnStart,
+            poolSize: db.poolSize,
+          }),
+        }),
+        MessagingModule.forRoot({ relay: options.relay ?? true }),
+      ],
+      providers: [ReadinessRegistry, CoreReadiness, secretBoxProvider],
+      exports: [ReadinessRegistry, CqrsModule, SECRET_BOX],
+    };
+  }
+}

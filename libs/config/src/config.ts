@@ -1,0 +1,48 @@
+import { registerAs } from '@nestjs/config';
+import { resolve } from 'node:path';
+
+// Each area is a `registerAs` factory, injected typed with
+// `@Inject(httpConfig.KEY) cfg: ConfigType<typeof httpConfig>`. The factories run after
+// `validateEnvironment`, which has checked every value and written defaults back to
+// process.env, so they only shape values; defaults live in EnvironmentVariables alone.
+const env = (name: string): string => process.env[name] ?? '';
+const int = (name: string): number => Number(env(name));
+
+export const httpConfig = registerAs('http', () => ({
+  host: env('BIND_HOST'),
+  apiPort: int('API_PORT'),
+  gatewayPort: int('GATEWAY_PORT'),
+  edgePort: int('EDGE_PORT'),
+  orchestratorPort: int('ORCHESTRATOR_PORT'),
+  logIngestPort: int('LOG_INGEST_PORT'),
+  jsonBodyLimit: env('API_JSON_BODY_LIMIT'),
+  rootDomain: env('ROOT_DOMAIN'),
+}));
+
+export const dataConfig = registerAs('data', () => ({
+  dataDir: resolve(env('DEPLOYSPHERE_DATA_DIR')),
+}));
+
+export const databaseConfig = registerAs('database', () => {
+  const url = env('DATABASE_URL') || undefined;
+  const migrate = env('DATABASE_MIGRATE_ON_START');
+  return {
+    url,
+    embedded: url === undefined,
+    poolSize: int('DATABASE_POOL_SIZE'),
+    migrateOnStart: migrate === '' ? url === undefined : migrate === 'true' || migrate === '1',
+  };
+});
+
+export const securityConfig = registerAs('security', () => ({
+  adminToken: env('DEPLOYSPHERE_ADMIN_TOKEN') || undefined,
+  encryptionKey: env('DEPLOYSPHERE_ENCRYPTION_KEY') || undefined,
+  production: env('NODE_ENV') === 'production',
+}));
+
+export const loggingConfig = registerAs('logging', () => ({
+  level: env('LOG_LEVEL'),
+  pretty: process.stdout.isTTY === true && env('NODE_ENV') !== 'production',
+}));
+
+export const ALL_CONFIG = [httpConfig, dataConfig, databaseConfig, securityConfig, loggingConfig];

@@ -1,0 +1,34 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DeploymentCancelRequestedV1, DeploymentRequestedV1, DeploymentStatusChangedV1 } from './deployments.events';
+import type { EventEnvelope, IntegrationEventClass } from './envelope';
+import { ProjectDeletedV1 } from './projects.events';
+import { AliasMovedV1, DeploymentReadyV1, ProjectRoutingChangedV1 } from './routing.events';
+
+/** Every integration event class by its `type`, so a consumer can rebuild what it receives. */
+export const EVENT_CLASSES: Record<string, IntegrationEventClass> = Object.fromEntries(
+  [DeploymentRequestedV1, DeploymentCancelRequestedV1, DeploymentStatusChangedV1, ProjectDeletedV1, DeploymentReadyV1, AliasMovedV1, ProjectRoutingChangedV1].map((c) => [c.type, c]),
+);
+
+export class ContractViolation extends Error {
+  readonly code = 'CONTRACT_VIOLATION';
+}
+
+/**
+ * Rebuilds an envelope's payload as an instance of its contract class and validates it.
+ * Throws ContractViolation for unknown types or invalid payloads (a poison message).
+ */
+export function decodeEvent<T extends object = object>(envelope: EventEnvelope): T {
+  const cls = EVENT_CLASSES[envelope?.type];
+  if (!cls) throw new ContractViolation(`Unknown event type ${JSON.stringify(envelope?.type)}`);
+  if (typeof envelope.payload !== 'object' || envelope.payload === null) {
+    throw new ContractViolation(`${envelope.type}: payload is not an object`);
+  }
+  const instance = plainToInstance(cls, envelope.payload) as T;
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const detail = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ');
+    throw new ContractViolation(`${envelope.type}: invalid payload (${detail})`);
+  }
+  return instance;
+}

@@ -1,0 +1,56 @@
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DEPLOYMENT_TARGETS, type DeploymentTargetName } from './deployments.events';
+import { Topics } from './topics';
+
+// What the edge router needs to keep its in-memory route table current. Each event carries the
+// project's slug so an edge instance can route a project it has not seen since it loaded.
+
+const ID = /^[a-z]{2,5}_[0-9a-z]{26}$/;
+const SLUG = /^(?!-)[a-z0-9-]{1,63}$/;
+
+/** A deployment's output is stored and servable (at its immutable preview host from now on). */
+export class DeploymentReadyV1 {
+  static readonly topic = Topics.DeploymentReady;
+  static readonly type = 'DeploymentReady.v1';
+
+  @Matches(ID) deploymentId!: string;
+  @Matches(ID) projectId!: string;
+  @Matches(SLUG) slug!: string;
+  @IsIn(DEPLOYMENT_TARGETS) target!: DeploymentTargetName;
+  @IsString() @MaxLength(1024) manifestKey!: string;
+  @IsISO8601() readyAt!: string;
+}
+
+/**
+ * The project's production alias now points at `deploymentId` (go-live, promote or rollback).
+ * Emitted after the alias row changed, in the same transaction (outbox); the key is the project id.
+ */
+export class AliasMovedV1 {
+  static readonly topic = Topics.AliasMoved;
+  static readonly type = 'AliasMoved.v1';
+
+  @Matches(ID) projectId!: string;
+  @Matches(SLUG) slug!: string;
+  @Matches(ID) deploymentId!: string;
+  @IsOptional() @Matches(ID) previousDeploymentId?: string;
+  @IsISO8601() movedAt!: string;
+}
+
+/**
+ * A project was created, renamed, or its serving settings changed. Carries the complete
+ * routing view of the project (not a diff), so applying it twice or late is harmless.
+ */
+export class ProjectRoutingChangedV1 {
+  static readonly topic = Topics.ProjectRoutingChanged;
+  static readonly type = 'ProjectRoutingChanged.v1';
+
+  @Matches(ID) projectId!: string;
+  @Matches(SLUG) slug!: string;
+  /** `/about` serves `about.html`; `/about.html` redirects to `/about`. */
+  @IsBoolean() cleanUrls!: boolean;
+  /** A miss on an extension-less path serves `/index.html` with 200 (client-side routing). */
+  @IsBoolean() spaFallback!: boolean;
+  /** A miss serves the deployment's own `/404.html` (status 404) when it has one. */
+  @IsBoolean() custom404!: boolean;
+  @IsISO8601() changedAt!: string;
+}

@@ -1,0 +1,15 @@
+/** Every topic the platform uses. Versioned: a breaking payload change is a new topic. */
+export const Topics = {
+  DeploymentRequested: 'deployments.requested.v1',
+  DeploymentCancelRequested: 'deployments.cancel-requested.v1',
+  DeploymentStatusChanged: 'deployments.status-changed.v1',
+  ProjectDeleted: 'projects.deleted.v1',
+  DeploymentReady: 'deployments.ready.v1',
+  AliasMoved: 'projects.alias-moved.v1',
+  ProjectRoutingChanged: 'projects.routing-changed.v1',
+} as const;
+
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** Where a message goes after bounded retries fail. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;

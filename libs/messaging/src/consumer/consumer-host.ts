@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ContractViolation, deadLetterTopic, decodeEvent, type EventEnvelope } from '@deploysphere/contracts';
+import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport } from '../transport/message-transport.port';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+
+export type DecodedHandler = (event: object, envelope: EventEnvelope) => Promise<void>;
+
+/**
+ * Subscribes a consumer group and wraps its handler with the failure rules: the payload is
+ * decoded and validated inside the guard (a malformed message is dead-lettered at once, never
+ * redelivered forever); a handler that throws is retried with backoff, then dead-lettered
+ * with its error so the partition moves on.
+ */
+@Injectable()
+export class ConsumerHost {
+  private readonly logger = new Logger(ConsumerHost.name);
+
+  constructor(
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  async consume(group: string, topics: string[], handler: DecodedHandler): Promise<void> {
+    await this.transport.subscribe({ group, topics, handler: (m) => this.handle(group, m, handler) });
+  }
+
+  private async handle(group: string, message: IncomingMessage, handler: DecodedHandler): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      try {
+        const event = decodeEvent(message.envelope);
+        await handler(event, message.envelope);
+        return;
+      } catch (err) {
+        lastError = err;
+        if (err instanceof ContractViolation) break;
+        this.logger.warn({ group, topic: message.topic, id: message.envelope?.id, attempt, err: String(err) }, 'handler failed');
+        if (attempt < this.options.maxAttempts) await sleep(this.options.retryBaseMs * 2 ** (attempt - 1));
+      }
+    }
+    await this.deadLetter(group, message, lastError);
+  }
+
+  private async deadLetter(group: string, message: IncomingMessage, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.logger.error({ group, topic: message.topic, id: message.envelope?.id, reason }, 'message dead-lettered');
+    const envelope = (message.envelope ?? {}) as EventEnvelope;
+    await this.transport.publish([
+      {
+        topic: deadLetterTopic(message.topic),
+        key: message.key ?? '',
+        value: { ...envelope, deadLetter: { group, topic: message.topic, reason, at: new Date().toISOString() } } as EventEnvelope,
+      },
+    ]);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { EventEnvelope } from '@deploysphere/contracts';
+import { PrismaService } from '@deploysphere/database';
+import { MESSAGE_TRANSPORT, type MessageTransport } from '../transport/message-transport.port';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+
+interface PendingRow {
+  id: string;
+  topic: string;
+  key: string;
+  payload: EventEnvelope;
+  attempts: number;
+}
+
+/**
+ * Publishes committed outbox rows. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so several
+ * relays (one per API or orchestrator instance) never publish the same row concurrently.
+ * Writers call `nudge()` after commit for low latency; the poll interval covers the rest
+ * (rows written by a process that died before it could publish them).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.relay) return;
+    this.stopped = false;
+    this.timer = setInterval(() => this.nudge(), this.options.relayPollMs);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Publish pending rows soon; coalesces calls made while a pass is running. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => (this.running = undefined));
+  }
+
+  /** One pass; returns how many rows were published. Exposed for tests and the CLI. */
+  async publishPending(): Promise<number> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<PendingRow[]>`
+          SELECT id, topic, key, payload, attempts FROM outbox_messages
+          WHERE published_at IS NULL AND available_at <= now()
+          ORDER BY created_at, id
+          LIMIT ${this.options.relayBatchSize}
+          FOR UPDATE SKIP LOCKED`;
+        if (rows.length === 0) return 0;
+        const ids = rows.map((r) => r.id);
+        try {
+          await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload })));
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          const attempts = rows[0].attempts + 1;
+          const delayMs = Math.min(30_000, 200 * 2 ** Math.min(attempts, 8));
+          this.logger.warn({ err: message, rows: rows.length, retryInMs: delayMs }, 'outbox publish failed; will retry');
+          await tx.$executeRaw`
+            UPDATE outbox_messages
+            SET attempts = attempts + 1, last_error = ${message.slice(0, 1000)},
+                available_at = now() + make_interval(secs => ${delayMs / 1000})
+            WHERE id = ANY(${ids})`;
+          return 0;
+        }
+        await tx.$executeRaw`UPDATE outbox_messages SET published_at = now() WHERE id = ANY(${ids})`;
+        return rows.length;
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (!this.stopped && (await this.publishPending()) === this.options.relayBatchSize);
+      } catch (err) {
+        this.logger.error({ err }, 'outbox relay pass failed');
+      }
+    } while (this.again && !this.stopped);
+  }
+}
