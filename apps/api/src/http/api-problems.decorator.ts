@@ -1,0 +1,24 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './problem-details';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed request (e.g. invalid JSON)',
+  401: 'Missing, invalid, expired or revoked token (UNAUTHORIZED)',
+  403: 'The token lacks the scope this needs (INSUFFICIENT_SCOPE)',
+  404: 'Not found, or not visible to this token',
+  409: 'Conflicts with the current state',
+  413: 'Body larger than the configured limit (PAYLOAD_TOO_LARGE)',
+  415: 'Unsupported content type',
+  422: 'Validation failed; `errors` lists each bad field (VALIDATION_FAILED)',
+};
+
+/** Documents the problem+json responses a route can return; 401, 403 and 422 come with every authenticated route. */
+export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
+  const all = [...new Set([401, 403, 422, ...statuses])].sort();
+  return applyDecorators(
+    ...all.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ProblemDetailsDto, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetailsDto' } } } }),
+    ),
+  );
+}

@@ -1,0 +1,45 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ConflictError, isValidSlug, newId, slugify, ValidationError } from '@deploysphere/common';
+import { isUniqueViolation, PrismaService } from '@deploysphere/database';
+import { ProjectDto } from '../../project.response.dto';
+import { CreateProjectCommand } from './create-project.command';
+
+const MAX_ATTEMPTS = 5;
+
+@CommandHandler(CreateProjectCommand)
+export class CreateProjectHandler implements ICommandHandler<CreateProjectCommand> {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async execute({ teamId, input }: CreateProjectCommand): Promise<ProjectDto> {
+    const { slug: requested, ...fields } = input;
+    if (requested !== undefined && !isValidSlug(requested)) {
+      throw new ValidationError([
+        { field: 'slug', code: 'invalidSlug', message: 'slug must be a DNS label: 1–63 of a-z, 0-9 and single hyphens, not a reserved name' },
+      ]);
+    }
+    // A derived slug gets a numeric suffix on collision; a requested one is the user's choice
+    // and conflicts instead. The unique index settles races between concurrent creates.
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const slug = requested ?? (await this.freeSlug(slugify(input.name)));
+      try {
+        const project = await this.prisma.project.create({ data: { ...fields, id: newId('prj'), teamId, slug } });
+        return ProjectDto.from(project);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        if (requested !== undefined) throw new ConflictError('PROJECT_SLUG_TAKEN', `The slug "${requested}" is taken`);
+      }
+    }
+    throw new ConflictError('PROJECT_SLUG_TAKEN', 'Could not find a free slug; pass one explicitly');
+  }
+
+  private async freeSlug(base: string): Promise<string> {
+    const taken = new Set(
+      (await this.prisma.project.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((p) => p.slug),
+    );
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) {
+      const candidate = `${base.slice(0, 63 - String(n).length - 1)}-${n}`;
+      if (!taken.has(candidate)) return candidate;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { ProjectDto } from '../../project.response.dto';
+import type { UpdateProjectRequestDto } from './update-project.request.dto';
+
+export class UpdateProjectCommand extends Command<ProjectDto> {
+  constructor(
+    readonly teamId: string,
+    readonly projectId: string,
+    readonly changes: UpdateProjectRequestDto,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,40 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+
+export const FRAMEWORKS = ['static', 'vite', 'nextjs', 'create-react-app', 'astro', 'sveltekit', 'gatsby', 'other'] as const;
+
+/** A relative directory inside the source tree: no absolute path, no `..`, no backslashes. */
+const RELATIVE_DIR = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]{1,200}$/;
+const GIT_URL = /^(https?:\/\/|git:\/\/|ssh:\/\/)[^\s'"`]{3,500}$/;
+const BRANCH = /^(?!\/|.*\.\.|.*\/\/|.*@\{|.*\.lock$)[A-Za-z0-9._\-/]{1,255}$/;
+
+/** Build settings shared by create and update; `null` clears a setting on update. */
+export class ProjectSettingsDto {
+  @ApiPropertyOptional({ enum: FRAMEWORKS, nullable: true, description: 'Picks default output directory; detected when omitted' })
+  @IsOptional() @IsIn(FRAMEWORKS)
+  framework?: (typeof FRAMEWORKS)[number] | null;
+
+  @ApiPropertyOptional({ example: 'web', nullable: true, description: 'Directory of the app inside the source' })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @Matches(RELATIVE_DIR, { message: 'rootDirectory must be a relative path without ..' })
+  rootDirectory?: string | null;
+
+  @ApiPropertyOptional({ example: 'npm ci', nullable: true, description: 'Overrides the detected install command' })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @IsNotEmpty() @MaxLength(1000)
+  installCommand?: string | null;
+
+  @ApiPropertyOptional({ example: 'npm run build', nullable: true, description: 'Overrides the package.json build script' })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @IsNotEmpty() @MaxLength(1000)
+  buildCommand?: string | null;
+
+  @ApiPropertyOptional({ example: 'dist', nullable: true, description: 'Where the build writes the site; the framework default when omitted' })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @Matches(RELATIVE_DIR, { message: 'outputDirectory must be a relative path without ..' })
+  outputDirectory?: string | null;
+
+  @ApiPropertyOptional({ example: 'https://git.example.com/acme/site.git', nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @Matches(GIT_URL, { message: 'gitRepositoryUrl must be an http(s)://, git:// or ssh:// URL' })
+  gitRepositoryUrl?: string | null;
+
+  @ApiPropertyOptional({ example: 'main', description: 'Pushes to this branch deploy to production' })
+  @IsOptional() @Matches(BRANCH, { message: 'productionBranch must be a valid git branch name' })
+  productionBranch?: string;
+}

@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Project } from '@deploysphere/database';
+import { FRAMEWORKS } from './project-settings.dto';
+
+export class ProjectDto {
+  @ApiProperty({ example: 'prj_01jd8x3k9m2f4q7r8s9t0v1w2x' }) id!: string;
+  @ApiProperty() teamId!: string;
+  @ApiProperty({ example: 'My App' }) name!: string;
+  @ApiProperty({ example: 'my-app', description: 'DNS label; the site is served at <slug>.<root-domain>' }) slug!: string;
+  @ApiProperty({ enum: FRAMEWORKS, nullable: true, type: String }) framework!: string | null;
+  @ApiProperty({ type: String, nullable: true }) rootDirectory!: string | null;
+  @ApiProperty({ type: String, nullable: true }) installCommand!: string | null;
+  @ApiProperty({ type: String, nullable: true }) buildCommand!: string | null;
+  @ApiProperty({ type: String, nullable: true }) outputDirectory!: string | null;
+  @ApiProperty({ type: String, nullable: true }) gitRepositoryUrl!: string | null;
+  @ApiProperty({ example: 'main' }) productionBranch!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The deployment the production URL serves' }) liveDeploymentId!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static from(p: Project & { alias?: { deploymentId: string } | null }): ProjectDto {
+    return {
+      id: p.id,
+      teamId: p.teamId,
+      name: p.name,
+      slug: p.slug,
+      framework: p.framework,
+      rootDirectory: p.rootDirectory,
+      installCommand: p.installCommand,
+      buildCommand: p.buildCommand,
+      outputDirectory: p.outputDirectory,
+      gitRepositoryUrl: p.gitRepositoryUrl,
+      productionBranch: p.productionBranch,
+      liveDeploymentId: p.alias?.deploymentId ?? null,
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+    };
+  }
+}

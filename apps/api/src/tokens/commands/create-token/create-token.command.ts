@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import type { Principal, Scope } from '../../../auth/principal';
+import type { CreatedTokenDto } from '../../token.response.dto';
+
+export class CreateTokenCommand extends Command<CreatedTokenDto> {
+  constructor(
+    readonly caller: Principal,
+    /** The team the token is for: the caller's own, or any team when the caller is admin. */
+    readonly teamId: string,
+    readonly name: string,
+    readonly scopes: Scope[],
+    readonly expiresAt: Date | undefined,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,11 @@
+import { Command } from '@nestjs/cqrs';
+import type { Principal } from '../../../auth/principal';
+
+export class RevokeTokenCommand extends Command<void> {
+  constructor(
+    readonly caller: Principal,
+    readonly tokenId: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Delete, HttpCode } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { ApiProblems } from '../../../http/api-problems.decorator';
+import { IdParam } from '../../../http/id-param.pipe';
+import { RevokeTokenCommand } from './revoke-token.command';
+
+@ApiTags('tokens')
+@Controller('v1/tokens')
+export class RevokeTokenHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Delete(':tokenId')
+  @HttpCode(204)
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Revoke one of your team\'s tokens', operationId: 'revokeToken' })
+  @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
+  @ApiProblems(404)
+  async revoke(@Ctx() ctx: RequestContext, @IdParam('tokenId', 'token') tokenId: string): Promise<void> {
+    await this.commands.execute(new RevokeTokenCommand(ctx.principal, tokenId));
+  }
+}

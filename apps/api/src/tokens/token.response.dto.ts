@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ApiToken } from '@deploysphere/database';
+import { SCOPES } from '../auth/principal';
+
+export class TokenDto {
+  @ApiProperty({ example: 'tok_01jd8x3k9m2f4q7r8s9t0v1w2x' }) id!: string;
+  @ApiProperty() teamId!: string;
+  @ApiProperty({ example: 'ci' }) name!: string;
+  @ApiProperty({ example: 'dsp_Ab3x', description: 'First characters of the secret, to tell tokens apart' }) prefix!: string;
+  @ApiProperty({ enum: SCOPES, isArray: true }) scopes!: string[];
+  @ApiPropertyOptional({ type: String, nullable: true }) expiresAt!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) lastUsedAt!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) revokedAt!: string | null;
+  @ApiProperty() createdAt!: string;
+
+  static from(t: ApiToken): TokenDto {
+    return {
+      id: t.id,
+      teamId: t.teamId,
+      name: t.name,
+      prefix: t.prefix,
+      scopes: t.scopes,
+      expiresAt: t.expiresAt?.toISOString() ?? null,
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      revokedAt: t.revokedAt?.toISOString() ?? null,
+      createdAt: t.createdAt.toISOString(),
+    };
+  }
+}
+
+export class CreatedTokenDto extends TokenDto {
+  @ApiProperty({ description: 'The secret. Shown only in this response; store it now.' }) token!: string;
+}

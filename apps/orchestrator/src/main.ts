@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CoreModule, HealthController, listen, runApp } from '@deploysphere/bootstrap';
+import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { OrchestratorModule } from './orchestrator.module';
+
+// The orchestrator as its own process; it listens only for /healthz and /readyz.
+void runApp(
+  'orchestrator',
+  async () => {
+    @Module({ imports: [CoreModule.forRoot({ app: 'orchestrator' }), OrchestratorModule], controllers: [HealthController] })
+    class OrchestratorProcessModule {}
+    return NestFactory.create(OrchestratorProcessModule, { bufferLogs: true });
+  },
+  async (app) => {
+    const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
+    await listen(app, http.orchestratorPort, http.host, 'orchestrator health');
+  },
+);

@@ -1,0 +1,2 @@
+/** Consumer group and idempotency namespace of the orchestrator. */
+export const ORCHESTRATOR_CONSUMER = 'orchestrator';
