@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { contentType as mimeContentType } from 'mime-types';
+import { mapLimit } from './limit';
+import { isSafeRelativePath } from './manifest';
+
+/** A regular file found under a deployment's output directory, hashed. */
+export interface LocalFile {
+  /** Manifest path: relative POSIX path inside the deployment. */
+  path: string;
+  /** Where to read it (a symlink's resolved target, always inside the scanned directory). */
+  absPath: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+}
+
+export type SkipReason = 'symlink-outside' | 'symlink-dangling' | 'symlink-to-directory' | 'not-regular-file' | 'invalid-path';
+
+export interface SkippedEntry {
+  path: string;
+  reason: SkipReason;
+}
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/** Content type by extension; mime-types adds `; charset=utf-8` to text types (html, css, js, json…). */
+export function contentTypeFor(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const type = mimeContentType(name);
+  return type ? type.replace(/charset=UTF-8/i, 'charset=utf-8') : DEFAULT_CONTENT_TYPE;
+}
+
+/**
+ * Lists and hashes every file that a deployment publishes. Rules (the build output is untrusted):
+ * - regular files are taken; directories are descended (real directories only, so no cycles);
+ * - a symlink is followed only when its fully resolved target is a regular file inside `dir`;
+ *   the content is then published under the link's own path. Links that escape `dir`, dangle,
+ *   or point at directories are skipped (directory links could loop or duplicate trees);
+ * - FIFOs, sockets and devices are skipped (a FIFO would block the upload forever);
+ * - a name the manifest rules refuse (control characters, backslash) is skipped.
+ * Skips are returned so the caller can report them in the build log.
+ */
+export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{ files: LocalFile[]; skipped: SkippedEntry[] }> {
+  const root = await realpath(dir);
+  if (!(await stat(root)).isDirectory()) throw new Error(`${dir} is not a directory`);
+  const inside = (p: string) => p.startsWith(root + sep);
+  const found: Array<{ path: string; absPath: string }> = [];
+  const skipped: SkippedEntry[] = [];
+
+  const walk = async (absDir: string, relDir: string): Promise<void> => {
+    const entries = await readdir(absDir, { withFileTypes: true });
+    for (const entry of entries) {
+      const path = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+      const absPath = join(absDir, entry.name);
+      if (!isSafeRelativePath(path)) {
+        skipped.push({ path, reason: 'invalid-path' });
+      } else if (entry.isDirectory()) {
+        await walk(absPath, path);
+      } else if (entry.isFile()) {
+        found.push({ path, absPath });
+      } else if (entry.isSymbolicLink()) {
+        const target = await realpath(absPath).catch(() => undefined);
+        if (target === undefined) skipped.push({ path, reason: 'symlink-dangling' });
+        else if (!inside(target)) skipped.push({ path, reason: 'symlink-outside' });
+        else {
+          const targetStat = await stat(target);
+          if (targetStat.isFile()) found.push({ path, absPath: target });
+          else skipped.push({ path, reason: targetStat.isDirectory() ? 'symlink-to-directory' : 'not-regular-file' });
+        }
+      } else {
+        skipped.push({ path, reason: 'not-regular-file' });
+      }
+    }
+  };
+  await walk(root, '');
+
+  // Code-unit order, so a manifest for the same tree is byte-identical whatever readdir returned.
+  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = await mapLimit(found, hashConcurrency, async ({ path, absPath }) => {
+    const { sha256, size } = await hashFile(absPath);
+    return { path, absPath, size, sha256, contentType: contentTypeFor(path) };
+  });
+  return { files, skipped };
+}
+
+/**
+ * Opens a file for reading without following a symlink in its last component and checks it is
+ * a regular file, so a link swapped in after the scan cannot redirect the read. O_NONBLOCK keeps
+ * open() of a FIFO swapped in from waiting forever for a writer (no effect on regular files).
+ */
+export async function openRegularFile(absPath: string) {
+  const handle = await open(absPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const st = await handle.stat();
+  if (!st.isFile()) {
+    await handle.close();
+    throw new Error(`${absPath} is no longer a regular file`);
+  }
+  return { handle, size: st.size };
+}
+
+/** Up to this size a file is read in one call rather than streamed. */
+export const SMALL_FILE = 1024 * 1024;
+
+export async function hashFile(absPath: string): Promise<{ sha256: string; size: number }> {
+  const { handle, size } = await openRegularFile(absPath);
+  const digest = new Digest();
+  if (size <= SMALL_FILE) {
+    // Most site files are small: one read is several times faster than a stream per file.
+    try {
+      digest.update(await handle.readFile());
+    } finally {
+      await handle.close();
+    }
+  } else {
+    // The stream closes the handle when it ends or fails.
+    for await (const chunk of handle.createReadStream()) digest.update(chunk as Buffer);
+  }
+  return { sha256: digest.sha256(), size: digest.bytes };
+}
+
+/** SHA-256 and byte count of everything passed to `update`. */
+export class Digest {
+  private readonly hash = createHash('sha256');
+  private hex?: string;
+  bytes = 0;
+
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+  }
+
+  sha256(): string {
+    this.hex ??= this.hash.digest('hex');
+    return this.hex;
+  }
+}
+
+/** A pass-through that feeds a Digest (verifies uploads, sizes source objects). */
+export class DigestStream extends Transform {
+  readonly digest = new Digest();
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.digest.update(chunk);
+    callback(null, chunk);
+  }
+}
+
+/** The content of `file` changed between the scan and the upload: the build is still writing. */
+export class BlobChangedError extends Error {
+  constructor(path: string) {
+    super(`${path} changed while it was being stored; the output directory must not change during putDeployment`);
+    this.name = 'BlobChangedError';
+  }
+}
