@@ -44,7 +44,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [
-        DeploySphereConfigModule,
+        DeploySphereConfigModule.forRoot(),
         LoggerModule.forRootAsync({
           inject: [loggingConfig.KEY],
           useFactory: (log: ConfigType<typeof loggingConfig>) => ({

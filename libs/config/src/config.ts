@@ -45,4 +45,33 @@ export const loggingConfig = registerAs('logging', () => ({
   pretty: process.stdout.isTTY === true && env('NODE_ENV') !== 'production',
 }));
 
-export const ALL_CONFIG = [httpConfig, dataConfig, databaseConfig, securityConfig, loggingConfig];
+export const kafkaConfig = registerAs('kafka', () => ({
+  /** Empty: embedded mode, events stay in process. */
+  brokers: env('KAFKA_BROKERS')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean),
+  clientId: env('KAFKA_CLIENT_ID'),
+  groupPrefix: env('KAFKA_GROUP_PREFIX'),
+  partitions: int('KAFKA_PARTITIONS'),
+  replicationFactor: int('KAFKA_REPLICATION_FACTOR'),
+  sessionTimeoutMs: int('KAFKA_SESSION_TIMEOUT_MS'),
+  publishTimeoutMs: int('KAFKA_PUBLISH_TIMEOUT_MS'),
+}));
+
+export const logsConfig = registerAs('logs', () => ({
+  /** Undefined: the in-process live channel (embedded mode). */
+  redisUrl: env('REDIS_URL') || undefined,
+  /** Undefined: logs are stored in the metadata database (embedded mode). */
+  clickhouse: env('CLICKHOUSE_URL')
+    ? { url: env('CLICKHOUSE_URL'), database: env('CLICKHOUSE_DATABASE'), username: env('CLICKHOUSE_USER'), password: env('CLICKHOUSE_PASSWORD') }
+    : undefined,
+  batchMaxRows: int('LOG_BATCH_MAX_ROWS'),
+  batchMaxAgeMs: int('LOG_BATCH_MAX_AGE_MS'),
+  retentionDays: int('LOG_RETENTION_DAYS'),
+  liveBufferLines: int('LOG_LIVE_BUFFER_LINES'),
+  liveBufferTtlSeconds: int('LOG_LIVE_BUFFER_TTL_SECONDS'),
+  socketBufferMax: int('GATEWAY_SOCKET_BUFFER_MAX'),
+}));
+
+export const ALL_CONFIG = [httpConfig, dataConfig, databaseConfig, securityConfig, loggingConfig, kafkaConfig, logsConfig];

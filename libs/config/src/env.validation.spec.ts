@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { validateEnvironment } from './env.validation';
+
+describe('validateEnvironment', () => {
+  it('fills every default', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ API_PORT: 3000, GATEWAY_PORT: 3001, EDGE_PORT: 8080, DEPLOYSPHERE_DATA_DIR: './.deploysphere', ROOT_DOMAIN: 'localhost' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('converts numbers and booleans', () => {
+    const env = validateEnvironment({ API_PORT: '4000', DATABASE_MIGRATE_ON_START: 'false' });
+    expect(env.API_PORT).toBe(4000);
+    expect(env.DATABASE_MIGRATE_ON_START).toBe(false);
+  });
+
+  it('names every bad variable and what it expects, in one message', () => {
+    let message = '';
+    try {
+      validateEnvironment({ API_PORT: 'eighty', EDGE_PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', ROOT_DOMAIN: 'Bad_Domain' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('API_PORT: must be an integer port number (1–65535) (got "eighty")');
+    expect(message).toContain('EDGE_PORT: must be an integer port number (1–65535) (got "70000")');
+    expect(message).toContain('DATABASE_URL: must be a postgresql:// connection URL (got "mysql://x")');
+    expect(message).toMatch(/LOG_LEVEL: must be one of trace/);
+    expect(message).toMatch(/ROOT_DOMAIN: must be a lower-case DNS name/);
+  });
+
+  it('requires an encryption key of 32 bytes in production', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/DEPLOYSPHERE_ENCRYPTION_KEY: is required/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production', DEPLOYSPHERE_ENCRYPTION_KEY: randomBytes(16).toString('base64') })).toThrow(/exactly 32 bytes/);
+    expect(validateEnvironment({ NODE_ENV: 'production', DEPLOYSPHERE_ENCRYPTION_KEY: randomBytes(32).toString('base64') }).NODE_ENV).toBe('production');
+  });
+
+  it('rejects a short admin token', () => {
+    expect(() => validateEnvironment({ DEPLOYSPHERE_ADMIN_TOKEN: 'short' })).toThrow(/DEPLOYSPHERE_ADMIN_TOKEN/);
+  });
+});

@@ -1,0 +1,104 @@
+import { Global, Inject, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
+import { kafkaConfig, logsConfig, type ConfigType } from '@deploysphere/config';
+import { PrismaService } from '@deploysphere/database';
+import { InMemoryLiveLogBus } from './live/in-memory-live-log.bus';
+import { LIVE_LOG_BUS, type LiveLogBus } from './live/live-log-bus.port';
+import { RedisLiveLogBus } from './live/redis-live-log.bus';
+import { LOG_SINK } from './log-sink.port';
+import { AccessLogPublisher } from './pipeline/access-log.publisher';
+import { BuildLogPublisher } from './pipeline/build-log.publisher';
+import { InMemoryLogTopics } from './pipeline/in-memory-log.topics';
+import { KafkaLogTopics } from './pipeline/kafka-log.topics';
+import { LOG_TOPIC_CONSUMER, LOG_TOPIC_PUBLISHER, type LogTopicConsumer, type LogTopicPublisher } from './pipeline/log-topics.port';
+import { ClickHouseLogStore } from './store/clickhouse/clickhouse-log.store';
+import { DatabaseLogStore } from './store/database-log.store';
+import { LOG_STORE, type LogStore } from './store/log-store.port';
+
+/** Consumer group of log-ingest, under KAFKA_GROUP_PREFIX. */
+export const LOG_INGEST_GROUP = 'log-ingest';
+
+const LOG_TOPICS = Symbol('LOG_TOPICS');
+
+@Injectable()
+class LogsLifecycle implements OnModuleDestroy {
+  private readonly logger = new Logger('Logs');
+
+  constructor(
+    private readonly publisher: BuildLogPublisher,
+    @Inject(LIVE_LOG_BUS) private readonly bus: LiveLogBus,
+    @Inject(LOG_STORE) private readonly store: LogStore,
+    @Inject(LOG_TOPICS) private readonly topics: LogTopicConsumer,
+  ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    // Lines a build wrote last should still reach the topic; a dead broker must not hang shutdown.
+    const flushed = await Promise.race([
+      this.publisher.flush().then(() => true, () => false),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 5_000).unref()),
+    ]);
+    if (!flushed) this.logger.warn({ lines: this.publisher.bufferedLines() }, 'build log lines not sent to the log topic before shutdown');
+    await Promise.allSettled([this.topics.stop(), this.bus.close(), this.store.close()]);
+  }
+}
+
+/**
+ * The log pipeline's adapters, chosen by configuration (each connects on first use, so an app
+ * that never touches one never opens it):
+ *   LIVE_LOG_BUS         REDIS_URL ? Redis : in process
+ *   LOG_STORE            CLICKHOUSE_URL ? ClickHouse : the metadata database
+ *   LOG_TOPIC_PUBLISHER  KAFKA_BROKERS ? Kafka : in process (handed straight to log-ingest)
+ *   LOG_TOPIC_CONSUMER   the same object, consumer side
+ *   LOG_SINK             BuildLogPublisher: what the build runner writes lines to
+ *   AccessLogPublisher   what the edge router's access-log sink sends batches through
+ * Global and static, so every app that imports it in one process shares one instance.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: LIVE_LOG_BUS,
+      inject: [logsConfig.KEY],
+      useFactory: (cfg: ConfigType<typeof logsConfig>): LiveLogBus => {
+        const buffer = { maxLines: cfg.liveBufferLines, ttlSeconds: cfg.liveBufferTtlSeconds };
+        return cfg.redisUrl ? new RedisLiveLogBus({ url: cfg.redisUrl, ...buffer }) : new InMemoryLiveLogBus(buffer);
+      },
+    },
+    {
+      provide: LOG_STORE,
+      inject: [logsConfig.KEY, PrismaService],
+      useFactory: (cfg: ConfigType<typeof logsConfig>, prisma: PrismaService): LogStore =>
+        cfg.clickhouse ? new ClickHouseLogStore(cfg.clickhouse) : new DatabaseLogStore(prisma),
+    },
+    {
+      provide: LOG_TOPICS,
+      inject: [kafkaConfig.KEY],
+      useFactory: (kafka: ConfigType<typeof kafkaConfig>) =>
+        kafka.brokers.length > 0
+          ? new KafkaLogTopics({
+              brokers: kafka.brokers,
+              clientId: kafka.clientId,
+              groupId: `${kafka.groupPrefix}${LOG_INGEST_GROUP}`,
+              partitions: kafka.partitions,
+              replicationFactor: kafka.replicationFactor,
+              sessionTimeoutMs: kafka.sessionTimeoutMs,
+            })
+          : new InMemoryLogTopics(),
+    },
+    { provide: LOG_TOPIC_PUBLISHER, useExisting: LOG_TOPICS },
+    { provide: LOG_TOPIC_CONSUMER, useExisting: LOG_TOPICS },
+    {
+      provide: BuildLogPublisher,
+      inject: [LIVE_LOG_BUS, LOG_TOPIC_PUBLISHER],
+      useFactory: (bus: LiveLogBus, topics: LogTopicPublisher) => new BuildLogPublisher(bus, topics),
+    },
+    { provide: LOG_SINK, useExisting: BuildLogPublisher },
+    {
+      provide: AccessLogPublisher,
+      inject: [LOG_TOPIC_PUBLISHER],
+      useFactory: (topics: LogTopicPublisher) => new AccessLogPublisher(topics),
+    },
+    LogsLifecycle,
+  ],
+  exports: [LIVE_LOG_BUS, LOG_STORE, LOG_TOPIC_PUBLISHER, LOG_TOPIC_CONSUMER, LOG_SINK, BuildLogPublisher, AccessLogPublisher],
+})
+export class LogsModule {}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian 12 machine as root: installs the npm dependencies,
+# installs and starts every service the tests use (PostgreSQL, Redis, ClickHouse, Kafka,
+# moto, Docker) on loopback, runs the static checks and every jest test, stops what it
+# started, and ends with one line: `N passed, N failed`.
+#
+#   bash scripts/test.sh            # everything
+#   TEST_SERVICES="postgres" bash scripts/test.sh -- test/e2e/api   # a subset while developing
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+REPORT_DIR="${TEST_REPORT_DIR:-$ROOT/.cache/test-report}"
+mkdir -p "$REPORT_DIR"
+SERVICES="${TEST_SERVICES:-postgres redis clickhouse kafka moto docker}"
+passed=0
+failed=0
+failures=()
+
+say() { printf '\n==> %s\n' "$*"; }
+check() { # check NAME CMD...: one static check counts as one test
+  local name="$1"; shift
+  say "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+node_ok() { node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; }
+if ! node_ok; then
+  echo "Node.js 20.19 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+say "npm dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || { echo "0 passed, 1 failed"; exit 1; }
+fi
+node scripts/prisma-generate.cjs >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+
+started=()
+stop_services() {
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    bash "scripts/services/${started[$i]}.sh" stop >/dev/null 2>&1 || true
+  done
+}
+trap stop_services EXIT
+
+for svc in $SERVICES; do
+  say "service: $svc"
+  if bash "scripts/services/$svc.sh" start; then
+    started+=("$svc")
+    # Scripts with an `env` command print `export VAR=…` lines for the tests.
+    if env_lines="$(bash "scripts/services/$svc.sh" env 2>/dev/null)"; then eval "$env_lines"; fi
+  else
+    failed=$((failed + 1)); failures+=("service $svc did not start")
+  fi
+done
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql://deploysphere:deploysphere@127.0.0.1:5432/postgres}"
+
+if [ "${1:-}" != "--" ]; then
+  check "typecheck (tsc --noEmit, strict)" npx tsc -p tsconfig.json --noEmit
+  check "import rules (dependency-cruiser)" npx depcruise apps libs --config .dependency-cruiser.cjs
+  check "build (tsc + path aliases)" npm run --silent build
+else
+  shift
+fi
+
+say "jest"
+npx jest --ci --maxWorkers=2 --json --outputFile="$REPORT_DIR/jest.json" "$@"
+jest_status=$?
+if [ -s "$REPORT_DIR/jest.json" ]; then
+  read -r jp jf < <(node -e '
+    const r = require(process.argv[1]);
+    const failedSuites = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
+    console.log(r.numPassedTests, r.numFailedTests + failedSuites);
+  ' "$REPORT_DIR/jest.json")
+  passed=$((passed + jp)); failed=$((failed + jf))
+  if [ "$jp" -eq 0 ] && [ "$jf" -eq 0 ]; then failed=$((failed + 1)); failures+=("jest ran no test"); fi
+else
+  failed=$((failed + 1)); failures+=("jest produced no report (exit $jest_status)")
+fi
+if [ "$jest_status" -ne 0 ] && [ "$jf" -eq 0 ] 2>/dev/null; then failed=$((failed + 1)); failures+=("jest exited $jest_status"); fi
+
+if [ ${#failures[@]} -gt 0 ]; then printf '\nfailed: %s\n' "${failures[@]}"; fi
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
