@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { dataConfig, databaseConfig, DeploySphereConfigModule, loggingConfig, type ConfigType } from '@deploysphere/config';
 import { DatabaseModule, PrismaService } from '@deploysphere/database';
 import { MESSAGE_TRANSPORT, MessagingModule, type MessageTransport } from '@deploysphere/messaging';
+import { ARTIFACT_STORE, StorageModule, storageOptionsFromEnv, type ArtifactStore } from '@deploysphere/storage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -24,11 +25,13 @@ class CoreReadiness implements OnModuleInit {
     private readonly registry: ReadinessRegistry,
     private readonly prisma: PrismaService,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
   ) {}
 
   onModuleInit(): void {
     this.registry.register('database', () => this.prisma.ping().then(() => true));
     this.registry.register('transport', async () => this.transport.isReady());
+    this.registry.register('artifacts', () => this.artifacts.isReady());
   }
 }
 
@@ -74,6 +77,16 @@ export class CoreModule {
           }),
         }),
         MessagingModule.forRoot({ relay: options.relay ?? true }),
+        StorageModule.forRootAsync({
+          inject: [dataConfig.KEY],
+          useFactory: (data: ConfigType<typeof dataConfig>) => {
+            try {
+              return storageOptionsFromEnv(process.env, data.dataDir);
+            } catch (err) {
+              throw new Error(`Invalid configuration:\n  - ${(err as Error).message}`);
+            }
+          },
+        }),
       ],
       providers: [ReadinessRegistry, CoreReadiness, secretBoxProvider],
       exports: [ReadinessRegistry, CqrsModule, SECRET_BOX],

@@ -300,7 +300,7 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
     it('answers /healthz and /readyz without a token', async () => {
       await platform.anonymous().get('/healthz').expect(200, { status: 'ok' });
       const ready = await platform.anonymous().get('/readyz').expect(200);
-      expect(ready.body.checks).toEqual({ database: 'up', transport: 'up' });
+      expect(ready.body.checks).toEqual({ database: 'up', transport: 'up', artifacts: 'up' });
     });
   });
 });
