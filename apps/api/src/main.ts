@@ -13,7 +13,7 @@ void runApp(
   async () => {
     @Module({ imports: [CoreModule.forRoot({ app: 'api' }), ApiModule] })
     class ApiProcessModule {}
-    return NestFactory.create<NestExpressApplication>(ApiProcessModule, { bufferLogs: true, bodyParser: false });
+    return NestFactory.create<NestExpressApplication>(ApiProcessModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);

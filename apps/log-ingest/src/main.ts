@@ -11,7 +11,7 @@ void runApp(
   async () => {
     @Module({ imports: [CoreModule.forRoot({ app: 'log-ingest', relay: false }), LogIngestModule], controllers: [HealthController] })
     class LogIngestProcessModule {}
-    return NestFactory.create(LogIngestProcessModule, { bufferLogs: true });
+    return NestFactory.create(LogIngestProcessModule, { bufferLogs: true, abortOnError: false });
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);

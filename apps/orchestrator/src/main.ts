@@ -11,7 +11,7 @@ void runApp(
   async () => {
     @Module({ imports: [CoreModule.forRoot({ app: 'orchestrator' }), OrchestratorModule], controllers: [HealthController] })
     class OrchestratorProcessModule {}
-    return NestFactory.create(OrchestratorProcessModule, { bufferLogs: true });
+    return NestFactory.create(OrchestratorProcessModule, { bufferLogs: true, abortOnError: false });
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
