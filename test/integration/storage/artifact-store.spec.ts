@@ -87,11 +87,5 @@ async function motoHarness() {
   };
 }
 
-// In CI the S3 suite must run (a missing moto is a failure); on a laptop without moto it is skipped, loudly.
-if (endpoint || process.env.CI) {
-  describeArtifactStore('s3 (moto)', motoHarness, timings);
-} else {
-  describe.skip('ArtifactStore behaviour: s3 (moto) — AWS_ENDPOINT_URL not set', () => {
-    it('needs moto: scripts/services/moto.sh start && eval "$(scripts/services/moto.sh env)"', () => undefined);
-  });
-}
+// The S3 suite always runs: without moto it fails with the command that starts it.
+describeArtifactStore('s3 (moto)', motoHarness, timings);
