@@ -9,6 +9,8 @@ describe('slugify', () => {
     ['---', 'project'],
     ['www', 'www-site'],
     ['a'.repeat(80), 'a'.repeat(48)],
+    ['Marketing Site', 'marketing-site'],
+    ['Abcdefghjk Site', 'site-abcdefghjk-site'],
   ])('%j → %j', (name, slug) => {
     expect(slugify(name)).toBe(slug);
     expect(isValidSlug(slug)).toBe(true);
@@ -21,7 +23,7 @@ describe('slugify', () => {
 
 describe('isValidSlug', () => {
   it.each(['a', 'my-app', 'x1', 'a'.repeat(63)])('accepts %j', (s) => expect(isValidSlug(s)).toBe(true));
-  it.each(['', '-a', 'a-', 'A', 'a_b', 'a.b', 'a--b', 'a'.repeat(64), 'api', 'www', 'a b', 'ä'])('rejects %j', (s) =>
+  it.each(['', '-a', 'a-', 'A', 'a_b', 'a.b', 'a--b', 'a'.repeat(64), 'api', 'www', 'a b', 'ä', 'abcdefghjk-x', '0123456789abcdefghjkmnpqrs-x'])('rejects %j', (s) =>
     expect(isValidSlug(s)).toBe(false),
   );
 });

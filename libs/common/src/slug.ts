@@ -4,8 +4,14 @@ export const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /** Labels the platform keeps for itself, so a project can never shadow them. */
 export const RESERVED_SLUGS = new Set(['www', 'api', 'app', 'admin', 'docs', 'status', 'gateway', 'edge', 'deploysphere']);
 
+/**
+ * Preview hosts are `<deployment-id-part>-<slug>`, the id part being 9–26 base32 characters.
+ * A slug that starts like one would make hosts ambiguous, so none may.
+ */
+const LOOKS_LIKE_PREVIEW = /^[0-9a-hjkmnp-tv-z]{9,26}-/;
+
 export function isValidSlug(slug: string): boolean {
-  return DNS_LABEL.test(slug) && !slug.includes('--') && !RESERVED_SLUGS.has(slug);
+  return DNS_LABEL.test(slug) && !slug.includes('--') && !RESERVED_SLUGS.has(slug) && !LOOKS_LIKE_PREVIEW.test(slug);
 }
 
 /** Derives a slug from a display name: ASCII-folds, lower-cases, collapses anything else to hyphens. */
@@ -19,5 +25,6 @@ export function slugify(name: string, maxLength = 48): string {
     .slice(0, maxLength)
     .replace(/-+$/g, '');
   if (!slug) return 'project';
+  if (LOOKS_LIKE_PREVIEW.test(slug)) return `site-${slug}`.slice(0, maxLength).replace(/-+$/g, '');
   return RESERVED_SLUGS.has(slug) ? `${slug}-site` : slug;
 }

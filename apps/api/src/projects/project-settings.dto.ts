@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 export const FRAMEWORKS = ['static', 'vite', 'nextjs', 'create-react-app', 'astro', 'sveltekit', 'gatsby', 'other'] as const;
 
 /** A relative directory inside the source tree: no absolute path, no `..`, no backslashes. */
 const RELATIVE_DIR = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]{1,200}$/;
-const GIT_URL = /^(https?:\/\/|git:\/\/|ssh:\/\/)[^\s'"`]{3,500}$/;
-const BRANCH = /^(?!\/|.*\.\.|.*\/\/|.*@\{|.*\.lock$)[A-Za-z0-9._\-/]{1,255}$/;
+/** http(s), git or ssh; an http(s) URL carries no user-info: a token goes in the project's git credential, never in a URL that is shown and logged. */
+export const GIT_URL = /^(?!https?:\/\/[^/\s]*@)(https?:\/\/|git:\/\/|ssh:\/\/)[^\s'"`]{3,500}$/;
+export const BRANCH = /^(?!-)(?!\/|.*\.\.|.*\/\/|.*@\{|.*\.lock$)[A-Za-z0-9._\-/]{1,255}$/;
 
 /** Build settings shared by create and update; `null` clears a setting on update. */
 export class ProjectSettingsDto {
@@ -31,10 +32,22 @@ export class ProjectSettingsDto {
   outputDirectory?: string | null;
 
   @ApiPropertyOptional({ example: 'https://git.example.com/acme/site.git', nullable: true })
-  @ValidateIf((_, v) => v !== null && v !== undefined) @Matches(GIT_URL, { message: 'gitRepositoryUrl must be an http(s)://, git:// or ssh:// URL' })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @Matches(GIT_URL, { message: 'gitRepositoryUrl must be an http(s)://, git:// or ssh:// URL, without credentials' })
   gitRepositoryUrl?: string | null;
 
   @ApiPropertyOptional({ example: 'main', description: 'Pushes to this branch deploy to production' })
   @IsOptional() @Matches(BRANCH, { message: 'productionBranch must be a valid git branch name' })
   productionBranch?: string;
+
+  @ApiPropertyOptional({ description: 'Serve `/about` from `about.html`', default: false })
+  @IsOptional() @IsBoolean()
+  cleanUrls?: boolean;
+
+  @ApiPropertyOptional({ description: 'Serve `/index.html` for unknown paths (single-page apps)', default: false })
+  @IsOptional() @IsBoolean()
+  spaFallback?: boolean;
+
+  @ApiPropertyOptional({ description: 'Answer unknown paths with the deployment\'s own `404.html`', default: true })
+  @IsOptional() @IsBoolean()
+  custom404?: boolean;
 }

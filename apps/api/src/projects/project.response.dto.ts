@@ -14,6 +14,9 @@ export class ProjectDto {
   @ApiProperty({ type: String, nullable: true }) outputDirectory!: string | null;
   @ApiProperty({ type: String, nullable: true }) gitRepositoryUrl!: string | null;
   @ApiProperty({ example: 'main' }) productionBranch!: string;
+  @ApiProperty() cleanUrls!: boolean;
+  @ApiProperty() spaFallback!: boolean;
+  @ApiProperty() custom404!: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'The deployment the production URL serves' }) liveDeploymentId!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -31,6 +34,9 @@ export class ProjectDto {
       outputDirectory: p.outputDirectory,
       gitRepositoryUrl: p.gitRepositoryUrl,
       productionBranch: p.productionBranch,
+      cleanUrls: p.cleanUrls,
+      spaFallback: p.spaFallback,
+      custom404: p.custom404,
       liveDeploymentId: p.alias?.deploymentId ?? null,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),

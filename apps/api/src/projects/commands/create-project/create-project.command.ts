@@ -6,6 +6,7 @@ export class CreateProjectCommand extends Command<ProjectDto> {
   constructor(
     readonly teamId: string,
     readonly input: CreateProjectRequestDto,
+    readonly correlationId: string,
   ) {
     super();
   }

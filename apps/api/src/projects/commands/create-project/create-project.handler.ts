@@ -1,6 +1,8 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, isValidSlug, newId, slugify, ValidationError } from '@deploysphere/common';
 import { isUniqueViolation, PrismaService } from '@deploysphere/database';
+import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { announceRouting } from '../../routing-changed';
 import { ProjectDto } from '../../project.response.dto';
 import { CreateProjectCommand } from './create-project.command';
 
@@ -8,9 +10,13 @@ const MAX_ATTEMPTS = 5;
 
 @CommandHandler(CreateProjectCommand)
 export class CreateProjectHandler implements ICommandHandler<CreateProjectCommand> {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: OutboxWriter,
+    private readonly relay: OutboxRelay,
+  ) {}
 
-  async execute({ teamId, input }: CreateProjectCommand): Promise<ProjectDto> {
+  async execute({ teamId, input, correlationId }: CreateProjectCommand): Promise<ProjectDto> {
     const { slug: requested, ...fields } = input;
     if (requested !== undefined && !isValidSlug(requested)) {
       throw new ValidationError([
@@ -22,7 +28,12 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const slug = requested ?? (await this.freeSlug(slugify(input.name)));
       try {
-        const project = await this.prisma.project.create({ data: { ...fields, id: newId('prj'), teamId, slug } });
+        const project = await this.prisma.$transaction(async (tx) => {
+          const created = await tx.project.create({ data: { ...fields, id: newId('prj'), teamId, slug } });
+          await announceRouting(this.outbox, tx, created, correlationId);
+          return created;
+        });
+        this.relay.nudge();
         return ProjectDto.from(project);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;

@@ -19,6 +19,6 @@ export class CreateProjectHttpController {
   @ApiCreatedResponse({ type: ProjectDto })
   @ApiProblems(409, 413)
   create(@Ctx() ctx: RequestContext, @Body() body: CreateProjectRequestDto): Promise<ProjectDto> {
-    return this.commands.execute(new CreateProjectCommand(ctx.principal.teamId, body));
+    return this.commands.execute(new CreateProjectCommand(ctx.principal.teamId, body, ctx.correlationId));
   }
 }

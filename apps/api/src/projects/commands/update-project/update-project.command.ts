@@ -7,6 +7,7 @@ export class UpdateProjectCommand extends Command<ProjectDto> {
     readonly teamId: string,
     readonly projectId: string,
     readonly changes: UpdateProjectRequestDto,
+    readonly correlationId: string,
   ) {
     super();
   }

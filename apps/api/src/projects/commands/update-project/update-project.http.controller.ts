@@ -19,6 +19,6 @@ export class UpdateProjectHttpController {
   @ApiOkResponse({ type: ProjectDto })
   @ApiProblems(404, 413)
   update(@Ctx() ctx: RequestContext, @IdParam('projectId', 'project') projectId: string, @Body() body: UpdateProjectRequestDto) {
-    return this.commands.execute(new UpdateProjectCommand(ctx.principal.teamId, projectId, body));
+    return this.commands.execute(new UpdateProjectCommand(ctx.principal.teamId, projectId, body, ctx.correlationId));
   }
 }

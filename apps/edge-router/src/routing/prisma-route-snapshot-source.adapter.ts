@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@deploysphere/database';
+import type { RouteSnapshotSource } from './route-snapshot-source.port';
+import type { RouteSnapshot } from './route.types';
+
+const PAGE = 5_000;
+
+/**
+ * Reads every project, its production alias, every READY deployment and every verified custom
+ * domain, in pages so a large platform does not need one giant result set. Serving settings
+ * come from the project's columns.
+ */
+@Injectable()
+export class PrismaRouteSnapshotSource implements RouteSnapshotSource {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async load(): Promise<RouteSnapshot> {
+    const snapshot: RouteSnapshot = { projects: [], deployments: [], domains: [] };
+    for (let cursor: string | undefined; ; ) {
+      const page = await this.prisma.project.findMany({
+        select: {
+          id: true,
+          slug: true,
+          updatedAt: true,
+          cleanUrls: true,
+          spaFallback: true,
+          custom404: true,
+          alias: { select: { deploymentId: true, updatedAt: true } },
+        },
+        orderBy: { id: 'asc' },
+        take: PAGE,
+        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      });
+      for (const p of page) {
+        snapshot.projects.push({
+          id: p.id,
+          slug: p.slug,
+          updatedAt: p.updatedAt.getTime(),
+          settings: { cleanUrls: p.cleanUrls, spaFallback: p.spaFallback, custom404: p.custom404 },
+          productionDeploymentId: p.alias?.deploymentId,
+          aliasAt: p.alias?.updatedAt.getTime(),
+        });
+      }
+      if (page.length < PAGE) break;
+      cursor = page[page.length - 1].id;
+    }
+    for (let cursor: string | undefined; ; ) {
+      const page = await this.prisma.deployment.findMany({
+        where: { status: 'READY' },
+        select: { id: true, projectId: true, artifactManifestKey: true },
+        orderBy: { id: 'asc' },
+        take: PAGE,
+        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      });
+      for (const d of page) snapshot.deployments.push({ id: d.id, projectId: d.projectId, manifestKey: d.artifactManifestKey ?? undefined });
+      if (page.length < PAGE) break;
+      cursor = page[page.length - 1].id;
+    }
+    // Only verified custom domains are served; an unverified one stays an unknown host.
+    for (let cursor: string | undefined; ; ) {
+      const page = await this.prisma.domain.findMany({
+        where: { verifiedAt: { not: null } },
+        select: { id: true, hostname: true, projectId: true, verifiedAt: true },
+        orderBy: { id: 'asc' },
+        take: PAGE,
+        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      });
+      for (const d of page) snapshot.domains.push({ domain: d.hostname, projectId: d.projectId, verifiedAt: d.verifiedAt!.getTime() });
+      if (page.length < PAGE) break;
+      cursor = page[page.length - 1].id;
+    }
+    return snapshot;
+  }
+}
