@@ -1,0 +1,12 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+export class AddDomainRequestDto {
+  @ApiProperty({
+    example: 'www.example.com',
+    maxLength: 255,
+    description: 'A domain name you control; Unicode names are stored in punycode. Not an IP address, not the platform\'s own domain',
+  })
+  @IsString() @IsNotEmpty() @MaxLength(255)
+  hostname!: string;
+}

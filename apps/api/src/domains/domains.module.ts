@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { AddDomainHandler } from './commands/add-domain/add-domain.handler';
+import { AddDomainHttpController } from './commands/add-domain/add-domain.http.controller';
+import { RemoveDomainHandler } from './commands/remove-domain/remove-domain.handler';
+import { RemoveDomainHttpController } from './commands/remove-domain/remove-domain.http.controller';
+import { VerifyDomainHandler } from './commands/verify-domain/verify-domain.handler';
+import { VerifyDomainHttpController } from './commands/verify-domain/verify-domain.http.controller';
+import { DNS_RESOLVER } from './dns/dns-resolver.port';
+import { NodeDnsResolver } from './dns/node-dns-resolver.adapter';
+import { ListDomainsHandler } from './queries/list-domains/list-domains.handler';
+import { ListDomainsHttpController } from './queries/list-domains/list-domains.http.controller';
+
+/** A verification lookup waits at most this long; a slow zone is reported and can be retried. */
+const DNS_TIMEOUT_MS = 5_000;
+
+/** Custom domains: attach, verify by a TXT record, list, remove. The edge serves verified ones. */
+@Module({
+  controllers: [AddDomainHttpController, ListDomainsHttpController, VerifyDomainHttpController, RemoveDomainHttpController],
+  providers: [
+    AddDomainHandler,
+    ListDomainsHandler,
+    VerifyDomainHandler,
+    RemoveDomainHandler,
+    { provide: DNS_RESOLVER, useFactory: () => new NodeDnsResolver({ timeoutMs: DNS_TIMEOUT_MS }) },
+  ],
+})
+export class DomainsModule {}

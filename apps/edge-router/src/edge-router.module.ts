@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { ACCESS_LOG_SINK } from './access-log/access-log-sink.port';
+import { InMemoryAccessLogSink } from './access-log/in-memory-access-log-sink.adapter';
+import { edgeConfig, type EdgeSettings } from './config/edge.config';
+import { PrismaRouteSnapshotSource } from './routing/prisma-route-snapshot-source.adapter';
+import { ROUTE_SNAPSHOT_SOURCE } from './routing/route-snapshot-source.port';
+import { RouteTable } from './routing/route-table';
+import { RouteTableSync } from './routing/route-table.sync';
+import { EdgeRequestHandler } from './server/edge-request.handler';
+import { EdgeServer } from './server/edge-server';
+import { BlobCache } from './serving/blob-cache';
+import { ManifestCache } from './serving/manifest-cache';
+
+/**
+ * The data plane: serves READY deployments on EDGE_PORT from an in-memory route table kept
+ * current by route events. A feature module: config, database, messaging and storage come
+ * from the composition root (the platform's or the edge process's main module), which are global.
+ */
+@Module({
+  imports: [ConfigModule.forFeature(edgeConfig)],
+  providers: [
+    {
+      provide: RouteTable,
+      inject: [httpConfig.KEY],
+      useFactory: (http: ConfigType<typeof httpConfig>) => new RouteTable(http.rootDomain || 'localhost'),
+    },
+    { provide: ROUTE_SNAPSHOT_SOURCE, useClass: PrismaRouteSnapshotSource },
+    {
+      provide: ACCESS_LOG_SINK,
+      inject: [edgeConfig.KEY],
+      useFactory: (edge: EdgeSettings) =>
+        new InMemoryAccessLogSink({ maxBuffered: edge.accessLogBuffer, flushIntervalMs: edge.accessLogFlushMs }),
+    },
+    ManifestCache,
+    BlobCache,
+    RouteTableSync,
+    EdgeRequestHandler,
+    EdgeServer,
+  ],
+  exports: [RouteTable, RouteTableSync, EdgeServer, ACCESS_LOG_SINK],
+})
+export class EdgeRouterModule {}

@@ -1,0 +1,285 @@
+import { idKey, parseHost, parsePreviewLabel } from './host-name';
+import {
+  DEFAULT_PROJECT_SETTINGS,
+  type DeploymentRoute,
+  type HostResolution,
+  type ProjectRoute,
+  type ProjectSettings,
+  type RouteSnapshot,
+} from './route.types';
+
+const INVALID: HostResolution = Object.freeze({ kind: 'invalid' });
+const PLATFORM: HostResolution = Object.freeze({ kind: 'platform' });
+const UNKNOWN: HostResolution = Object.freeze({ kind: 'unknown' });
+
+const HOST_CACHE_SIZE = 10_000;
+const TOMBSTONES = 10_000;
+
+/**
+ * The edge's in-memory view of what every host serves; never a database query per request.
+ *
+ * - `<slug>.<root>` → the project's production alias;
+ * - `<id-prefix>-<slug>.<root>` → that exact deployment (immutable preview), where the prefix
+ *   is the whole 26-character part of the deployment id or a prefix of it of at least 9
+ *   characters that matches one deployment of that project only;
+ * - a verified custom domain → the production alias of the project it is attached to.
+ *
+ * Resolutions are memoised per raw `Host` value and the memo is dropped on every change, so a
+ * change is seen by the next request while requests already resolved finish on what they had.
+ * Alias moves and project routing (slug, settings) carry their time; a late or replayed event
+ * never undoes a newer state, and ready/alias events name a slug only for a project not yet known.
+ */
+export class RouteTable {
+  private byId = new Map<string, ProjectRoute>();
+  private bySlug = new Map<string, ProjectRoute>();
+  /** Custom domains: verified host name → its project, as of the verification time applied. */
+  private domains = new Map<string, { projectId: string; at: number }>();
+  /** Host names removed since start, with the removal time, so a late verification cannot bring one back. */
+  private readonly removedDomains = new Map<string, number>();
+  /** Projects deleted since start, so a late event cannot bring one back. */
+  private readonly deleted = new Set<string>();
+  private readonly memo = new Map<string, HostResolution>();
+  private isLoaded = false;
+
+  constructor(readonly rootDomain: string) {}
+
+  /** True once the start-up snapshot is in; until then tenant hosts are answered 503. */
+  get loaded(): boolean {
+    return this.isLoaded;
+  }
+
+  resolve(rawHost: string | undefined): HostResolution {
+    if (rawHost === undefined) return INVALID;
+    const hit = this.memo.get(rawHost);
+    if (hit !== undefined) return hit;
+    const resolution = this.compute(rawHost);
+    if (this.memo.size >= HOST_CACHE_SIZE) this.memo.clear();
+    this.memo.set(rawHost, resolution);
+    return resolution;
+  }
+
+  /** Replaces the whole table at once (start-up load). */
+  replaceAll(snapshot: RouteSnapshot): void {
+    const byId = new Map<string, ProjectRoute>();
+    const bySlug = new Map<string, ProjectRoute>();
+    for (const p of snapshot.projects) {
+      const project = newProject(p.id, p.slug, { ...DEFAULT_PROJECT_SETTINGS, ...p.settings }, p.updatedAt ?? 0);
+      byId.set(p.id, project);
+      bySlug.set(p.slug, project);
+    }
+    for (const d of snapshot.deployments) {
+      const project = byId.get(d.projectId);
+      if (project) addToProject(project, { id: d.id, key: idKey(d.id), projectId: d.projectId, manifestKey: d.manifestKey });
+    }
+    for (const p of snapshot.projects) {
+      if (!p.productionDeploymentId) continue;
+      const project = byId.get(p.id)!;
+      project.production = project.byKey.get(idKey(p.productionDeploymentId));
+      project.aliasAt = p.aliasAt ?? 0;
+    }
+    const domains = new Map<string, { projectId: string; at: number }>();
+    for (const d of snapshot.domains) if (byId.has(d.projectId)) domains.set(d.domain.toLowerCase(), { projectId: d.projectId, at: d.verifiedAt ?? 0 });
+    this.byId = byId;
+    this.bySlug = bySlug;
+    this.domains = domains;
+    this.isLoaded = true;
+    this.changed();
+  }
+
+  /**
+   * Applies a project's routing view (slug and settings) as of `at`. Returns false when ignored:
+   * deleted, or older than what the table holds (a replayed event never renames a project back).
+   */
+  upsertProject(id: string, slug: string, settings: ProjectSettings, at: number): boolean {
+    if (this.deleted.has(id)) return false;
+    let project = this.byId.get(id);
+    if (!project) {
+      project = newProject(id, slug, { ...settings }, at);
+      this.byId.set(id, project);
+    } else {
+      if (at < project.settingsAt) return false;
+      project.settings = { ...settings };
+      project.settingsAt = at;
+    }
+    this.claimSlug(project, slug);
+    this.changed();
+    return true;
+  }
+
+  /** The project, created with default settings when unknown; an existing project keeps its slug. */
+  private ensureProject(id: string, slug: string): ProjectRoute | undefined {
+    if (this.deleted.has(id)) return undefined;
+    let project = this.byId.get(id);
+    if (!project) {
+      project = newProject(id, slug, DEFAULT_PROJECT_SETTINGS, 0);
+      this.byId.set(id, project);
+      this.claimSlug(project, slug);
+    }
+    return project;
+  }
+
+  /** Makes a READY deployment servable at its preview host (and creates its project if new). */
+  addDeployment(deployment: { id: string; projectId: string; manifestKey?: string }, slug: string): boolean {
+    const project = this.ensureProject(deployment.projectId, slug);
+    if (!project) return false;
+    const key = idKey(deployment.id);
+    if (!project.byKey.has(key)) {
+      addToProject(project, { id: deployment.id, key, projectId: deployment.projectId, manifestKey: deployment.manifestKey });
+      this.changed();
+    }
+    return true;
+  }
+
+  /**
+   * Points the project's production host at `deploymentId`. The alias and ready events travel
+   * on different topics, so the deployment may not be known yet: the alias creates it.
+   */
+  moveAlias(projectId: string, slug: string, deploymentId: string, at: number): boolean {
+    if (!this.addDeployment({ id: deploymentId, projectId }, slug)) return false;
+    const project = this.byId.get(projectId)!;
+    if (at < project.aliasAt) return false;
+    project.production = project.byKey.get(idKey(deploymentId));
+    project.aliasAt = at;
+    this.changed();
+    return true;
+  }
+
+  removeProject(projectId: string): void {
+    this.deleted.add(projectId);
+    if (this.deleted.size > TOMBSTONES) this.deleted.delete(this.deleted.values().next().value!);
+    const project = this.byId.get(projectId);
+    if (!project) return;
+    this.byId.delete(projectId);
+    if (this.bySlug.get(project.slug) === project) this.bySlug.delete(project.slug);
+    for (const [domain, route] of this.domains) if (route.projectId === projectId) this.domains.delete(domain);
+    this.changed();
+  }
+
+  /**
+   * Serves a verified custom domain as the production alias of `projectId`, as of `at` (its
+   * verification time). Ignored when the project was deleted, or when the table already holds a
+   * later statement about the name: a newer verification, or a removal at or after `at` (the
+   * verified and removed events travel on different topics). With `slug`, an unknown project is
+   * created, as ready and alias events do.
+   */
+  attachDomain(domain: string, projectId: string, at = 0, slug?: string): boolean {
+    const name = domain.toLowerCase();
+    if (this.deleted.has(projectId)) return false;
+    const current = this.domains.get(name);
+    if ((current && at < current.at) || at <= (this.removedDomains.get(name) ?? -1)) return false;
+    if (slug !== undefined && !this.ensureProject(projectId, slug)) return false;
+    this.domains.set(name, { projectId, at });
+    this.changed();
+    return true;
+  }
+
+  /**
+   * Stops serving a custom domain removed at `at`. A removal older than the verification the
+   * table holds belongs to an earlier attachment of the name and is ignored; a removal of a name
+   * not attached (yet) is remembered, so its late verification event is ignored in turn.
+   */
+  detachDomain(domain: string, at = 0): boolean {
+    const name = domain.toLowerCase();
+    const current = this.domains.get(name);
+    if (current && at < current.at) return false;
+    const removedAt = Math.max(at, this.removedDomains.get(name) ?? at);
+    this.removedDomains.delete(name); // re-inserted last: the oldest tombstone goes first
+    this.removedDomains.set(name, removedAt);
+    if (this.removedDomains.size > TOMBSTONES) this.removedDomains.delete(this.removedDomains.keys().next().value!);
+    if (current) {
+      this.domains.delete(name);
+      this.changed();
+    }
+    return true;
+  }
+
+  project(id: string): ProjectRoute | undefined {
+    return this.byId.get(id);
+  }
+
+  stats(): { projects: number; deployments: number; domains: number } {
+    let deployments = 0;
+    for (const p of this.byId.values()) deployments += p.keys.length;
+    return { projects: this.byId.size, deployments, domains: this.domains.size };
+  }
+
+  private compute(rawHost: string): HostResolution {
+    const host = parseHost(rawHost, this.rootDomain);
+    switch (host.kind) {
+      case 'invalid':
+        return INVALID;
+      case 'platform':
+        return PLATFORM;
+      case 'tenant':
+        return this.resolveLabel(host.label);
+      case 'custom': {
+        const domain = this.domains.get(host.name);
+        const project = domain === undefined ? undefined : this.byId.get(domain.projectId);
+        return project ? production(project) : UNKNOWN;
+      }
+    }
+  }
+
+  private resolveLabel(label: string): HostResolution {
+    // A preview label wins over a project whose slug happens to look like one, so nobody can
+    // shadow another project's preview URL by choosing a slug such as `<id-prefix>-<victim>`.
+    const preview = parsePreviewLabel(label);
+    if (preview) {
+      const project = this.bySlug.get(preview.slug);
+      const deployment = project && findByPrefix(project, preview.idPrefix);
+      if (project && deployment) return Object.freeze({ kind: 'deployment', project, deployment, preview: true });
+    }
+    const project = this.bySlug.get(label);
+    return project ? production(project) : UNKNOWN;
+  }
+
+  private claimSlug(project: ProjectRoute, slug: string): void {
+    if (project.slug === slug && this.bySlug.get(slug) === project) return;
+    if (this.bySlug.get(project.slug) === project) this.bySlug.delete(project.slug);
+    // Slugs are unique in the database; an event naming this slug for this project is newer
+    // than whatever other project held it in our view (renamed or deleted since).
+    project.slug = slug;
+    this.bySlug.set(slug, project);
+  }
+
+  private changed(): void {
+    this.memo.clear();
+  }
+}
+
+function newProject(id: string, slug: string, settings: Readonly<ProjectSettings>, settingsAt: number): ProjectRoute {
+  return { id, slug, settings, settingsAt, production: undefined, aliasAt: 0, keys: [], byKey: new Map() };
+}
+
+function production(project: ProjectRoute): HostResolution {
+  return project.production
+    ? Object.freeze({ kind: 'deployment', project, deployment: project.production, preview: false })
+    : Object.freeze({ kind: 'no-deployment', project });
+}
+
+function addToProject(project: ProjectRoute, deployment: DeploymentRoute): void {
+  if (project.byKey.has(deployment.key)) return;
+  project.byKey.set(deployment.key, deployment);
+  project.keys.splice(lowerBound(project.keys, deployment.key), 0, deployment.key);
+}
+
+/** The one deployment whose key starts with `prefix`, or undefined when none or several do. */
+function findByPrefix(project: ProjectRoute, prefix: string): DeploymentRoute | undefined {
+  if (prefix.length === 26) return project.byKey.get(prefix);
+  const i = lowerBound(project.keys, prefix);
+  const key = project.keys[i];
+  if (key === undefined || !key.startsWith(prefix)) return undefined;
+  if (project.keys[i + 1]?.startsWith(prefix)) return undefined;
+  return project.byKey.get(key);
+}
+
+function lowerBound(sorted: string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,72 @@
+/**
+ * Per-project serving settings. The projects table has no columns for them yet; until it does
+ * every project gets the defaults, and `ProjectRoutingChanged.v1` can already carry them.
+ */
+export interface ProjectSettings {
+  /** `/about` serves `about.html`; `/about.html` redirects to `/about`. */
+  cleanUrls: boolean;
+  /** A miss on a path whose last segment has no extension serves `/index.html` with 200. */
+  spaFallback: boolean;
+  /** A miss serves the deployment's `/404.html` with status 404 when it has one. */
+  custom404: boolean;
+}
+
+export const DEFAULT_PROJECT_SETTINGS: Readonly<ProjectSettings> = Object.freeze({
+  cleanUrls: false,
+  spaFallback: false,
+  custom404: true,
+});
+
+/** A READY deployment the edge can serve. Immutable once added. */
+export interface DeploymentRoute {
+  readonly id: string;
+  /** The 26-character part of the id, which preview labels use (whole or as a prefix). */
+  readonly key: string;
+  readonly projectId: string;
+  readonly manifestKey?: string;
+}
+
+export interface ProjectRoute {
+  readonly id: string;
+  slug: string;
+  settings: Readonly<ProjectSettings>;
+  /** Epoch ms of the settings applied, so a late event never undoes a newer one. */
+  settingsAt: number;
+  /** What `<slug>.<root>` serves; undefined when nothing is live. */
+  production: DeploymentRoute | undefined;
+  /** Epoch ms of the alias move applied (same rule as settingsAt). */
+  aliasAt: number;
+  /** Deployment keys sorted, for preview-prefix lookup by binary search. */
+  readonly keys: string[];
+  readonly byKey: Map<string, DeploymentRoute>;
+}
+
+/** What a request's host resolves to. Objects are shared between requests: never mutate them. */
+export type HostResolution =
+  | { readonly kind: 'invalid' }
+  | { readonly kind: 'platform' }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'no-deployment'; readonly project: ProjectRoute }
+  | { readonly kind: 'deployment'; readonly project: ProjectRoute; readonly deployment: DeploymentRoute; readonly preview: boolean };
+
+/** What the table is loaded from at start (the metadata database in production). */
+export interface RouteSnapshot {
+  projects: Array<{
+    id: string;
+    slug: string;
+    settings?: Partial<ProjectSettings>;
+    /** Epoch ms of the project row's last change (its slug and settings are as of then). */
+    updatedAt?: number;
+    productionDeploymentId?: string;
+    /** Epoch ms of the alias row's last change. */
+    aliasAt?: number;
+  }>;
+  deployments: Array<{ id: string; projectId: string; manifestKey?: string }>;
+  /** Verified custom domains, by their stored (lower-case ASCII) host name. */
+  domains: Array<{
+    domain: string;
+    projectId: string;
+    /** Epoch ms of the verification (the row's `verified_at`), so an older removal event is ignored. */
+    verifiedAt?: number;
+  }>;
+}

@@ -1,0 +1,326 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream';
+import { ACCESS_LOG_SINK, type AccessLogSink } from '../access-log/access-log-sink.port';
+import { RouteTable } from '../routing/route-table';
+import type { ProjectRoute } from '../routing/route.types';
+import { ACCEPTS_BR, ACCEPTS_GZIP, acceptedEncodings } from '../serving/accept-encoding';
+import { BlobCache, BlobIntegrityError, type CachedBlob } from '../serving/blob-cache';
+import { parseRange, UNSATISFIABLE, type ByteRange } from '../serving/byte-range';
+import { SECURITY_HEADERS } from '../serving/content-policy';
+import { BR, GZIP, IDENTITY, type DeploymentFiles, type EncodingIndex, type FileRecord } from '../serving/deployment-files';
+import { ManifestCache } from '../serving/manifest-cache';
+import { badPathPage, Pages, readinessPage, type Page } from '../serving/pages';
+import { encodePath, normalizeRequestPath, RejectedPath } from '../serving/request-path';
+import { Exchange } from './exchange';
+
+const DEPLOYMENT_HEADER = 'X-DeploySphere-Deployment';
+const ENCODING_NAMES = ['', 'gzip', 'br'];
+const MAX_LOGGED = 1024;
+const PRINTABLE = /^[\x21-\x7e]*$/;
+
+/** How an `If-None-Match` value matches a file: not, its strong tag, or the weak tag of a compressed variant. */
+const enum Match {
+  None,
+  Strong,
+  Weak,
+}
+
+function matchEtag(header: string, file: FileRecord): Match {
+  if (header === file.etag || header === '*') return Match.Strong;
+  const weak = `W/${file.etag}`;
+  if (header === weak) return Match.Weak;
+  for (const raw of header.split(',')) {
+    const tag = raw.trim();
+    if (tag === file.etag) return Match.Strong;
+    if (tag === weak) return Match.Weak;
+  }
+  return Match.None;
+}
+
+/**
+ * The data plane's request path: Host → deployment (route table, in memory), path → manifest
+ * entry (cached per deployment), bytes → client (cached per digest, compressed once). Every
+ * answer is written from precomputed header lists; anything unexpected becomes a plain error
+ * page, never a stack trace. Works on raw `node:http` objects, no framework in the way.
+ */
+@Injectable()
+export class EdgeRequestHandler {
+  private readonly logger = new Logger('EdgeRouter');
+  /** Set while the server drains: answers carry `Connection: close`. */
+  draining = false;
+
+  constructor(
+    private readonly table: RouteTable,
+    private readonly manifests: ManifestCache,
+    private readonly blobs: BlobCache,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    @Inject(ACCESS_LOG_SINK) private readonly accessLog: AccessLogSink,
+  ) {}
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const x = new Exchange(req, res);
+    try {
+      this.route(x);
+    } catch (err) {
+      this.fail(x, err, Pages.error);
+    }
+  };
+
+  private route(x: Exchange): void {
+    if (x.hostCount !== 1) return this.page(x, Pages.invalidHost);
+    const resolved = this.table.resolve(x.host);
+    if (resolved.kind === 'invalid') return this.page(x, Pages.invalidHost);
+    if (x.method !== 'GET' && x.method !== 'HEAD') return this.page(x, Pages.methodNotAllowed);
+    if (resolved.kind === 'platform') return this.platform(x);
+    if (!this.table.loaded) return this.page(x, Pages.starting);
+    if (resolved.kind === 'unknown') return this.page(x, Pages.unknownHost);
+    x.projectId = resolved.project.id;
+    if (resolved.kind === 'no-deployment') return this.page(x, Pages.noDeployment);
+
+    const deployment = resolved.deployment;
+    x.deploymentId = deployment.id;
+    const path = normalizeRequestPath(x.url);
+    if (path instanceof RejectedPath) return this.page(x, badPathPage(path.reason));
+    const files = this.manifests.peek(deployment.id);
+    if (files !== undefined) return this.serve(x, resolved.project, files, path);
+    this.manifests.load(deployment.id).then(
+      (loaded) => (loaded ? this.serve(x, resolved.project, loaded, path) : this.page(x, Pages.unavailable)),
+      (err) => this.fail(x, err, Pages.unavailable),
+    );
+  }
+
+  private platform(x: Exchange): void {
+    const q = x.url.indexOf('?');
+    const path = q < 0 ? x.url : x.url.slice(0, q);
+    if (path === '/healthz') return this.page(x, Pages.healthy);
+    if (path !== '/readyz') return this.page(x, Pages.platform);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref());
+    Promise.race([this.store.isReady().catch(() => false), timeout]).then((storeUp) =>
+      this.page(x, readinessPage({ routeTable: this.table.loaded ? 'up' : 'down', artifactStore: storeUp ? 'up' : 'down' })),
+    );
+  }
+
+  /** Path → file: exact, directory index, redirects, clean URLs, SPA fallback, custom 404. */
+  private serve(x: Exchange, project: ProjectRoute, files: DeploymentFiles, path: string): void {
+    const settings = project.settings;
+    let file = files.files.get(path);
+    if (file !== undefined) {
+      if (settings.cleanUrls && path.endsWith('.html')) {
+        const clean = path === 'index.html' || path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path.slice(0, -'.html'.length);
+        return this.redirect(x, clean);
+      }
+      return this.sendFile(x, files, file, 200, undefined);
+    }
+    if (files.directories.has(path)) return this.redirect(x, `${path}/`);
+    if (settings.cleanUrls) file = files.cleanHtml.get(path);
+    if (file === undefined && settings.spaFallback && !path.slice(path.lastIndexOf('/') + 1).includes('.')) file = files.index;
+    if (file !== undefined) return this.sendFile(x, files, file, 200, undefined);
+    if (settings.custom404 && files.notFoundPage) return this.sendFile(x, files, files.notFoundPage, 404, undefined);
+    this.page(x, Pages.notFound);
+  }
+
+  /**
+   * Writes a file. Re-entered after each thing it had to wait for (bytes read, variant
+   * compressed), which is cached by then, so the common case never leaves this call.
+   */
+  private sendFile(x: Exchange, files: DeploymentFiles, file: FileRecord, status: 200 | 404, blob: CachedBlob | undefined): void {
+    if (status === 200) {
+      if (x.ifNoneMatch !== undefined) {
+        const match = matchEtag(x.ifNoneMatch, file);
+        if (match !== Match.None) return this.notModified(x, files, file, match);
+      }
+      if (x.range !== undefined && (x.ifRange === undefined || x.ifRange === file.etag)) {
+        const range = parseRange(x.range, file.size);
+        if (range === UNSATISFIABLE) return this.write(x, 416, this.rangeHeaders(files, file, `bytes */${file.size}`, 0), undefined);
+        if (range !== undefined) return this.sendRange(x, files, file, range, blob);
+      }
+    }
+    blob ??= this.blobs.peek(file.sha256);
+    if (blob === undefined) {
+      if (!this.blobs.cacheable(file.size)) return this.stream(x, files, file, status, undefined);
+      this.blobs.load(file).then(
+        (loaded) => this.sendFile(x, files, file, status, loaded),
+        (err) => this.fail(x, err, err instanceof BlobIntegrityError ? Pages.error : Pages.unavailable),
+      );
+      return;
+    }
+    let encoding: EncodingIndex = IDENTITY;
+    if (file.compressible) {
+      const accepted = acceptedEncodings(x.acceptEncoding);
+      for (const candidate of accepted & ACCEPTS_BR ? (accepted & ACCEPTS_GZIP ? BOTH : BR_ONLY) : accepted & ACCEPTS_GZIP ? GZIP_ONLY : NONE) {
+        const variant = blob.variants[candidate];
+        if (variant === undefined) {
+          const ready = blob;
+          this.blobs.compress(ready, candidate).then(
+            () => this.sendFile(x, files, file, status, ready),
+            (err) => this.fail(x, err, Pages.error),
+          );
+          return;
+        }
+        if (variant !== null) {
+          encoding = candidate;
+          break;
+        }
+      }
+    }
+    const body = blob.variants[encoding]!;
+    this.write(x, status, this.fileHeaders(files, file, encoding, status, body.length), body);
+  }
+
+  private sendRange(x: Exchange, files: DeploymentFiles, file: FileRecord, range: ByteRange, blob: CachedBlob | undefined): void {
+    blob ??= this.blobs.peek(file.sha256);
+    const length = range.end - range.start + 1;
+    const headers = this.rangeHeaders(files, file, `bytes ${range.start}-${range.end}/${file.size}`, length);
+    if (blob !== undefined) return this.write(x, 206, headers, blob.identity.subarray(range.start, range.end + 1));
+    if (!this.blobs.cacheable(file.size)) return this.stream(x, files, file, 206, range);
+    this.blobs.load(file).then(
+      (loaded) => this.sendRange(x, files, file, range, loaded),
+      (err) => this.fail(x, err, err instanceof BlobIntegrityError ? Pages.error : Pages.unavailable),
+    );
+  }
+
+  /** Files too large to cache: straight from the store, identity encoding only. */
+  private stream(x: Exchange, files: DeploymentFiles, file: FileRecord, status: 200 | 206 | 404, range: ByteRange | undefined): void {
+    const headers = range
+      ? this.rangeHeaders(files, file, `bytes ${range.start}-${range.end}/${file.size}`, range.end - range.start + 1)
+      : this.fileHeaders(files, file, IDENTITY, status === 404 ? 404 : 200, file.size);
+    if (x.head) return this.write(x, status, headers, undefined);
+    this.blobs.open(file.sha256, range).then(
+      (body) => {
+        if (x.res.destroyed) {
+          body.stream.destroy();
+          return;
+        }
+        if (this.draining) x.res.shouldKeepAlive = false;
+        x.res.writeHead(status, headers);
+        pipeline(body.stream, x.res, (err) => {
+          if (err) this.logger.warn({ deploymentId: x.deploymentId, sha256: file.sha256, err: String(err) }, 'stream interrupted');
+          this.log(x, status, err ? 0 : range ? range.end - range.start + 1 : file.size);
+        });
+      },
+      (err) => this.fail(x, err, Pages.unavailable),
+    );
+  }
+
+  private notModified(x: Exchange, files: DeploymentFiles, file: FileRecord, match: Match): void {
+    let headers = file.notModified;
+    if (headers === undefined) {
+      headers = file.notModified = ['ETag', file.etag, 'Cache-Control', file.cacheControl, DEPLOYMENT_HEADER, files.deploymentId, ...SECURITY_HEADERS];
+      if (file.compressible) headers.push('Vary', 'Accept-Encoding');
+    }
+    if (match === Match.Weak) headers = ['ETag', `W/${file.etag}`, ...headers.slice(2)];
+    this.write(x, 304, headers, undefined);
+  }
+
+  /** Built once per file, encoding and status, then reused by every request. */
+  private fileHeaders(files: DeploymentFiles, file: FileRecord, encoding: EncodingIndex, status: 200 | 404, length: number): string[] {
+    const lists = status === 200 ? file.ok : file.missing;
+    let headers = lists[encoding];
+    if (headers === undefined) {
+      headers = ['Content-Type', file.contentType, 'Content-Length', String(length), 'Cache-Control', file.cacheControl];
+      // Compressed variants carry the weak tag (like nginx): same content, other bytes.
+      if (status === 200) headers.push('ETag', encoding === IDENTITY ? file.etag : `W/${file.etag}`, 'Accept-Ranges', 'bytes');
+      if (file.compressible) headers.push('Vary', 'Accept-Encoding');
+      if (encoding !== IDENTITY) headers.push('Content-Encoding', ENCODING_NAMES[encoding]);
+      headers.push(DEPLOYMENT_HEADER, files.deploymentId, ...SECURITY_HEADERS);
+      lists[encoding] = headers;
+    }
+    return headers;
+  }
+
+  private rangeHeaders(files: DeploymentFiles, file: FileRecord, contentRange: string, length: number): string[] {
+    return [
+      'Content-Type',
+      file.contentType,
+      'Content-Length',
+      String(length),
+      'Content-Range',
+      contentRange,
+      'Cache-Control',
+      file.cacheControl,
+      'ETag',
+      file.etag,
+      'Accept-Ranges',
+      'bytes',
+      DEPLOYMENT_HEADER,
+      files.deploymentId,
+      ...SECURITY_HEADERS,
+    ];
+  }
+
+  private redirect(x: Exchange, path: string): void {
+    const q = x.url.indexOf('?');
+    const query = q < 0 ? '' : x.url.slice(q);
+    // The target is rebuilt from the normalized path, so it is always same-origin (`/…`, never `//…`).
+    const location = encodePath(path) + (PRINTABLE.test(query) ? query : '');
+    this.write(
+      x,
+      308,
+      ['Location', location, 'Content-Length', '0', 'Cache-Control', 'public, max-age=0, must-revalidate', ...SECURITY_HEADERS],
+      undefined,
+    );
+  }
+
+  private page(x: Exchange, page: Page): void {
+    this.write(x, page.status, page.headers as string[], page.body);
+  }
+
+  private write(x: Exchange, status: number, headers: string[], body: Buffer | undefined): void {
+    const res = x.res;
+    if (x.done || res.destroyed) return;
+    if (this.draining) res.shouldKeepAlive = false;
+    res.writeHead(status, headers);
+    if (x.head || body === undefined) {
+      res.end();
+      this.log(x, status, 0);
+    } else {
+      res.end(body);
+      this.log(x, status, body.length);
+    }
+  }
+
+  private fail(x: Exchange, err: unknown, page: Page): void {
+    this.logger.error(
+      { host: x.host, deploymentId: x.deploymentId, err: err instanceof Error ? (err.stack ?? err.message) : String(err) },
+      'request failed',
+    );
+    if (!x.res.headersSent) {
+      try {
+        return this.page(x, page);
+      } catch {
+        // fall through: the connection is all that is left to close
+      }
+    }
+    x.res.destroy();
+    this.log(x, page.status, 0);
+  }
+
+  private log(x: Exchange, status: number, bytes: number): void {
+    if (x.done) return;
+    x.done = true;
+    const q = x.url.indexOf('?');
+    const path = q < 0 ? x.url : x.url.slice(0, q);
+    this.accessLog.record({
+      time: x.time,
+      host: x.host === undefined ? '' : x.host.length > 255 ? x.host.slice(0, 255) : x.host,
+      deploymentId: x.deploymentId,
+      projectId: x.projectId,
+      method: x.method,
+      path: path.length > MAX_LOGGED ? path.slice(0, MAX_LOGGED) : path,
+      status,
+      bytes,
+      durationMs: performance.now() - x.started,
+      userAgent: x.userAgent === undefined ? null : x.userAgent.slice(0, 512),
+      clientIp: x.req.socket.remoteAddress ?? null,
+    });
+  }
+}
+
+type Compressed = typeof GZIP | typeof BR;
+const BOTH: readonly Compressed[] = [BR, GZIP];
+const BR_ONLY: readonly Compressed[] = [BR];
+const GZIP_ONLY: readonly Compressed[] = [GZIP];
+const NONE: readonly Compressed[] = [];

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** ASCII case-insensitive equality against a lower-case name, without allocating. */
+function isHeader(name: string, lower: string): boolean {
+  if (name === lower) return true;
+  for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * One request in flight with the few headers the edge reads, picked from `rawHeaders` in one
+ * pass (cheaper than materialising `req.headers`, and it sees duplicate `Host` headers, which
+ * `req.headers` would silently drop).
+ */
+export class Exchange {
+  readonly started = performance.now();
+  readonly time = Date.now();
+  readonly method: string;
+  readonly url: string;
+  readonly head: boolean;
+  host: string | undefined = undefined;
+  hostCount = 0;
+  acceptEncoding: string | undefined = undefined;
+  ifNoneMatch: string | undefined = undefined;
+  range: string | undefined = undefined;
+  ifRange: string | undefined = undefined;
+  userAgent: string | undefined = undefined;
+  projectId: string | null = null;
+  deploymentId: string | null = null;
+  done = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {
+    this.method = req.method ?? '';
+    this.url = req.url ?? '';
+    this.head = this.method === 'HEAD';
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i];
+      switch (name.length) {
+        case 4:
+          if (isHeader(name, 'host')) {
+            this.host = raw[i + 1];
+            this.hostCount++;
+          }
+          break;
+        case 5:
+          if (isHeader(name, 'range')) this.range = raw[i + 1];
+          break;
+        case 8:
+          if (isHeader(name, 'if-range')) this.ifRange = raw[i + 1];
+          break;
+        case 10:
+          if (isHeader(name, 'user-agent')) this.userAgent = raw[i + 1];
+          break;
+        case 13:
+          if (isHeader(name, 'if-none-match')) this.ifNoneMatch = raw[i + 1];
+          break;
+        case 15:
+          if (isHeader(name, 'accept-encoding')) this.acceptEncoding = raw[i + 1];
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ARTIFACT_STORE, type ArtifactStore, type ObjectBody } from '@deploysphere/storage';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { edgeConfig, type EdgeSettings } from '../config/edge.config';
+import type { ByteRange } from './byte-range';
+import { BR, GZIP, type FileRecord } from './deployment-files';
+import { WeightedLru, type Weighted } from './weighted-lru';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** Per-entry bookkeeping (map slot, object header) counted on top of the bytes. */
+const ENTRY_OVERHEAD = 256;
+/** A compressed variant is kept only when it saves at least this share of the bytes. */
+const MIN_SAVING = 0.1;
+
+/** The stored bytes did not hash to the digest they are stored under: never served. */
+export class BlobIntegrityError extends Error {
+  constructor(readonly sha256: string) {
+    super(`blob ${sha256} does not match its digest`);
+    this.name = 'BlobIntegrityError';
+  }
+}
+
+/**
+ * A blob's bytes and its compressed variants. A variant is `undefined` until computed, `null`
+ * when not worth having (it did not shrink), else the bytes.
+ */
+export class CachedBlob implements Weighted {
+  readonly variants: Array<Buffer | null | undefined> = [undefined, undefined, undefined];
+  readonly computing: Array<Promise<Buffer | null> | undefined> = [undefined, undefined, undefined];
+  weight: number;
+  touched = 0;
+
+  constructor(
+    readonly sha256: string,
+    readonly identity: Buffer,
+  ) {
+    this.variants[0] = identity;
+    this.weight = identity.length + ENTRY_OVERHEAD;
+  }
+}
+
+/**
+ * File contents in memory, content-addressed (a file shared by many deployments is held
+ * once), bounded by bytes with LRU eviction, compressed variants counted too. Reads are
+ * single-flight and verified against their digest before they are cached or served.
+ */
+@Injectable()
+export class BlobCache {
+  private readonly lru: WeightedLru<string, CachedBlob>;
+  private readonly loading = new Map<string, Promise<CachedBlob>>();
+  /** Larger files are streamed from the store on every request rather than evicting everything else. */
+  readonly maxEntryBytes: number;
+
+  constructor(
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    @Inject(edgeConfig.KEY) edge: EdgeSettings,
+  ) {
+    this.lru = new WeightedLru(edge.cacheBytes);
+    this.maxEntryBytes = Math.min(Math.floor(edge.cacheBytes / 8), 32 * 1024 * 1024);
+  }
+
+  stats(): { entries: number; bytes: number; evictions: number } {
+    return { entries: this.lru.size, bytes: this.lru.weight, evictions: this.lru.evictions };
+  }
+
+  peek(sha256: string): CachedBlob | undefined {
+    return this.lru.get(sha256);
+  }
+
+  cacheable(size: number): boolean {
+    return size <= this.maxEntryBytes;
+  }
+
+  load(file: FileRecord): Promise<CachedBlob> {
+    let pending = this.loading.get(file.sha256);
+    if (!pending) {
+      pending = this.read(file).finally(() => this.loading.delete(file.sha256));
+      this.loading.set(file.sha256, pending);
+    }
+    return pending;
+  }
+
+  /** Streams a blob (or a range of it) straight from the store: for files too large to cache. */
+  open(sha256: string, range?: ByteRange): Promise<ObjectBody> {
+    return this.store.getBlob(sha256, range);
+  }
+
+  /**
+   * The compressed variant, computing it once (off the event loop, in libuv's pool) on first
+   * demand. Resolves to null when compression does not pay.
+   */
+  compress(blob: CachedBlob, encoding: typeof GZIP | typeof BR): Promise<Buffer | null> {
+    let pending = blob.computing[encoding];
+    if (!pending) {
+      const input = blob.identity;
+      const work =
+        encoding === GZIP
+          ? gzipAsync(input, { level: 9 })
+          : brotliAsync(input, {
+              params: {
+                // Best ratio for what a site is made of; a large file gets a faster setting.
+                [zlib.BROTLI_PARAM_QUALITY]: input.length <= 256 * 1024 ? 11 : 5,
+                [zlib.BROTLI_PARAM_SIZE_HINT]: input.length,
+              },
+            });
+      pending = work.then((out) => {
+        const kept = out.length <= input.length * (1 - MIN_SAVING) ? out : null;
+        blob.variants[encoding] = kept;
+        blob.computing[encoding] = undefined;
+        if (kept) this.lru.grew(blob.sha256, kept.length);
+        return kept;
+      });
+      blob.computing[encoding] = pending;
+    }
+    return pending;
+  }
+
+  private async read(file: FileRecord): Promise<CachedBlob> {
+    const body = await this.store.getBlob(file.sha256);
+    const chunks: Buffer[] = [];
+    const hash = createHash('sha256');
+    let length = 0;
+    for await (const chunk of body.stream) {
+      const buffer = chunk as Buffer;
+      length += buffer.length;
+      if (length > this.maxEntryBytes) {
+        body.stream.destroy();
+        throw new Error(`blob ${file.sha256} is larger than its manifest says`);
+      }
+      hash.update(buffer);
+      chunks.push(buffer);
+    }
+    if (hash.digest('hex') !== file.sha256) throw new BlobIntegrityError(file.sha256);
+    const blob = new CachedBlob(file.sha256, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
+    this.lru.set(file.sha256, blob);
+    return blob;
+  }
+}

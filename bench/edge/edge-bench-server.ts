@@ -1,0 +1,73 @@
+// The edge router as the benchmark runs it: the production classes (route table, manifest and
+// blob caches, request handler, raw http server, batching access log) over the real fs
+// artifact store, with N projects in the route table, each with its own deployment of `site`.
+//
+//   node -r ./bench/edge/register.js bench/edge/edge-bench-server.ts --site DIR --data DIR --projects N --port P --hosts FILE
+import { Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { newId } from '@deploysphere/common';
+import { validateEnvironment, type httpConfig } from '@deploysphere/config';
+import { FsArtifactStore } from '@deploysphere/storage';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { InMemoryAccessLogSink } from '../../apps/edge-router/src/access-log/in-memory-access-log-sink.adapter';
+import { edgeSettingsFrom } from '../../apps/edge-router/src/config/edge.config';
+import { RouteTable } from '../../apps/edge-router/src/routing/route-table';
+import type { RouteSnapshot } from '../../apps/edge-router/src/routing/route.types';
+import { EdgeRequestHandler } from '../../apps/edge-router/src/server/edge-request.handler';
+import { EdgeServer } from '../../apps/edge-router/src/server/edge-server';
+import { BlobCache } from '../../apps/edge-router/src/serving/blob-cache';
+import { ManifestCache } from '../../apps/edge-router/src/serving/manifest-cache';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      site: { type: 'string' },
+      data: { type: 'string' },
+      projects: { type: 'string', default: '1' },
+      port: { type: 'string', default: '0' },
+      hosts: { type: 'string' },
+    },
+  });
+  if (!values.site || !values.data || !values.hosts) throw new Error('--site, --data and --hosts are required');
+  Logger.overrideLogger(['error', 'warn']);
+
+  const settings = edgeSettingsFrom(validateEnvironment(process.env));
+  const store = new FsArtifactStore(values.data);
+  const snapshot: RouteSnapshot = { projects: [], deployments: [], domains: [] };
+  const count = Number(values.projects);
+  for (let i = 0; i < count; i++) {
+    const projectId = newId('prj');
+    const deploymentId = newId('dpl');
+    await store.putDeployment(deploymentId, values.site);
+    snapshot.projects.push({ id: projectId, slug: `site-${i}`, productionDeploymentId: deploymentId, aliasAt: 1 });
+    snapshot.deployments.push({ id: deploymentId, projectId });
+  }
+  writeFileSync(values.hosts, snapshot.projects.map((p) => `${p.slug}.localhost`).join('\n') + '\n');
+
+  const table = new RouteTable('localhost');
+  table.replaceAll(snapshot);
+  const manifests = new ManifestCache(store, settings);
+  const blobs = new BlobCache(store, settings);
+  const accessLog = new InMemoryAccessLogSink({ maxBuffered: settings.accessLogBuffer, flushIntervalMs: settings.accessLogFlushMs });
+  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog);
+  const http = { host: '127.0.0.1', edgePort: Number(values.port), rootDomain: 'localhost' } as ConfigType<typeof httpConfig>;
+  const server = new EdgeServer(handler, http, settings);
+  const { port } = await server.listen(Number(values.port), '127.0.0.1');
+  process.stdout.write(`READY ${port} projects=${table.stats().projects}\n`);
+
+  const stop = async () => {
+    await server.close();
+    await accessLog.close();
+    const log = accessLog.stats();
+    process.stdout.write(`STOPPED access-log written=${log.written} dropped=${log.dropped}\n`);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+main().catch((err) => {
+  process.stderr.write(`edge bench server failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Edge router vs nginx, side by side on this machine, same files, same client.
+#
+#   bash bench/edge/run.sh            # DURATION=8 RUNS=5 CONNECTIONS=64 by default
+#
+# - a small HTML page and a 100 KB asset, served by the edge router (production classes over
+#   the real fs artifact store) and by Debian's nginx from disk; wrk, keep-alive, 64
+#   connections, caches warmed first; targets: edge >= 50% of nginx's requests/s, p99 <= 2x;
+#   a bare node:http server answering from memory runs alongside as the node ceiling;
+# - the edge with 1 project vs 1,000 projects in its route table (requests spread round robin
+#   over every project's host); target: within +-10%.
+# With two or more cores the servers are pinned to CPU 0 and wrk to CPU 1, so each server gets
+# one core (Node serves from one thread; nginx runs one worker for the same budget).
+# Runs are interleaved (the order rotates every run) and medians reported, because a shared
+# machine is noisy. Loopback only. Every process started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DURATION=${DURATION:-8}
+RUNS=${RUNS:-5}
+CONNECTIONS=${CONNECTIONS:-64}
+WARMUP=${WARMUP:-3}
+PROJECTS=${PROJECTS:-1000}
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2 (apt)…" >&2; apt-get install -y -qq "$2" >/dev/null; }; }
+need wrk wrk
+need nginx nginx-light
+
+work=$(mktemp -d /tmp/edge-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ "$(nproc)" -ge 2 ]; then SERVER_CPU=(taskset -c 0); CLIENT_CPU=(taskset -c 1); THREADS=1; else SERVER_CPU=(); CLIENT_CPU=(); THREADS=1; fi
+
+# The site: a small HTML page and a 100 KB content-hashed asset (incompressible bytes as text).
+mkdir -p "$work/site/assets"
+node -e '
+const fs = require("fs"), crypto = require("crypto");
+const dir = process.argv[1];
+fs.writeFileSync(dir + "/index.html", `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bench</title><link rel="stylesheet" href="/assets/app.3f9a1c2b.css"></head><body><main><h1>Hello from the edge</h1><p>${"Lorem ipsum dolor sit amet. ".repeat(30)}</p></main><script src="/assets/app.3f9a1c2b.js"></script></body></html>\n`);
+fs.writeFileSync(dir + "/assets/app.3f9a1c2b.js", crypto.randomBytes(75 * 1024).toString("base64").slice(0, 100 * 1024));
+' "$work/site"
+chmod -R a+rX "$work/site"
+HTML=/index.html
+ASSET=/assets/app.3f9a1c2b.js
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+wait_http() { # port host path
+  for _ in $(seq 1 200); do
+    curl -fsS -o /dev/null -H "Host: $2" "http://127.0.0.1:$1$3" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not answer" >&2
+  return 1
+}
+
+start_edge() { # projects → sets EDGE_PORT EDGE_PID EDGE_HOSTS
+  local n=$1 log="$work/edge-$1.log"
+  EDGE_HOSTS="$work/hosts-$n.txt"
+  EDGE_PORT=$(free_port)
+  "${SERVER_CPU[@]}" node -r ./bench/edge/register.js bench/edge/edge-bench-server.ts \
+    --site "$work/site" --data "$work/artifacts-$n" --projects "$n" --port "$EDGE_PORT" --hosts "$EDGE_HOSTS" >"$log" 2>&1 &
+  EDGE_PID=$!
+  pids+=("$EDGE_PID")
+  for _ in $(seq 1 1200); do grep -q '^READY' "$log" && break; kill -0 "$EDGE_PID" 2>/dev/null || { cat "$log" >&2; return 1; }; sleep 0.1; done
+  grep -q '^READY' "$log" || { echo "edge did not start" >&2; cat "$log" >&2; return 1; }
+}
+
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+start_nginx() { # → sets NGINX_PORT NGINX_PID
+  NGINX_PORT=$(free_port)
+  mkdir -p "$work/nginx-tmp"
+  cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log $work/nginx-access.log combined buffer=64k flush=1s;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;
+  open_file_cache max=1000 inactive=60s;
+  open_file_cache_valid 60s;
+  client_body_temp_path $work/nginx-tmp/body;
+  proxy_temp_path $work/nginx-tmp/proxy;
+  fastcgi_temp_path $work/nginx-tmp/fastcgi;
+  uwsgi_temp_path $work/nginx-tmp/uwsgi;
+  scgi_temp_path $work/nginx-tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    server_name _;
+    root $work/site;
+    location / { try_files \$uri \$uri/ =404; }
+  }
+}
+CONF
+  "${SERVER_CPU[@]}" nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
+  NGINX_PID=$!
+  pids+=("$NGINX_PID")
+  wait_http "$NGINX_PORT" localhost "$HTML"
+}
+
+# wrk → "rps p99ms"; fails on any error or non-2xx answer, so a misconfigured run never counts.
+measure() { # url duration [wrk args…]
+  local url=$1 duration=$2
+  shift 2
+  local out
+  out=$("${CLIENT_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${duration}s" --latency "$@" "$url")
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then echo "wrk reported errors for $url:" >&2; echo "$out" >&2; return 1; fi
+  awk '
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+                  p99 = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : (u == "m") ? v * 60000 : v }
+    END { printf "%.0f %.3f\n", rps, p99 }' <<<"$out"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+results="$work/results.txt"
+: >"$results"
+record() { echo "$1 $2" >>"$results"; } # label "rps p99"
+
+echo "edge router vs nginx: ${RUNS} runs x ${DURATION}s, ${CONNECTIONS} connections, keep-alive, wrk -t${THREADS}; server CPU: ${SERVER_CPU[*]:-any}, client CPU: ${CLIENT_CPU[*]:-any}"
+
+start_edge 1
+edge1_port=$EDGE_PORT
+start_nginx
+FLOOR_PORT=$(free_port)
+"${SERVER_CPU[@]}" node bench/edge/node-floor-server.js "$work/site" "$FLOOR_PORT" >"$work/floor.log" 2>&1 &
+FLOOR_PID=$!
+pids+=("$FLOOR_PID")
+wait_http "$FLOOR_PORT" localhost "$HTML"
+
+declare -A URL=([edge]="http://127.0.0.1:$edge1_port" [nginx]="http://127.0.0.1:$NGINX_PORT" [floor]="http://127.0.0.1:$FLOOR_PORT")
+declare -A HOST=([edge]=site-0.localhost [nginx]=localhost [floor]=localhost)
+servers=(edge nginx floor)
+for path in "$HTML" "$ASSET"; do # warm every cache and JIT
+  for s in "${servers[@]}"; do measure "${URL[$s]}$path" "$WARMUP" -H "Host: ${HOST[$s]}" >/dev/null; done
+done
+for run in $(seq 1 "$RUNS"); do
+  # Rotate who goes first, so a burst of load elsewhere does not always hit the same server.
+  order=("${servers[@]:$(((run - 1) % 3))}" "${servers[@]:0:$(((run - 1) % 3))}")
+  for path in "$HTML" "$ASSET"; do
+    name=$([ "$path" = "$HTML" ] && echo html || echo asset)
+    for s in "${order[@]}"; do record "$s-$name" "$(measure "${URL[$s]}$path" "$DURATION" -H "Host: ${HOST[$s]}")"; done
+  done
+  echo "  run $run/$RUNS done (edge, nginx, node floor)"
+done
+stop_pid "$NGINX_PID"
+stop_pid "$FLOOR_PID"
+
+# 1 vs N projects: both spread over their whole host list with the same wrk script.
+start_edge "$PROJECTS"
+edgeN_port=$EDGE_PORT
+for port_hosts in "$edge1_port:$work/hosts-1.txt" "$edgeN_port:$work/hosts-$PROJECTS.txt"; do
+  HOSTS_FILE=${port_hosts#*:} BENCH_PATH=$HTML measure "http://127.0.0.1:${port_hosts%%:*}$HTML" "$WARMUP" -s bench/edge/hosts.lua >/dev/null
+done
+table_run() { # projects port
+  record "table-$1" "$(HOSTS_FILE=$work/hosts-$1.txt BENCH_PATH=$HTML measure "http://127.0.0.1:$2$HTML" "$DURATION" -s bench/edge/hosts.lua)"
+}
+for run in $(seq 1 "$RUNS"); do
+  if [ $((run % 2)) -eq 1 ]; then table_run 1 "$edge1_port"; table_run "$PROJECTS" "$edgeN_port"
+  else table_run "$PROJECTS" "$edgeN_port"; table_run 1 "$edge1_port"; fi
+  echo "  run $run/$RUNS done (1 vs $PROJECTS projects)"
+done
+
+rps() { awk -v l="$1" '$1 == l { print $2 }' "$results" | median; }
+p99() { awk -v l="$1" '$1 == l { print $3 }' "$results" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "ok" : "MISSED" }'; }
+
+echo
+echo "raw runs (label rps p99_ms):"
+sed 's/^/  /' "$results"
+echo
+printf '%-8s %10s %10s %7s %11s %11s %7s   %s\n' file edge_rps nginx_rps ratio edge_p99ms nginx_p99ms ratio targets
+for name in html asset; do
+  er=$(rps "edge-$name") nr=$(rps "nginx-$name") ep=$(p99 "edge-$name") np=$(p99 "nginx-$name")
+  rr=$(ratio "$er" "$nr") pr=$(ratio "$ep" "$np")
+  printf '%-8s %10s %10s %7s %11s %11s %7s   rps %s, p99 %s\n' "$name" "$er" "$nr" "$rr" "$ep" "$np" "$pr" "$(verdict "$rr" '>=' 0.5)" "$(verdict "$pr" '<=' 2)"
+done
+echo
+for name in html asset; do
+  printf 'node floor (%s): %s rps, p99 %s ms; edge reaches %s of it\n' "$name" "$(rps "floor-$name")" "$(p99 "floor-$name")" "$(ratio "$(rps "edge-$name")" "$(rps "floor-$name")")"
+done
+t1=$(rps table-1) tn=$(rps "table-$PROJECTS")
+tr=$(ratio "$tn" "$t1")
+printf '\nroute table: 1 project %s rps (p99 %s ms), %s projects %s rps (p99 %s ms): ratio %s   %s\n' \
+  "$t1" "$(p99 table-1)" "$PROJECTS" "$tn" "$(p99 "table-$PROJECTS")" "$tr" "$(awk -v r="$tr" 'BEGIN { print (r >= 0.9 && r <= 1.1) ? "ok (within 10%)" : "MISSED" }')"
