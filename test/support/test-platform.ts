@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CoreModule } from '@deploysphere/bootstrap';
@@ -19,9 +20,16 @@ export interface TestPlatform {
   transport: InMemoryTransport;
   adminToken: string;
   /** supertest agent with `Authorization: Bearer <token>` preset. */
-  as(token: string): { get(p: string): request.Test; post(p: string): request.Test; patch(p: string): request.Test; delete(p: string): request.Test };
+  as(token: string): { get(p: string): request.Test; post(p: string): request.Test; put(p: string): request.Test; patch(p: string): request.Test; delete(p: string): request.Test };
   anonymous(): ReturnType<typeof request>;
   close(): Promise<void>;
+}
+
+export interface TestPlatformOptions {
+  /** Providers replaced by test doubles (e.g. `{ provide: DNS_RESOLVER, useValue: new FakeDnsResolver() }`). */
+  overrides?: Array<{ provide: unknown; useValue: unknown }>;
+  /** More app modules composed in, as `npm start` does (e.g. EdgeRouterModule). */
+  imports?: Array<Type<unknown>>;
 }
 
 /**
@@ -29,7 +37,7 @@ export interface TestPlatform {
  * database: a scratch database on the PostgreSQL server, or the embedded PGlite started by
  * the app itself exactly as in production embedded mode.
  */
-export async function startTestPlatform(kind: TestDatabaseKind, env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(kind: TestDatabaseKind, env: Record<string, string> = {}, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deploysphere-test-'));
   let db: TestDatabase | undefined;
   const adminToken = `admin_${randomBytes(24).toString('hex')}`;
@@ -49,9 +57,11 @@ export async function startTestPlatform(kind: TestDatabaseKind, env: Record<stri
     // Distributed mode applies migrations by an explicit command; the test does it on start.
     process.env.DATABASE_MIGRATE_ON_START = 'true';
   }
-  const moduleRef = await Test.createTestingModule({
-    imports: [CoreModule.forRoot({ app: 'test' }), ApiModule, OrchestratorModule],
-  }).compile();
+  const builder = Test.createTestingModule({
+    imports: [CoreModule.forRoot({ app: 'test' }), ApiModule, OrchestratorModule, ...(options.imports ?? [])],
+  });
+  for (const { provide, useValue } of options.overrides ?? []) builder.overrideProvider(provide).useValue(useValue);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
   configureApi(app, { jsonBodyLimit: process.env.API_JSON_BODY_LIMIT ?? '1mb' });
   await app.init();
@@ -59,6 +69,7 @@ export async function startTestPlatform(kind: TestDatabaseKind, env: Record<stri
   const withToken = (token: string) => ({
     get: (p: string) => request(server).get(p).set('Authorization', `Bearer ${token}`),
     post: (p: string) => request(server).post(p).set('Authorization', `Bearer ${token}`),
+    put: (p: string) => request(server).put(p).set('Authorization', `Bearer ${token}`),
     patch: (p: string) => request(server).patch(p).set('Authorization', `Bearer ${token}`),
     delete: (p: string) => request(server).delete(p).set('Authorization', `Bearer ${token}`),
   });

@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
+import { SourceModule } from '@deploysphere/source';
 import { CancelDeploymentHandler } from './commands/cancel-deployment/cancel-deployment.handler';
 import { CancelDeploymentHttpController } from './commands/cancel-deployment/cancel-deployment.http.controller';
 import { RequestDeploymentHandler } from './commands/request-deployment/request-deployment.handler';
 import { RequestDeploymentHttpController } from './commands/request-deployment/request-deployment.http.controller';
+import { UploadDeploymentHandler } from './commands/upload-deployment/upload-deployment.handler';
 import { GetDeploymentHandler } from './queries/get-deployment/get-deployment.handler';
 import { GetDeploymentHttpController } from './queries/get-deployment/get-deployment.http.controller';
 import { ListDeploymentsHandler } from './queries/list-deployments/list-deployments.handler';
 import { ListDeploymentsHttpController } from './queries/list-deployments/list-deployments.http.controller';
+import { RequestedDeploymentWriter } from './requested-deployment.writer';
 
 @Module({
+  imports: [SourceModule],
   controllers: [RequestDeploymentHttpController, ListDeploymentsHttpController, GetDeploymentHttpController, CancelDeploymentHttpController],
-  providers: [RequestDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler],
+  providers: [RequestedDeploymentWriter, RequestDeploymentHandler, UploadDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler],
+  exports: [RequestedDeploymentWriter],
 })
 export class DeploymentsModule {}

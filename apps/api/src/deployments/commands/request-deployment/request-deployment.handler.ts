@@ -1,9 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, newId, NotFoundError } from '@deploysphere/common';
-import { DeploymentRequestedV1 } from '@deploysphere/contracts';
+import { DomainError, NotFoundError } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { OutboxRelay } from '@deploysphere/messaging';
 import { DeploymentDto } from '../../deployment.response.dto';
+import { RequestedDeploymentWriter } from '../../requested-deployment.writer';
 import { RequestDeploymentCommand } from './request-deployment.command';
 
 /**
@@ -14,7 +14,7 @@ import { RequestDeploymentCommand } from './request-deployment.command';
 export class RequestDeploymentHandler implements ICommandHandler<RequestDeploymentCommand> {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly outbox: OutboxWriter,
+    private readonly writer: RequestedDeploymentWriter,
     private readonly relay: OutboxRelay,
   ) {}
 
@@ -29,35 +29,17 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
           'This project has no gitRepositoryUrl: set one, or upload the source as a gzipped tar',
         );
       }
-      const gitRef = source.kind === 'GIT' ? (source.gitRef ?? project.productionBranch) : undefined;
-      const row = await tx.deployment.create({
-        data: {
-          id: newId('dpl'),
-          projectId,
-          target,
-          source: source.kind,
-          gitRef,
-          commitSha: source.kind === 'GIT' ? source.commitSha : undefined,
-          sourceKey: source.kind === 'UPLOAD' ? source.sourceKey : undefined,
-          createdByTokenId: caller.tokenId,
-        },
+      return this.writer.write(tx, {
+        projectId,
+        teamId: caller.teamId,
+        target,
+        source: source.kind,
+        gitRef: source.kind === 'GIT' ? (source.gitRef ?? project.productionBranch) : undefined,
+        commitSha: source.kind === 'GIT' ? source.commitSha : undefined,
+        sourceKey: source.kind === 'UPLOAD' ? source.sourceKey : undefined,
+        createdByTokenId: caller.tokenId,
+        correlationId,
       });
-      await this.outbox.add(
-        tx,
-        DeploymentRequestedV1,
-        {
-          deploymentId: row.id,
-          projectId,
-          teamId: caller.teamId,
-          target,
-          source: source.kind,
-          gitRef: row.gitRef ?? undefined,
-          commitSha: row.commitSha ?? undefined,
-          requestedAt: row.createdAt.toISOString(),
-        },
-        { key: row.id, correlationId },
-      );
-      return row;
     });
     this.relay.nudge();
     return DeploymentDto.from(deployment);

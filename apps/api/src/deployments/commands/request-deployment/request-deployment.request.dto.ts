@@ -9,10 +9,17 @@ export class RequestDeploymentRequestDto {
   target?: DeploymentTargetName;
 
   @ApiPropertyOptional({ example: 'main', description: 'Branch or tag; the project\'s production branch when omitted' })
-  @IsOptional() @Matches(/^(?!\/|.*\.\.|.*\/\/|.*@\{|.*\.lock$)[A-Za-z0-9._\-/]{1,255}$/, { message: 'gitRef must be a valid git branch or tag name' })
+  @IsOptional() @Matches(/^(?!-)(?!\/|.*\.\.|.*\/\/|.*@\{|.*\.lock$)[A-Za-z0-9._\-/]{1,255}$/, { message: 'gitRef must be a valid git branch or tag name' })
   gitRef?: string;
 
   @ApiPropertyOptional({ example: '3f9a1c2e4b5d6f708192a3b4c5d6e7f809a1b2c3', description: 'Exact commit to build' })
   @IsOptional() @Matches(/^[0-9a-f]{7,64}$/, { message: 'commitSha must be 7–64 lower-case hex characters' })
   commitSha?: string;
+}
+
+/** `?target=` is how an archive upload (whose body is the archive) names its target; a JSON body may use either. */
+export class RequestDeploymentQueryDto {
+  @ApiPropertyOptional({ enum: DEPLOYMENT_TARGETS, description: 'Target of an archive upload (default PRODUCTION)' })
+  @IsOptional() @IsIn(DEPLOYMENT_TARGETS)
+  target?: DeploymentTargetName;
 }

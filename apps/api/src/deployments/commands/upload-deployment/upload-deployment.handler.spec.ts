@@ -1,0 +1,60 @@
+import { Readable } from 'node:stream';
+import type { PrismaService } from '@deploysphere/database';
+import type { OutboxRelay } from '@deploysphere/messaging';
+import type { SourceUploads } from '@deploysphere/source';
+import type { RequestedDeploymentWriter } from '../../requested-deployment.writer';
+import { UploadDeploymentCommand } from './upload-deployment.command';
+import { UploadDeploymentHandler } from './upload-deployment.handler';
+
+const caller = { tokenId: 'tok_1', teamId: 'team_1', scopes: ['write' as const] };
+
+function setup(options: { projectExists?: boolean; transactionFails?: boolean } = {}) {
+  const row = (id: string) => ({ id, projectId: 'prj_1', status: 'QUEUED', target: 'PREVIEW', source: 'UPLOAD', createdAt: new Date(), gitRef: null, commitSha: null });
+  const tx = { project: { findFirst: jest.fn().mockResolvedValue({ id: 'prj_1' }) } };
+  const prisma = {
+    project: { findFirst: jest.fn().mockResolvedValue(options.projectExists === false ? null : { id: 'prj_1' }) },
+    $transaction: jest.fn(async (fn: (t: typeof tx) => unknown) => {
+      if (options.transactionFails) throw new Error('database unavailable');
+      return fn(tx);
+    }),
+  };
+  const writer = { write: jest.fn(async (_tx: unknown, request: { id: string }) => row(request.id)) };
+  const relay = { nudge: jest.fn() };
+  const uploads = {
+    accept: jest.fn(async (key: string) => ({ sourceKey: key, files: 1, compressedBytes: 10, extractedBytes: 20 })),
+    discard: jest.fn().mockResolvedValue(undefined),
+  };
+  const handler = new UploadDeploymentHandler(
+    prisma as unknown as PrismaService,
+    writer as unknown as RequestedDeploymentWriter,
+    relay as unknown as OutboxRelay,
+    uploads as unknown as SourceUploads,
+  );
+  const command = new UploadDeploymentCommand(caller, 'prj_1', 'PREVIEW', Readable.from([Buffer.from('x')]), 1, 'req-1');
+  return { handler, command, writer, relay, uploads };
+}
+
+describe('UploadDeploymentHandler', () => {
+  it('stores the archive under the deployment id and records the deployment with that key', async () => {
+    const { handler, command, writer, relay, uploads } = setup();
+    const dto = await handler.execute(command);
+    const key = uploads.accept.mock.calls[0][0];
+    expect(key).toBe(`${dto.id}.tar.gz`);
+    expect(writer.write.mock.calls[0][1]).toMatchObject({ id: dto.id, source: 'UPLOAD', sourceKey: key, target: 'PREVIEW', teamId: 'team_1', createdByTokenId: 'tok_1' });
+    expect(relay.nudge).toHaveBeenCalled();
+    expect(uploads.discard).not.toHaveBeenCalled();
+  });
+
+  it('reads nothing for a project the caller cannot see', async () => {
+    const { handler, command, uploads } = setup({ projectExists: false });
+    await expect(handler.execute(command)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+    expect(uploads.accept).not.toHaveBeenCalled();
+  });
+
+  it('removes the stored archive when the deployment cannot be recorded', async () => {
+    const { handler, command, relay, uploads } = setup({ transactionFails: true });
+    await expect(handler.execute(command)).rejects.toThrow('database unavailable');
+    expect(uploads.discard).toHaveBeenCalledWith(uploads.accept.mock.calls[0][0]);
+    expect(relay.nudge).not.toHaveBeenCalled();
+  });
+});

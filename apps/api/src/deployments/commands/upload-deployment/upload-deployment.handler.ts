@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { newId, NotFoundError } from '@deploysphere/common';
+import { PrismaService } from '@deploysphere/database';
+import { OutboxRelay } from '@deploysphere/messaging';
+import { SourceUploads } from '@deploysphere/source';
+import { DeploymentDto } from '../../deployment.response.dto';
+import { RequestedDeploymentWriter } from '../../requested-deployment.writer';
+import { UploadDeploymentCommand } from './upload-deployment.command';
+
+/**
+ * Checks and stores the archive under `sources/<deploymentId>.tar.gz`, then records the
+ * deployment (row + event, one transaction). A rejected archive stores nothing; when the
+ * deployment cannot be recorded after the archive was stored, the archive is removed again.
+ */
+@CommandHandler(UploadDeploymentCommand)
+export class UploadDeploymentHandler implements ICommandHandler<UploadDeploymentCommand> {
+  private readonly logger = new Logger(UploadDeploymentHandler.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly writer: RequestedDeploymentWriter,
+    private readonly relay: OutboxRelay,
+    private readonly uploads: SourceUploads,
+  ) {}
+
+  async execute({ caller, projectId, target, archive, declaredBytes, correlationId }: UploadDeploymentCommand): Promise<DeploymentDto> {
+    const projectVisible = { id: projectId, teamId: caller.teamId };
+    // Before reading a byte: an unknown project costs the caller nothing to learn, and us nothing to store.
+    if (!(await this.prisma.project.findFirst({ where: projectVisible, select: { id: true } }))) throw new NotFoundError('project', projectId);
+
+    const id = newId('dpl');
+    const upload = await this.uploads.accept(`${id}.tar.gz`, archive, declaredBytes);
+    let deployment;
+    try {
+      deployment = await this.prisma.$transaction(async (tx) => {
+        if (!(await tx.project.findFirst({ where: projectVisible, select: { id: true } }))) throw new NotFoundError('project', projectId);
+        return this.writer.write(tx, {
+          id,
+          projectId,
+          teamId: caller.teamId,
+          target,
+          source: 'UPLOAD',
+          sourceKey: upload.sourceKey,
+          createdByTokenId: caller.tokenId,
+          correlationId,
+        });
+      });
+    } catch (error) {
+      await this.uploads.discard(upload.sourceKey).catch((cleanup: unknown) =>
+        this.logger.error({ err: cleanup, sourceKey: upload.sourceKey }, 'could not remove the archive of a deployment that was not recorded'),
+      );
+      throw error;
+    }
+    this.relay.nudge();
+    this.logger.log(
+      { deploymentId: id, projectId, files: upload.files, compressedBytes: upload.compressedBytes, extractedBytes: upload.extractedBytes, correlationId },
+      'source upload accepted',
+    );
+    return DeploymentDto.from(deployment);
+  }
+}

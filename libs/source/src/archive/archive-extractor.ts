@@ -1,0 +1,57 @@
+import { constants } from 'node:fs';
+import { copyFile, mkdir, open, readdir, realpath, rm, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ArchiveLimits } from './archive-limits';
+import { readSourceArchive, type ArchiveSummary } from './archive-reader';
+
+const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/**
+ * Extracts a gzipped tar into an empty directory, under the same rules as intake
+ * (readSourceArchive). Files are created exclusively and never through a link (O_EXCL |
+ * O_NOFOLLOW), links are created only after the whole archive has been checked, hard links
+ * become copies, modes are reduced to 0644/0755 and ownership is ignored. On failure the
+ * directory is emptied again.
+ */
+export async function extractSourceArchive(input: Readable, targetDir: string, limits: ArchiveLimits, signal?: AbortSignal): Promise<ArchiveSummary> {
+  await mkdir(targetDir, { recursive: true });
+  const root = await realpath(targetDir);
+  if ((await readdir(root)).length > 0) throw new Error(`extraction target ${root} is not empty`);
+  const at = (path: string) => join(root, ...path.split('/'));
+  try {
+    const summary = await readSourceArchive(input, limits, {
+      signal,
+      onDirectory: async (entry) => void (await mkdir(at(entry.path), { recursive: true, mode: 0o755 })),
+      onFile: async (entry, content) => {
+        const file = at(entry.path);
+        await mkdir(dirname(file), { recursive: true, mode: 0o755 });
+        const handle = await open(file, CREATE_FILE, entry.executable ? 0o755 : 0o644);
+        try {
+          for await (const chunk of content) {
+            for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+          }
+        } finally {
+          await handle.close();
+        }
+      },
+    });
+    for (const link of summary.links.hardlinks) {
+      await mkdir(dirname(at(link.path)), { recursive: true, mode: 0o755 });
+      await copyFile(at(link.target), at(link.path), constants.COPYFILE_EXCL);
+    }
+    for (const link of summary.links.symlinks) {
+      await mkdir(dirname(at(link.path)), { recursive: true, mode: 0o755 });
+      await symlink(link.target, at(link.path));
+    }
+    return summary;
+  } catch (error) {
+    await emptyDirectory(root);
+    throw error;
+  }
+}
+
+async function emptyDirectory(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+}
