@@ -46,8 +46,11 @@ trap stop_services EXIT
 
 for svc in $SERVICES; do
   say "service: $svc"
+  # A service that was already running (a developer's) is left running at the end.
+  already=0
+  bash "scripts/services/$svc.sh" status >/dev/null 2>&1 && already=1
   if bash "scripts/services/$svc.sh" start; then
-    started+=("$svc")
+    [ "$already" = 1 ] || started+=("$svc")
     # Scripts with an `env` command print `export VAR=…` lines for the tests.
     if env_lines="$(bash "scripts/services/$svc.sh" env 2>/dev/null)"; then eval "$env_lines"; fi
   else
@@ -55,6 +58,8 @@ for svc in $SERVICES; do
   fi
 done
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql://deploysphere:deploysphere@127.0.0.1:5432/postgres}"
+# Build runner tests need the builder image (built locally, no registry; a no-op when up to date: docs/builds.md).
+say "builder image"; bash scripts/builder-image.sh >/dev/null || { failed=$((failed + 1)); failures+=("builder image"); }
 
 if [ "${1:-}" != "--" ]; then
   check "typecheck (tsc --noEmit, strict)" npx tsc -p tsconfig.json --noEmit

@@ -153,7 +153,12 @@ if [[ "$NPM_CACHE" == /tmp/* ]]; then
 else
   info "npm cache: persistent (cache volume)"
 fi
-info "node $(node --version 2>/dev/null || echo missing), npm $(npm --version 2>/dev/null || echo missing), corepack $(corepack --version 2>/dev/null || echo 'not installed')"
+NODE_VERSION="$(node --version 2>/dev/null || echo missing)"
+NPM_VERSION="$(npm --version 2>/dev/null || echo missing)"
+info "node $NODE_VERSION, npm $NPM_VERSION, corepack $(corepack --version 2>/dev/null || echo 'not installed')"
+# Installed dependencies of the last npm build, kept only on a persistent cache volume.
+NM_CACHE=""
+if mkdir -p "$CACHE_ROOT/node_modules" 2>/dev/null && [[ -w "$CACHE_ROOT/node_modules" ]]; then NM_CACHE="$CACHE_ROOT/node_modules"; fi
 info "running as uid $(id -u) gid $(id -g)"
 
 # ---------------------------------------------------------------------------------------------------
@@ -284,8 +289,29 @@ else
   case "$PM" in
     npm)
       if [[ -f package-lock.json || -f npm-shrinkwrap.json ]]; then
-        info "npm ci (lockfile found)"
-        env -u NODE_ENV npm ci --include=dev --prefer-offline --no-audit --no-fund
+        # node_modules of the last successful install, keyed by everything npm ci reads: restored
+        # instead of reinstalling when none of it changed (the npm cache alone still leaves npm
+        # to unpack and link every package).
+        NM_KEY="$({ cat package.json package-lock.json npm-shrinkwrap.json .npmrc 2>/dev/null
+          printf '|%s|%s|%s|%s' "$NODE_VERSION" "$NPM_VERSION" "$(uname -m)" "${ROOT_DIRECTORY:-.}"; } | sha256sum | cut -c1-32)"
+        NM_ARCHIVE="${NM_CACHE:+$NM_CACHE/npm-$NM_KEY.tar}"
+        if [[ -n "$NM_ARCHIVE" && -f "$NM_ARCHIVE" ]] && rm -rf node_modules && tar -xf "$NM_ARCHIVE"; then
+          info "node_modules restored from the cache (package.json and lockfile unchanged)"
+        else
+          info "npm ci (lockfile found)"
+          env -u NODE_ENV npm ci --include=dev --prefer-offline --no-audit --no-fund
+          rc=$?
+          if ((rc == 0)) && [[ -n "$NM_ARCHIVE" && -d node_modules ]]; then
+            rm -f "$NM_CACHE"/npm-*.tar "$NM_CACHE"/*.tmp
+            if tar -cf "$NM_ARCHIVE.tmp" node_modules && mv -f "$NM_ARCHIVE.tmp" "$NM_ARCHIVE"; then
+              info "node_modules saved to the cache"
+            else
+              rm -f "$NM_ARCHIVE.tmp"
+              warn "could not save node_modules to the cache"
+            fi
+          fi
+          (exit "$rc")
+        fi
       else
         info "npm install (no lockfile)"
         env -u NODE_ENV npm install --include=dev --no-audit --no-fund

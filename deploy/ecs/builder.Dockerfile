@@ -11,7 +11,13 @@
 #   docker tag deploysphere-builder:<rev> <account>.dkr.ecr.<region>.amazonaws.com/deploysphere-builder:<rev>
 #   docker push <account>.dkr.ecr.<region>.amazonaws.com/deploysphere-builder:<rev>
 #
-# The build context is the repository root (the file copies deploy/builder/build.sh).
+# The build context is the repository root (the file copies deploy/builder/build.sh and
+# deploy/ecs/task-entrypoint.sh). scripts/builder-image-ecr.sh builds, tags and pushes it
+# (repository and registry login through @aws-sdk/client-ecr).
+#
+# As an ECS build task the entry point is /usr/local/bin/deploysphere-ecs-task (set in the task
+# definition, deploy/ecs/builder-task-definition.json): it fetches the source and env through
+# presigned S3 URLs, runs deploysphere-build and uploads the output (docs/builds.md, "ECS").
 # Pin the base by digest in production (node:20-bookworm-slim@sha256:...).
 #
 # ECS task definition equivalents of the local `docker run` flags (docs/builder.md):
@@ -24,11 +30,12 @@
 FROM node:20-bookworm-slim
 
 COPY deploy/builder/build.sh /usr/local/bin/deploysphere-build
+COPY deploy/ecs/task-entrypoint.sh /usr/local/bin/deploysphere-ecs-task
 
 # git for git-hosted dependencies; ca-certificates for npm/git TLS. The slim image already has
 # node 20, npm 10 and corepack.
 RUN set -eu; \
-    chmod 0755 /usr/local/bin/deploysphere-build; \
+    chmod 0755 /usr/local/bin/deploysphere-build /usr/local/bin/deploysphere-ecs-task; \
     apt-get update; \
     apt-get install -y --no-install-recommends ca-certificates git; \
     rm -rf /var/lib/apt/lists/*; \

@@ -123,5 +123,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   url) echo "$URL" ;;
-  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  status) command -v pg_ctlcluster >/dev/null && is_running ;;
+  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
 esac

@@ -1,18 +1,22 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { HealthController } from '@deploysphere/bootstrap';
+import { AliasesModule } from './aliases/aliases.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { TokenAuthenticator } from './auth/token-authenticator.service';
 import { DeploymentsModule } from './deployments/deployments.module';
+import { DomainsModule } from './domains/domains.module';
 import { EnvVarsModule } from './env-vars/env-vars.module';
+import { GitModule } from './git/git.module';
+import { LogQueriesModule } from './logs/logs.module';
 import { ProjectsModule } from './projects/projects.module';
 import { TeamsModule } from './teams/teams.module';
 import { TokensModule } from './tokens/tokens.module';
 
 /** The REST API's features. Infrastructure (config, database, messaging, CQRS) comes from CoreModule. */
 @Module({
-  imports: [TeamsModule, TokensModule, ProjectsModule, EnvVarsModule, DeploymentsModule],
+  imports: [TeamsModule, TokensModule, ProjectsModule, EnvVarsModule, DeploymentsModule, AliasesModule, DomainsModule, GitModule, LogQueriesModule],
   controllers: [HealthController],
   providers: [TokenAuthenticator, BootstrapAdminService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
 })

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { AccessLogPublisher, LogsModule } from '@deploysphere/logs';
 import { ACCESS_LOG_SINK } from './access-log/access-log-sink.port';
-import { InMemoryAccessLogSink } from './access-log/in-memory-access-log-sink.adapter';
+import { PipelineAccessLogSink } from './access-log/pipeline-access-log-sink.adapter';
 import { edgeConfig, type EdgeSettings } from './config/edge.config';
 import { PrismaRouteSnapshotSource } from './routing/prisma-route-snapshot-source.adapter';
 import { ROUTE_SNAPSHOT_SOURCE } from './routing/route-snapshot-source.port';
@@ -19,7 +20,7 @@ import { ManifestCache } from './serving/manifest-cache';
  * from the composition root (the platform's or the edge process's main module), which are global.
  */
 @Module({
-  imports: [ConfigModule.forFeature(edgeConfig)],
+  imports: [ConfigModule.forFeature(edgeConfig), LogsModule],
   providers: [
     {
       provide: RouteTable,
@@ -29,9 +30,9 @@ import { ManifestCache } from './serving/manifest-cache';
     { provide: ROUTE_SNAPSHOT_SOURCE, useClass: PrismaRouteSnapshotSource },
     {
       provide: ACCESS_LOG_SINK,
-      inject: [edgeConfig.KEY],
-      useFactory: (edge: EdgeSettings) =>
-        new InMemoryAccessLogSink({ maxBuffered: edge.accessLogBuffer, flushIntervalMs: edge.accessLogFlushMs }),
+      inject: [edgeConfig.KEY, AccessLogPublisher],
+      useFactory: (edge: EdgeSettings, publisher: AccessLogPublisher) =>
+        new PipelineAccessLogSink({ maxBuffered: edge.accessLogBuffer, flushIntervalMs: edge.accessLogFlushMs }, publisher),
     },
     ManifestCache,
     BlobCache,

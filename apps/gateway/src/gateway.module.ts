@@ -1,6 +1,30 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit, Inject, Injectable } from '@nestjs/common';
+import { ReadinessRegistry } from '@deploysphere/bootstrap';
+import { TokenAuthenticator } from '@deploysphere/auth';
+import { LIVE_LOG_BUS, LogsModule, type LiveLogBus } from '@deploysphere/logs';
 import { GatewayHttpServer } from './gateway-http.server';
+import { LogStreamGateway } from './socket/logs.gateway';
+import { DeploymentStatusRelay } from './status/deployment-status.relay';
+import { DeploymentAccess } from './streaming/deployment-access';
 
-/** Live build logs over Socket.IO. Infrastructure comes from CoreModule. */
-@Module({ providers: [GatewayHttpServer] })
+@Injectable()
+class GatewayReadiness implements OnModuleInit {
+  constructor(
+    private readonly registry: ReadinessRegistry,
+    @Inject(LIVE_LOG_BUS) private readonly bus: LiveLogBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('live-log-bus', () => this.bus.isReady());
+  }
+}
+
+/**
+ * Live build logs over Socket.IO on GATEWAY_PORT. Infrastructure comes from CoreModule; the
+ * process that composes it must install GatewayIoAdapter (see main.ts).
+ */
+@Module({
+  imports: [LogsModule],
+  providers: [GatewayHttpServer, TokenAuthenticator, DeploymentAccess, LogStreamGateway, DeploymentStatusRelay, GatewayReadiness],
+})
 export class GatewayModule {}

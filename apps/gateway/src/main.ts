@@ -3,10 +3,19 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule, runApp } from '@deploysphere/bootstrap';
 import { GatewayModule } from './gateway.module';
+import { GatewayIoAdapter } from './socket/gateway-io.adapter';
 
-// The gateway as its own process; its own server listens on GATEWAY_PORT.
-void runApp('gateway', async () => {
-  @Module({ imports: [CoreModule.forRoot({ app: 'gateway', relay: false }), GatewayModule] })
-  class GatewayProcessModule {}
-  return NestFactory.createApplicationContext(GatewayProcessModule, { bufferLogs: true });
-});
+// The gateway as its own process. Its HTTP server (GatewayHttpServer) listens on GATEWAY_PORT;
+// Nest's own HTTP adapter is created but never listens: it is only what @nestjs/websockets needs.
+void runApp(
+  'gateway',
+  async () => {
+    @Module({ imports: [CoreModule.forRoot({ app: 'gateway', relay: false }), GatewayModule] })
+    class GatewayProcessModule {}
+    return NestFactory.create(GatewayProcessModule, { bufferLogs: true, abortOnError: false });
+  },
+  async (app) => {
+    app.useWebSocketAdapter(new GatewayIoAdapter(app));
+    await app.init();
+  },
+);

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { listen, runApp } from '@deploysphere/bootstrap';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
 import { configureApi } from '../../api/src/http/configure-api';
+import { GatewayIoAdapter } from '../../gateway/src/socket/gateway-io.adapter';
 import { PlatformModule } from './platform.module';
 
 // `npm start`: api on API_PORT, gateway on GATEWAY_PORT, edge router on EDGE_PORT, one process.
@@ -12,7 +13,9 @@ void runApp(
   () => NestFactory.create<NestExpressApplication>(PlatformModule, { bufferLogs: true, bodyParser: false, abortOnError: false }),
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
-    configureApi(app, { jsonBodyLimit: http.jsonBodyLimit });
+    // Socket.IO on the gateway's own server (GATEWAY_PORT), not on the API's.
+    app.useWebSocketAdapter(new GatewayIoAdapter(app));
+    configureApi(app, { jsonBodyLimit: http.jsonBodyLimit, webhookBodyLimit: http.webhookBodyLimit });
     await listen(app, http.apiPort, http.host, 'api');
   },
 );

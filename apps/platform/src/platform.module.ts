@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '@deploysphere/bootstrap';
 import { ApiModule } from '../../api/src/api.module';
+import { EdgeRouterModule } from '../../edge-router/src/edge-router.module';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { LogIngestModule } from '../../log-ingest/src/log-ingest.module';
 import { OrchestratorModule } from '../../orchestrator/src/orchestrator.module';
@@ -11,6 +12,6 @@ import { OrchestratorModule } from '../../orchestrator/src/orchestrator.module';
  * (.dependency-cruiser.cjs enforces it).
  */
 @Module({
-  imports: [CoreModule.forRoot({ app: 'platform' }), ApiModule, OrchestratorModule, LogIngestModule, GatewayModule],
+  imports: [CoreModule.forRoot({ app: 'platform' }), ApiModule, OrchestratorModule, LogIngestModule, GatewayModule, EdgeRouterModule],
 })
 export class PlatformModule {}

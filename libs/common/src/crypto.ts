@@ -47,3 +47,10 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
   }
 }
+
+/**
+ * Additional authenticated data of a project env var's ciphertext: binds it to its project, key
+ * and target so it cannot be replayed into another variable. The api seals with it, the
+ * orchestrator opens with it.
+ */
+export const envVarAad = (projectId: string, key: string, target: string): string => `${projectId}\u0000${key}\u0000${target}`;

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 // Each area is a `registerAs` factory, injected typed with
@@ -16,6 +17,7 @@ export const httpConfig = registerAs('http', () => ({
   orchestratorPort: int('ORCHESTRATOR_PORT'),
   logIngestPort: int('LOG_INGEST_PORT'),
   jsonBodyLimit: env('API_JSON_BODY_LIMIT'),
+  webhookBodyLimit: env('API_WEBHOOK_BODY_LIMIT'),
   rootDomain: env('ROOT_DOMAIN'),
 }));
 
@@ -74,4 +76,54 @@ export const logsConfig = registerAs('logs', () => ({
   socketBufferMax: int('GATEWAY_SOCKET_BUFFER_MAX'),
 }));
 
-export const ALL_CONFIG = [httpConfig, dataConfig, databaseConfig, securityConfig, loggingConfig, kafkaConfig, logsConfig];
+const list = (name: string): string[] =>
+  env(name)
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** Source intake: upload limits (applied again on extraction) and the git fetch timeout. */
+export const sourceConfig = registerAs('source', () => ({
+  upload: {
+    maxCompressedBytes: int('UPLOAD_MAX_COMPRESSED_BYTES'),
+    maxUncompressedBytes: int('UPLOAD_MAX_UNCOMPRESSED_BYTES'),
+    maxFiles: int('UPLOAD_MAX_FILES'),
+    maxFileBytes: int('UPLOAD_MAX_FILE_BYTES'),
+    maxCompressionRatio: int('UPLOAD_MAX_COMPRESSION_RATIO'),
+  },
+  gitTimeoutMs: int('GIT_CLONE_TIMEOUT_SECONDS') * 1000,
+}));
+
+export const buildsConfig = registerAs('builds', () => ({
+  runner: env('BUILD_RUNNER') as 'auto' | 'docker' | 'process' | 'ecs',
+  allowUnisolated: env('ALLOW_UNISOLATED_BUILDS') === 'true' || env('ALLOW_UNISOLATED_BUILDS') === '1',
+  production: env('NODE_ENV') === 'production',
+  concurrency: int('BUILD_CONCURRENCY'),
+  timeoutSeconds: int('BUILD_TIMEOUT_SECONDS'),
+  timeoutMaxSeconds: int('BUILD_TIMEOUT_MAX_SECONDS'),
+  memoryMb: int('BUILD_MEMORY_MB'),
+  cpus: Number(env('BUILD_CPUS')),
+  pids: int('BUILD_PIDS'),
+  logMaxBytes: int('BUILD_LOG_MAX_BYTES'),
+  outputMaxBytes: int('BUILD_OUTPUT_MAX_BYTES'),
+  builderImage: env('BUILDER_IMAGE'),
+  network: env('BUILD_NETWORK'),
+  workDir: resolve(env('BUILD_WORK_DIR') || `${env('DEPLOYSPHERE_DATA_DIR')}/builds`),
+  leaseSeconds: int('BUILD_LEASE_SECONDS'),
+  queuePollMs: int('BUILD_QUEUE_POLL_MS'),
+  instanceId: env('ORCHESTRATOR_INSTANCE_ID') || hostname(),
+  ecs: {
+    cluster: env('ECS_CLUSTER'),
+    taskDefinition: env('ECS_TASK_DEFINITION'),
+    subnets: list('ECS_SUBNETS'),
+    securityGroups: list('ECS_SECURITY_GROUPS'),
+    assignPublicIp: env('ECS_ASSIGN_PUBLIC_IP') === 'true' || env('ECS_ASSIGN_PUBLIC_IP') === '1',
+    containerName: env('ECS_CONTAINER_NAME'),
+    logGroup: env('ECS_LOG_GROUP') || undefined,
+    logStreamPrefix: env('ECS_LOG_STREAM_PREFIX'),
+    transferBucket: env('ECS_TRANSFER_BUCKET') || env('S3_BUCKET'),
+    ecrRepository: env('ECR_REPOSITORY') || undefined,
+  },
+}));
+
+export const ALL_CONFIG = [httpConfig, dataConfig, databaseConfig, securityConfig, loggingConfig, kafkaConfig, logsConfig, sourceConfig, buildsConfig];

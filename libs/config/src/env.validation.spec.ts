@@ -37,4 +37,19 @@ describe('validateEnvironment', () => {
   it('rejects a short admin token', () => {
     expect(() => validateEnvironment({ DEPLOYSPHERE_ADMIN_TOKEN: 'short' })).toThrow(/DEPLOYSPHERE_ADMIN_TOKEN/);
   });
+
+  it('fills and checks the source intake limits', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      UPLOAD_MAX_COMPRESSED_BYTES: 104_857_600,
+      UPLOAD_MAX_UNCOMPRESSED_BYTES: 524_288_000,
+      UPLOAD_MAX_FILES: 50_000,
+      UPLOAD_MAX_FILE_BYTES: 104_857_600,
+      UPLOAD_MAX_COMPRESSION_RATIO: 200,
+      GIT_CLONE_TIMEOUT_SECONDS: 120,
+      API_WEBHOOK_BODY_LIMIT: '25mb',
+    });
+    expect(validateEnvironment({ UPLOAD_MAX_FILES: '10', GIT_CLONE_TIMEOUT_SECONDS: '30' })).toMatchObject({ UPLOAD_MAX_FILES: 10, GIT_CLONE_TIMEOUT_SECONDS: 30 });
+    expect(() => validateEnvironment({ UPLOAD_MAX_COMPRESSED_BYTES: 'lots' })).toThrow(/UPLOAD_MAX_COMPRESSED_BYTES: must be an integer number of bytes/);
+    expect(() => validateEnvironment({ GIT_CLONE_TIMEOUT_SECONDS: '0' })).toThrow(/GIT_CLONE_TIMEOUT_SECONDS: must be an integer number of seconds from 5 to 3600/);
+  });
 });

@@ -1,4 +1,4 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, Min } from 'class-validator';
 import { Topics } from './topics';
 
 export const DEPLOYMENT_STATUSES = ['QUEUED', 'BUILDING', 'UPLOADING', 'READY', 'FAILED', 'CANCELED', 'TIMED_OUT'] as const;
@@ -45,5 +45,33 @@ export class DeploymentStatusChangedV1 {
   @IsIn(DEPLOYMENT_STATUSES) from!: DeploymentStatusName;
   @IsIn(DEPLOYMENT_STATUSES) to!: DeploymentStatusName;
   @IsOptional() @IsString() @MaxLength(64) failureCode?: string;
+  @IsISO8601() at!: string;
+}
+
+/** The build finished successfully; its output is being stored (the deployment is UPLOADING). */
+export class BuildSucceededV1 {
+  static readonly topic = Topics.BuildSucceeded;
+  static readonly type = 'BuildSucceeded.v1';
+
+  @Matches(ID) deploymentId!: string;
+  @Matches(ID) projectId!: string;
+  /** docker | process | ecs */
+  @IsString() @MaxLength(32) runner!: string;
+  @IsInt() @Min(0) durationMs!: number;
+  @IsOptional() @IsString() @MaxLength(64) framework?: string;
+  @IsISO8601() at!: string;
+}
+
+/** The deployment ended FAILED or TIMED_OUT (CANCELED is a status change only). Nothing live changed. */
+export class DeploymentFailedV1 {
+  static readonly topic = Topics.DeploymentFailed;
+  static readonly type = 'DeploymentFailed.v1';
+
+  @Matches(ID) deploymentId!: string;
+  @Matches(ID) projectId!: string;
+  @IsIn(['FAILED', 'TIMED_OUT']) status!: 'FAILED' | 'TIMED_OUT';
+  /** A stable code from docs/builds.md, e.g. BUILD_FAILED, OUT_OF_MEMORY, TIMED_OUT. */
+  @IsString() @MaxLength(64) failureCode!: string;
+  @IsString() @MaxLength(2000) failureMessage!: string;
   @IsISO8601() at!: string;
 }

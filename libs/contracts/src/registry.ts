@@ -1,13 +1,34 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DeploymentCancelRequestedV1, DeploymentRequestedV1, DeploymentStatusChangedV1 } from './deployments.events';
+import {
+  BuildSucceededV1,
+  DeploymentCancelRequestedV1,
+  DeploymentFailedV1,
+  DeploymentRequestedV1,
+  DeploymentStatusChangedV1,
+} from './deployments.events';
 import type { EventEnvelope, IntegrationEventClass } from './envelope';
+import { AccessLogBatchV1, BuildLogBatchV1 } from './logs.events';
 import { ProjectDeletedV1 } from './projects.events';
-import { AliasMovedV1, DeploymentReadyV1, ProjectRoutingChangedV1 } from './routing.events';
+import { AliasMovedV1, DeploymentReadyV1, DomainRemovedV1, DomainVerifiedV1, ProjectRoutingChangedV1 } from './routing.events';
 
 /** Every integration event class by its `type`, so a consumer can rebuild what it receives. */
 export const EVENT_CLASSES: Record<string, IntegrationEventClass> = Object.fromEntries(
-  [DeploymentRequestedV1, DeploymentCancelRequestedV1, DeploymentStatusChangedV1, ProjectDeletedV1, DeploymentReadyV1, AliasMovedV1, ProjectRoutingChangedV1].map((c) => [c.type, c]),
+  [
+    DeploymentRequestedV1,
+    DeploymentCancelRequestedV1,
+    DeploymentStatusChangedV1,
+    BuildSucceededV1,
+    DeploymentFailedV1,
+    ProjectDeletedV1,
+    DeploymentReadyV1,
+    AliasMovedV1,
+    ProjectRoutingChangedV1,
+    DomainVerifiedV1,
+    DomainRemovedV1,
+    BuildLogBatchV1,
+    AccessLogBatchV1,
+  ].map((c) => [c.type, c]),
 );
 
 export class ContractViolation extends Error {

@@ -7,6 +7,8 @@ import { Topics } from './topics';
 
 const ID = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 const SLUG = /^(?!-)[a-z0-9-]{1,63}$/;
+/** A custom domain as stored: lower-case ASCII (punycode), no trailing dot, at least two labels. */
+const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A deployment's output is stored and servable (at its immutable preview host from now on). */
 export class DeploymentReadyV1 {
@@ -53,4 +55,35 @@ export class ProjectRoutingChangedV1 {
   /** A miss serves the deployment's own `/404.html` (status 404) when it has one. */
   @IsBoolean() custom404!: boolean;
   @IsISO8601() changedAt!: string;
+}
+
+/**
+ * A custom domain passed its TXT check: the edge serves `hostname` as the project's production
+ * alias from now on. Emitted once, in the transaction that sets the row's `verified_at`
+ * (`verifiedAt` is that value); the key is the project id.
+ */
+export class DomainVerifiedV1 {
+  static readonly topic = Topics.DomainVerified;
+  static readonly type = 'DomainVerified.v1';
+
+  @Matches(ID) projectId!: string;
+  @Matches(SLUG) slug!: string;
+  @Matches(ID) domainId!: string;
+  @Matches(HOSTNAME) hostname!: string;
+  @IsISO8601() verifiedAt!: string;
+}
+
+/**
+ * A verified custom domain was removed from its project: the edge stops serving `hostname`.
+ * (An unverified domain was never served, so its removal emits nothing; a deleted project's
+ * domains go with `ProjectDeleted.v1`.) The key is the project id.
+ */
+export class DomainRemovedV1 {
+  static readonly topic = Topics.DomainRemoved;
+  static readonly type = 'DomainRemoved.v1';
+
+  @Matches(ID) projectId!: string;
+  @Matches(ID) domainId!: string;
+  @Matches(HOSTNAME) hostname!: string;
+  @IsISO8601() removedAt!: string;
 }

@@ -5,8 +5,16 @@ export const Topics = {
   DeploymentStatusChanged: 'deployments.status-changed.v1',
   ProjectDeleted: 'projects.deleted.v1',
   DeploymentReady: 'deployments.ready.v1',
+  BuildSucceeded: 'deployments.build-succeeded.v1',
+  DeploymentFailed: 'deployments.failed.v1',
   AliasMoved: 'projects.alias-moved.v1',
   ProjectRoutingChanged: 'projects.routing-changed.v1',
+  DomainVerified: 'projects.domain-verified.v1',
+  DomainRemoved: 'projects.domain-removed.v1',
+  /** Build log lines in batches, key = deployment id (high volume: not through the outbox). */
+  LogsBuild: 'logs.build.v1',
+  /** Edge access records in batches (high volume: not through the outbox). */
+  LogsAccess: 'logs.access.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -1,7 +1,7 @@
 import type { BuildLogLine } from './build-log';
 import type { LogSink } from './log-sink.port';
 
-/** Keeps lines per deployment in memory (embedded mode until the log pipeline exists, and tests). */
+/** Keeps lines per deployment in memory: a LogSink for tests (the platform's is BuildLogPublisher). */
 export class InMemoryLogSink implements LogSink {
   private readonly lines = new Map<string, BuildLogLine[]>();
 

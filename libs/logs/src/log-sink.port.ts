@@ -1,3 +1,4 @@
+import type { DeploymentStatusName } from '@deploysphere/contracts';
 import type { BuildLogLine } from './build-log';
 
 /**
@@ -7,6 +8,12 @@ import type { BuildLogLine } from './build-log';
  */
 export interface LogSink {
   write(lines: BuildLogLine[]): Promise<void>;
+  /**
+   * The build's log is complete: call once its last line was written (after the writer's final
+   * flush), with the deployment's final status. Live subscribers get every line up to here,
+   * then the end of the stream. Never throws. Optional so test sinks need not implement it.
+   */
+  end?(deploymentId: string, status: DeploymentStatusName): Promise<void>;
 }
 
 export const LOG_SINK = Symbol('LOG_SINK');

@@ -5,4 +5,5 @@ export * from './messaging.options';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox.writer';
 export * from './transport/in-memory.transport';
+export * from './transport/kafka.transport';
 export * from './transport/message-transport.port';

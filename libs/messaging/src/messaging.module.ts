@@ -1,17 +1,43 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, OnModuleDestroy } from '@nestjs/common';
+import { kafkaConfig, type ConfigType } from '@deploysphere/config';
 import { ConsumerHost } from './consumer/consumer-host';
 import { IdempotencyService } from './consumer/idempotency.service';
 import { DEFAULT_MESSAGING_OPTIONS, MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxWriter } from './outbox/outbox.writer';
 import { InMemoryTransport } from './transport/in-memory.transport';
+import { KafkaTransport } from './transport/kafka.transport';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './transport/message-transport.port';
 
-class TransportLifecycle implements OnApplicationShutdown {
+/**
+ * Stops consuming (after the handlers in progress, whose offsets are committed) while the database
+ * is still open: Nest destroys modules before it runs `onApplicationShutdown`, and PrismaService
+ * closes its pool in `onModuleDestroy`. Handlers still running against a closed pool would fail,
+ * be retried and end in the dead-letter topic. CoreModule imports DatabaseModule before this
+ * module, so Nest (which destroys in reverse) destroys this one first.
+ */
+class TransportLifecycle implements OnModuleDestroy {
   constructor(@Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport) {}
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.transport.close();
   }
+}
+
+/** KAFKA_BROKERS set: Kafka (distributed mode); unset: the in-process transport (embedded mode). */
+async function createTransport(kafka: ConfigType<typeof kafkaConfig>): Promise<MessageTransport> {
+  if (kafka.brokers.length === 0) return new InMemoryTransport();
+  const transport = new KafkaTransport({
+    brokers: kafka.brokers,
+    clientId: kafka.clientId,
+    groupPrefix: kafka.groupPrefix,
+    partitions: kafka.partitions,
+    replicationFactor: kafka.replicationFactor,
+    sessionTimeoutMs: kafka.sessionTimeoutMs,
+    publishTimeoutMs: kafka.publishTimeoutMs,
+  });
+  await transport.start();
+  new Logger(MessagingModule.name).log({ brokers: kafka.brokers, clientId: kafka.clientId, ready: transport.isReady() }, 'message transport: Kafka');
+  return transport;
 }
 
 /** Outbox, relay, idempotent consumption and the app-to-app transport (in-memory when embedded). */
@@ -23,7 +49,7 @@ export class MessagingModule {
       module: MessagingModule,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: { ...DEFAULT_MESSAGING_OPTIONS, ...options } },
-        { provide: MESSAGE_TRANSPORT, useFactory: (): MessageTransport => new InMemoryTransport() },
+        { provide: MESSAGE_TRANSPORT, inject: [kafkaConfig.KEY], useFactory: createTransport },
         TransportLifecycle,
         OutboxWriter,
         OutboxRelay,

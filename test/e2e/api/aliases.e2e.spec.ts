@@ -32,7 +32,7 @@ describe.each(testDatabaseKinds())('promote and rollback on %s', (kind) => {
   }
 
   async function project(name: string) {
-    return (await platform.as(team.token).post('/v1/projects').send({ name, gitRepositoryUrl: 'https://git.example.test/x.git' }).expect(201)).body as { id: string; slug: string };
+    return (await platform.as(team.token).post('/v1/projects').send({ name, gitRepositoryUrl: 'http://127.0.0.1:9/x.git' }).expect(201)).body as { id: string; slug: string };
   }
 
   const live = async (projectId: string) => (await platform.as(team.token).get(`/v1/projects/${projectId}`).expect(200)).body.liveDeploymentId;

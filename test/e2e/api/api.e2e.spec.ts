@@ -70,7 +70,7 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
 
   describe('team isolation', () => {
     it("answers 404 for every read and write of another team's resources", async () => {
-      const project = await createProject(alice.token, { name: 'Private Site', gitRepositoryUrl: 'https://git.example.test/a.git' });
+      const project = await createProject(alice.token, { name: 'Private Site', gitRepositoryUrl: 'http://127.0.0.1:9/a.git' });
       const deployment = (await platform.as(alice.token).post(`/v1/projects/${project.id}/deployments`).send({}).expect(202)).body;
       await platform.as(alice.token).post(`/v1/projects/${project.id}/env`).send({ key: 'TOKEN', value: 'v' }).expect(200);
       const bobs = platform.as(bob.token);
@@ -175,6 +175,11 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
       const updated = await platform.as(alice.token).patch(`/v1/projects/${p.id}`).send({ outputDirectory: null, framework: 'vite', name: 'Renamed' }).expect(200);
       expect(updated.body).toMatchObject({ name: 'Renamed', framework: 'vite', outputDirectory: null, buildCommand: 'npm run build', slug: p.slug });
       await platform.as(alice.token).patch(`/v1/projects/${p.id}`).send({ slug: 'new-slug' }).expect(422);
+      const routed = await platform.as(alice.token).patch(`/v1/projects/${p.id}`).send({ spaFallback: true, cleanUrls: true }).expect(200);
+      expect(routed.body).toMatchObject({ spaFallback: true, cleanUrls: true, custom404: true });
+      const routing = await platform.prisma.outboxMessage.findMany({ where: { key: p.id, type: 'ProjectRoutingChanged.v1' }, orderBy: { createdAt: 'asc' } });
+      expect(routing).toHaveLength(2);
+      expect(routing[1].payload).toMatchObject({ payload: { slug: p.slug, spaFallback: true, cleanUrls: true, custom404: true, changedAt: routed.body.updatedAt } });
       await platform.as(alice.token).delete(`/v1/projects/${p.id}`).expect(204);
       await platform.as(alice.token).get(`/v1/projects/${p.id}`).expect(404);
       const event = await platform.prisma.outboxMessage.findFirst({ where: { key: p.id, type: 'ProjectDeleted.v1' } });
@@ -218,7 +223,7 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
 
   describe('deployments', () => {
     it('stores a requested deployment QUEUED with its event in the outbox, and the orchestrator receives it', async () => {
-      const p = await createProject(alice.token, { name: 'Deploy Me', gitRepositoryUrl: 'https://git.example.test/site.git', productionBranch: 'trunk' });
+      const p = await createProject(alice.token, { name: 'Deploy Me', gitRepositoryUrl: 'http://127.0.0.1:9/site.git', productionBranch: 'trunk' });
       const res = await platform.as(alice.token).post(`/v1/projects/${p.id}/deployments`).set('X-Request-Id', 'walkthrough-1').send({ target: 'PREVIEW' }).expect(202);
       expect(res.body).toMatchObject({ projectId: p.id, status: 'QUEUED', target: 'PREVIEW', source: 'GIT', gitRef: 'trunk' });
       const outbox = await platform.prisma.outboxMessage.findFirstOrThrow({ where: { key: res.body.id } });
@@ -236,7 +241,7 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
     });
 
     it('lists with filters and cancels: QUEUED goes CANCELED at once, twice is harmless, a finished one is a conflict', async () => {
-      const p = await createProject(alice.token, { name: 'Cancel Me', gitRepositoryUrl: 'https://git.example.test/c.git' });
+      const p = await createProject(alice.token, { name: 'Cancel Me', gitRepositoryUrl: 'http://127.0.0.1:9/c.git' });
       const a = (await platform.as(alice.token).post(`/v1/projects/${p.id}/deployments`).send({}).expect(202)).body;
       const b = (await platform.as(alice.token).post(`/v1/projects/${p.id}/deployments`).send({ gitRef: 'feature/x' }).expect(202)).body;
       const listed = await platform.as(alice.token).get(`/v1/projects/${p.id}/deployments`).expect(200);
@@ -252,7 +257,7 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
     });
 
     it('stops a running build when it is canceled', async () => {
-      const p = await createProject(alice.token, { name: 'Running', gitRepositoryUrl: 'https://git.example.test/r.git' });
+      const p = await createProject(alice.token, { name: 'Running', gitRepositoryUrl: 'http://127.0.0.1:9/r.git' });
       const d = (await platform.as(alice.token).post(`/v1/projects/${p.id}/deployments`).send({}).expect(202)).body;
       await platform.prisma.deployment.update({ where: { id: d.id }, data: { status: 'BUILDING', buildingAt: new Date() } });
       const res = await platform.as(alice.token).post(`/v1/deployments/${d.id}/cancel`).expect(200);
@@ -261,7 +266,7 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
     });
 
     it('commits the deployment and its event together: if the event cannot be written, no deployment exists', async () => {
-      const p = await createProject(alice.token, { name: 'Atomic', gitRepositoryUrl: 'https://git.example.test/t.git' });
+      const p = await createProject(alice.token, { name: 'Atomic', gitRepositoryUrl: 'http://127.0.0.1:9/t.git' });
       await platform.prisma.$executeRawUnsafe('ALTER TABLE outbox_messages RENAME TO outbox_messages_away');
       try {
         const res = await platform.as(alice.token).post(`/v1/projects/${p.id}/deployments`).send({});
@@ -281,16 +286,20 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
       const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string; security?: unknown; responses: Record<string, unknown> }>>).flatMap(
         ([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, ...op })),
       );
-      expect(operations.map((o) => o.operationId).sort()).toEqual(
-        [
+      expect(operations.map((o) => o.operationId)).toEqual(
+        expect.arrayContaining([
           'cancelDeployment', 'createProject', 'createTeam', 'createTeamToken', 'createToken', 'deleteEnvVar', 'deleteProject',
           'getDeployment', 'getProject', 'listDeployments', 'listEnvVars', 'listProjects', 'listTeams', 'listTokens',
-          'requestDeployment', 'revokeToken', 'setEnvVar', 'updateProject',
-        ].sort(),
+          'requestDeployment', 'revokeToken', 'setEnvVar', 'updateProject', 'promoteDeployment', 'rollbackProject',
+        ]),
       );
       for (const op of operations) {
+        expect(op.operationId).toBeTruthy();
+        // Webhooks authenticate by their own signature; everything else needs a bearer token.
+        if (op.path.startsWith('/v1/webhooks/')) continue;
         expect(op.security).toEqual([{ bearer: [] }]);
         expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '422']));
+        expect(Object.keys((op.responses['401'] as { content: object }).content)).toEqual(['application/problem+json']);
       }
       expect(doc.components.schemas.ProblemDetailsDto.properties.code).toBeDefined();
       const docs = await platform.anonymous().get('/docs').redirects(1).expect(200);

@@ -28,5 +28,5 @@ export class EnvVarListDto {
   @ApiProperty({ type: [EnvVarDto] }) items!: EnvVarDto[];
 }
 
-/** Binds a ciphertext to its variable so it cannot be replayed into another. */
-export const envVarAad = (projectId: string, key: string, target: string) => `${projectId}\u0000${key}\u0000${target}`;
+/** Binds a ciphertext to its variable so it cannot be replayed into another (shared with the orchestrator). */
+export { envVarAad } from '@deploysphere/common';

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '@deploysphere/common';
-import { jsonBodyParser } from './json-body.parser';
+import { jsonBodyParser, rawJsonBodyParser } from './json-body.parser';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { createValidationPipe } from './validation.pipe';
 
@@ -15,7 +15,13 @@ function rejectUnsupportedBodies(req: Request, _res: Response, next: NextFunctio
   if (!hasBody || req.path.startsWith('/docs')) return next();
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (ACCEPTED_BODY_TYPES.includes(type)) return next();
-  next(new DomainError('unsupported_media_type', 'UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json${type ? `, not ${type}` : ''}`));
+  next(
+    new DomainError(
+      'unsupported_media_type',
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type must be application/json (or application/gzip for a source upload)${type ? `, not ${type}` : ''}`,
+    ),
+  );
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -28,13 +34,29 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token' })
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (_c, method) => method });
+  return describeArchiveBodies(SwaggerModule.createDocument(app, config, { operationIdFactory: (_c, method) => method }));
+}
+
+/** A gzip request body is always an archive, whatever schema the route declared for its JSON body. */
+function describeArchiveBodies(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.get, item.put, item.post, item.patch, item.delete]) {
+      const body = operation?.requestBody;
+      if (!body || !('content' in body)) continue;
+      for (const type of Object.keys(body.content)) {
+        if (type === 'application/gzip') body.content[type] = { schema: { type: 'string', format: 'binary', description: 'A gzipped tar archive' } };
+      }
+    }
+  }
+  return document;
 }
 
 /** Everything the API's HTTP surface needs, shared by the api process and the all-in-one platform. */
-export function configureApi(app: NestExpressApplication, options: { jsonBodyLimit: string }): void {
+export function configureApi(app: NestExpressApplication, options: { jsonBodyLimit: string; webhookBodyLimit?: string }): void {
   app.disable('x-powered-by');
   app.use(rejectUnsupportedBodies);
+  // Webhooks are verified over their exact bytes; the JSON parser below skips a body already read.
+  app.use('/v1/webhooks', rawJsonBodyParser(options.webhookBodyLimit ?? '25mb'));
   app.use(jsonBodyParser(options.jsonBodyLimit));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

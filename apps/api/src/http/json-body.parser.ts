@@ -1,4 +1,4 @@
-import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { json, raw, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { DomainError } from '@deploysphere/common';
 
 /** body-parser failures by their `type`, as stable problem codes. */
@@ -16,7 +16,19 @@ const FAILURES: Record<string, { kind: DomainError['kind']; code: string; title:
  * flatten a parse error into a generic 400 and lose which failure it was.
  */
 export function jsonBodyParser(limit: string): RequestHandler {
-  const parse = json({ limit, strict: true });
+  return withDomainErrors(json({ limit, strict: true }));
+}
+
+/**
+ * A JSON body kept as the exact bytes received (`req.body` is a Buffer), for routes that verify
+ * a signature over them (git webhooks) and parse afterwards. Compressed bodies are refused:
+ * the signature covers what the sender signed, not a re-encoding of it.
+ */
+export function rawJsonBodyParser(limit: string): RequestHandler {
+  return withDomainErrors(raw({ limit, type: 'application/json', inflate: false }));
+}
+
+function withDomainErrors(parse: RequestHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) =>
     parse(req, res, (err?: unknown) => {
       if (!err) return next();

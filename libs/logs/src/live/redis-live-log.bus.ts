@@ -9,6 +9,8 @@ export interface RedisLiveLogBusOptions extends LiveBufferOptions {
   url: string;
   /** Prefix of every key and channel, so installations (and tests) can share a server. */
   keyPrefix?: string;
+  /** CLIENT SETNAME of its connections (`<name>-commands`, `<name>-subscriber`), to find them in CLIENT LIST. */
+  connectionName?: string;
 }
 
 // Keys of one deployment share a hash tag, so the scripts also run on Redis Cluster:
@@ -146,7 +148,7 @@ export class RedisLiveLogBus implements LiveLogBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.client.quit().catch(() => this.client.disconnect()), this.subscriber?.quit().catch(() => this.subscriber?.disconnect())]);
+    await Promise.all([this.client, this.subscriber].map((redis) => (redis ? quit(redis) : undefined)));
   }
 
   private async unsubscribe(name: string, listener: LiveListener): Promise<void> {
@@ -192,7 +194,7 @@ export class RedisLiveLogBus implements LiveLogBus {
   }
 
   private connect(role: string): Redis {
-    const redis = new Redis(this.options.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true, connectionName: `deploysphere-logs-${role}` });
+    const redis = new Redis(this.options.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true, connectionName: `${this.options.connectionName ?? 'deploysphere-logs'}-${role}` });
     redis.on('error', (err) => this.logger.warn({ role, err: err.message }, 'redis connection error'));
     return redis;
   }
@@ -204,6 +206,12 @@ export class RedisLiveLogBus implements LiveLogBus {
   private channelName(deploymentId: string): string {
     return `${this.prefix}{${deploymentId}}:live`;
   }
+}
+
+/** QUIT a connection that was used; just drop one that never connected (it would connect to say goodbye). */
+async function quit(redis: Redis): Promise<void> {
+  if (redis.status === 'wait' || redis.status === 'end') return redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
 }
 
 interface ScriptCommands {

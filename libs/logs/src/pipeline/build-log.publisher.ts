@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { MAX_LOG_BATCH_LINES, MAX_LOG_MESSAGE_LENGTH, type BuildLogBatchV1 } from '@deploysphere/contracts';
+import { MAX_LOG_BATCH_LINES, MAX_LOG_MESSAGE_LENGTH, type BuildLogBatchV1, type DeploymentStatusName } from '@deploysphere/contracts';
 import type { BuildLogLine, LogLine } from '../build-log';
 import type { LiveLogBus } from '../live/live-log-bus.port';
 import type { LogSink } from '../log-sink.port';
@@ -70,6 +70,16 @@ export class BuildLogPublisher implements LogSink {
     }
   }
 
+  /** Ends the deployment's live channel after its pending lines; failures are logged (the gateway falls back to the status event). */
+  async end(deploymentId: string, status: DeploymentStatusName): Promise<void> {
+    await this.live.get(deploymentId)?.done;
+    try {
+      await this.bus.end(deploymentId, status);
+    } catch (err) {
+      this.logger.warn({ deploymentId, err: String(err) }, 'live log end not published');
+    }
+  }
+
   /** Sends everything buffered to the log topic; rejects when the topic is unreachable (lines stay buffered). */
   async flush(): Promise<void> {
     await Promise.all([...this.live.values()].map((p) => p.done));
@@ -119,7 +129,7 @@ export class BuildLogPublisher implements LogSink {
       .finally(() => {
         this.sending = undefined;
         if (this.topicBuffer.length > 0) {
-          const delay = this.failures === 0 ? 0 : Math.min(10_000, 100 * 2 ** Math.min(this.failures, 7));
+          const delay = this.failures === 0 ? 0 : Math.min(10_000, 100 * 2 ** Math.min(this.failures - 1, 7));
           this.timer ??= setTimeout(() => this.kick(), delay);
         }
       });

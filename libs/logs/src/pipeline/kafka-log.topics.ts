@@ -10,7 +10,7 @@ import {
   type AccessLogRecordV1,
   type EventEnvelope,
 } from '@deploysphere/contracts';
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Consumer, type EachBatchPayload, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { BuildLogLine } from '../build-log';
 import type { LogDelivery, LogTopicConsumer, LogTopicPublisher } from './log-topics.port';
 
@@ -31,6 +31,12 @@ export interface KafkaLogTopicsOptions {
 // headers repeat the type. One message carries a whole batch.
 
 const HEADER_TYPE = 'event-type';
+/**
+ * Bytes of message values per produce request and per message. Brokers refuse record batches
+ * over `message.max.bytes` (1 MiB by default), and one request's messages for a partition form
+ * one batch; this leaves room for headers and framing.
+ */
+const MAX_MESSAGE_BYTES = 900 * 1024;
 const HEADER_REASON = 'dead-letter-reason';
 
 /**
@@ -59,25 +65,24 @@ export class KafkaLogTopics implements LogTopicPublisher, LogTopicConsumer {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      // kafkajs reports what it retries by itself at ERROR; those are warnings here.
       logCreator: () => ({ namespace, level, log }) => {
-        const { message, ...extra } = log;
+        const { message, timestamp: _t, logger: _l, ...extra } = log as { message: string; [key: string]: unknown };
         if (level <= logLevel.WARN) this.logger.warn({ namespace, ...extra }, message);
       },
     });
   }
 
   async publishBuild(batches: readonly BuildLogBatchV1[]): Promise<void> {
-    await this.send(
-      this.topics.build,
-      batches.map((b) => this.message(BuildLogBatchV1.type, b.deploymentId, b)),
+    const messages = batches.flatMap((b) =>
+      this.sized(b.lines, (lines) => this.message(BuildLogBatchV1.type, b.deploymentId, { deploymentId: b.deploymentId, lines })),
     );
+    await this.send(this.topics.build, messages);
   }
 
   async publishAccess(batches: readonly AccessLogBatchV1[]): Promise<void> {
-    await this.send(
-      this.topics.access,
-      batches.map((b) => this.message(AccessLogBatchV1.type, newId('alb'), b)),
-    );
+    const messages = batches.flatMap((b) => this.sized(b.records, (records) => this.message(AccessLogBatchV1.type, newId('alb'), { records })));
+    await this.send(this.topics.access, messages);
   }
 
   async start(handler: (delivery: LogDelivery) => Promise<void>): Promise<void> {
@@ -200,16 +205,37 @@ export class KafkaLogTopics implements LogTopicPublisher, LogTopicConsumer {
     return { key, value: JSON.stringify(envelope), headers: { [HEADER_TYPE]: type, 'content-type': 'application/json' } };
   }
 
+  /** Messages for `items`, halving the batch until each message fits MAX_MESSAGE_BYTES. */
+  private sized<T>(items: readonly T[], encode: (items: T[]) => Message): Message[] {
+    const message = encode([...items]);
+    if (items.length <= 1 || Buffer.byteLength(message.value as string) <= MAX_MESSAGE_BYTES) return [message];
+    const half = Math.ceil(items.length / 2);
+    return [...this.sized(items.slice(0, half), encode), ...this.sized(items.slice(half), encode)];
+  }
+
+  /** One produce request per MAX_MESSAGE_BYTES of messages, in order (a broker refuses larger record batches). */
   private async send(topic: string, messages: Message[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connectProducer();
-    await producer.send({ topic, messages, acks: -1 });
+    let chunk: Message[] = [];
+    let bytes = 0;
+    for (const m of messages) {
+      const size = m.value ? Buffer.byteLength(m.value) : 0;
+      if (chunk.length > 0 && bytes + size > MAX_MESSAGE_BYTES) {
+        await producer.send({ topic, messages: chunk, acks: -1 });
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(m);
+      bytes += size;
+    }
+    await producer.send({ topic, messages: chunk, acks: -1 });
   }
 
   private connectProducer(): Promise<Producer> {
     this.producer ??= (async () => {
       await this.ensureTopics();
-      const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       await producer.connect();
       return producer;
     })().catch((err) => {

@@ -80,15 +80,26 @@ export class LogIngestor {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.closing) throw new IngestorClosedError();
-    const rows = delivery.build.length + delivery.access.length;
-    const batch = this.current;
-    for (const l of delivery.build) batch.build.push(l);
-    for (const r of delivery.access) batch.access.push(r);
-    batch.acks.push(delivery.ack);
-    batch.rows += rows;
-    this.pendingRows += rows;
-    if (batch.rows >= this.options.maxRows) this.seal();
-    else if (!this.timer) this.timer = setTimeout(() => this.seal(), this.options.maxAgeMs);
+    // A delivery larger than the room left is spread over batches; its ack rides with its last
+    // rows, whose batch is stored after the others.
+    let b = 0;
+    let a = 0;
+    const { build, access } = delivery;
+    while (b < build.length || a < access.length) {
+      const room = this.options.maxRows - this.current.rows;
+      const takeBuild = Math.min(room, build.length - b);
+      const takeAccess = Math.min(room - takeBuild, access.length - a);
+      for (let i = 0; i < takeBuild; i++) this.current.build.push(build[b + i]);
+      for (let i = 0; i < takeAccess; i++) this.current.access.push(access[a + i]);
+      b += takeBuild;
+      a += takeAccess;
+      this.current.rows += takeBuild + takeAccess;
+      this.pendingRows += takeBuild + takeAccess;
+      if (b === build.length && a === access.length) this.current.acks.push(delivery.ack);
+      if (this.current.rows >= this.options.maxRows) this.seal();
+    }
+    if (build.length === 0 && access.length === 0) this.current.acks.push(delivery.ack);
+    if (this.current.rows > 0 || this.current.acks.length > 0) this.timer ??= setTimeout(() => this.seal(), this.options.maxAgeMs);
   }
 
   /** Inserts everything accepted so far; resolves when it is stored and acked. */
@@ -122,7 +133,7 @@ export class LogIngestor {
   private seal(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.current.acks.length === 0) return;
+    if (this.current.rows === 0 && this.current.acks.length === 0) return;
     this.sealed.push(this.current);
     this.current = newBatch();
     this.running ??= this.drain().finally(() => (this.running = undefined));
@@ -150,7 +161,9 @@ export class LogIngestor {
       } catch (err) {
         this.stats.failedAttempts++;
         const reachable = await this.store.ping().then(() => true, () => false);
-        this.logger.warn({ attempt, rows: batch.rows, storeReachable: reachable, err: String(err) }, 'log batch insert failed; retrying');
+        if (attempt === 1 || attempt % 20 === 0) {
+          this.logger.warn({ attempt, rows: batch.rows, storeReachable: reachable, err: String(err) }, 'log batch insert failed; retrying');
+        }
         if (reachable && attempt >= (this.options.isolateAfterAttempts ?? 3)) {
           if (await this.isolate(batch.build, batch.access)) return true;
         }

@@ -52,8 +52,8 @@ export class DatabaseLogStore implements LogStore {
       ON CONFLICT DO NOTHING`;
   }
 
-  async readBuildLines(deploymentId: string, fromSeq: number, limit: number, beforeSeq?: number): Promise<LogLine[]> {
-    return this.lines([Prisma.sql`deployment_id = ${deploymentId}`, Prisma.sql`seq >= ${fromSeq}`, ...(beforeSeq !== undefined ? [Prisma.sql`seq < ${beforeSeq}`] : [])], limit);
+  async readBuildLines(deploymentId: string, fromSeq: number, limit: number): Promise<LogLine[]> {
+    return this.lines([Prisma.sql`deployment_id = ${deploymentId}`, Prisma.sql`seq >= ${fromSeq}`], limit);
   }
 
   async searchBuildLines(s: BuildLogSearch): Promise<LogLine[]> {

@@ -13,8 +13,8 @@ export interface LogStore {
   ensureSchema(): Promise<void>;
   insertBuildLines(lines: readonly BuildLogLine[]): Promise<void>;
   insertAccessRecords(records: readonly AccessLogRecordV1[]): Promise<void>;
-  /** The gateway's backlog read: lines with fromSeq <= seq < beforeSeq, ascending, at most `limit`. */
-  readBuildLines(deploymentId: string, fromSeq: number, limit: number, beforeSeq?: number): Promise<LogLine[]>;
+  /** The gateway's backlog read: lines with seq >= fromSeq, ascending, at most `limit`. */
+  readBuildLines(deploymentId: string, fromSeq: number, limit: number): Promise<LogLine[]>;
   searchBuildLines(search: BuildLogSearch): Promise<LogLine[]>;
   accessAnalytics(query: AnalyticsQuery): Promise<AnalyticsRows>;
   /** Removes logs older than `days` days before `now` (whole UTC days); returns what was dropped. */

@@ -114,10 +114,8 @@ export class ClickHouseLogStore implements LogStore {
     await this.client.insert({ table: this.table(ACCESS_TABLE), values, format: 'JSONEachRow' });
   }
 
-  async readBuildLines(deploymentId: string, fromSeq: number, limit: number, beforeSeq?: number): Promise<LogLine[]> {
-    const where = [sql`deployment_id = ${deploymentId}`, sql`seq >= ${fromSeq}`];
-    if (beforeSeq !== undefined) where.push(sql`seq < ${beforeSeq}`);
-    return this.lines(where, limit);
+  async readBuildLines(deploymentId: string, fromSeq: number, limit: number): Promise<LogLine[]> {
+    return this.lines([sql`deployment_id = ${deploymentId}`, sql`seq >= ${fromSeq}`], limit);
   }
 
   async searchBuildLines(search: BuildLogSearch): Promise<LogLine[]> {

@@ -1,0 +1,36 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { NotFoundError } from '@deploysphere/common';
+import { PrismaService } from '@deploysphere/database';
+import { decodeSeqCursor, encodeSeqCursor, LOG_STORE, type LogStore } from '@deploysphere/logs';
+import type { Page } from '../../../http/pagination';
+import type { LogLineDto } from './deployment-logs.response.dto';
+import { GetDeploymentLogsQuery } from './get-deployment-logs.query';
+
+/** A deployment's build log from the log store, ascending by seq, keyset-paginated on seq. */
+@QueryHandler(GetDeploymentLogsQuery)
+export class GetDeploymentLogsHandler implements IQueryHandler<GetDeploymentLogsQuery> {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(LOG_STORE) private readonly store: LogStore,
+  ) {}
+
+  async execute({ teamId, deploymentId, filter, limit, cursor }: GetDeploymentLogsQuery): Promise<Page<LogLineDto>> {
+    const afterCursor = cursor ? decodeSeqCursor(cursor) : 0;
+    if (!(await this.prisma.deployment.findFirst({ where: { id: deploymentId, project: { teamId } }, select: { id: true } }))) {
+      throw new NotFoundError('deployment', deploymentId);
+    }
+    const rows = await this.store.searchBuildLines({
+      deploymentId,
+      afterSeq: Math.max(afterCursor, (filter.fromSeq ?? 1) - 1),
+      limit: limit + 1,
+      stream: filter.stream,
+      fromMs: filter.from?.getTime(),
+      toMs: filter.to?.getTime(),
+      contains: filter.q,
+    });
+    const more = rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    return { items, nextCursor: more ? encodeSeqCursor(items[items.length - 1].seq) : null };
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SECRET_BOX } from '@deploysphere/bootstrap';
+import { envVarAad, type SecretBox } from '@deploysphere/common';
+import { PrismaService } from '@deploysphere/database';
+import { isReservedBuildEnv } from '@deploysphere/runner';
+
+export interface DecryptedBuildEnv {
+  /** Variables handed to the build (reserved names left out). */
+  env: Record<string, string>;
+  /** Values of the secret variables: masked in the build log. */
+  secrets: string[];
+  /** Project variables not passed because the builder's settings own those names. */
+  reserved: string[];
+}
+
+export class EnvDecryptionError extends Error {
+  readonly code = 'ENV_DECRYPTION_FAILED';
+}
+
+/**
+ * The project's env vars for a deployment's target, decrypted here and only here: at rest they
+ * are AES-GCM ciphertexts bound to (project, key, target), and the plain values go to the runner,
+ * which injects them into the build at run time.
+ */
+@Injectable()
+export class BuildEnvironment {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+  ) {}
+
+  async load(projectId: string, target: 'PREVIEW' | 'PRODUCTION'): Promise<DecryptedBuildEnv> {
+    const rows = await this.prisma.envVar.findMany({ where: { projectId, target }, orderBy: { key: 'asc' } });
+    const out: DecryptedBuildEnv = { env: {}, secrets: [], reserved: [] };
+    for (const row of rows) {
+      let value: string;
+      try {
+        value = this.box.open(row.value, envVarAad(projectId, row.key, row.target));
+      } catch {
+        throw new EnvDecryptionError(`The env var ${row.key} (${row.target}) could not be decrypted: was DEPLOYSPHERE_ENCRYPTION_KEY changed?`);
+      }
+      if (row.secret) out.secrets.push(value);
+      if (isReservedBuildEnv(row.key)) out.reserved.push(row.key);
+      else out.env[row.key] = value;
+    }
+    return out;
+  }
+}

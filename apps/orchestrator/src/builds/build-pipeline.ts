@@ -1,0 +1,339 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@deploysphere/common';
+import { buildsConfig, type ConfigType } from '@deploysphere/config';
+import { PrismaService } from '@deploysphere/database';
+import { LOG_SINK, type LogSink } from '@deploysphere/logs';
+import {
+  BUILD_RUNNER,
+  BuildLogWriter,
+  RunnerUnavailableError,
+  type BuildOutcome,
+  type BuildRunner,
+  type RunnerLine,
+  type RunningBuild,
+} from '@deploysphere/runner';
+import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
+import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildEnvironment, EnvDecryptionError } from './build-environment';
+import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
+
+/** A deployment this instance owns (just claimed, or taken over after a restart). */
+export interface OwnedDeployment {
+  id: string;
+  projectId: string;
+  target: 'PREVIEW' | 'PRODUCTION';
+  source: 'UPLOAD' | 'GIT';
+  sourceKey: string | null;
+  gitRef: string | null;
+  commitSha: string | null;
+  createdAt: Date;
+  buildingAt: Date;
+  status: 'BUILDING' | 'UPLOADING';
+  runnerRef: string | null;
+  cancelRequested: boolean;
+  correlationId: string;
+}
+
+interface ActiveBuild {
+  projectId: string;
+  abort: AbortController;
+  running?: RunningBuild;
+  canceled: boolean;
+  /** Shutdown: stop following, change nothing (the next owner reattaches). */
+  detached: boolean;
+  /** The instance no longer owns the row: stop the build, change nothing. */
+  lost: boolean;
+  /** Its final transition is done (only clean-up remains): no lease to renew. */
+  settled: boolean;
+  done: Promise<void>;
+}
+
+/** A build ended before READY: how, and why. */
+class BuildEnded extends Error {
+  constructor(
+    readonly status: FinalStatus,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const FETCH_ATTEMPTS = 2;
+
+/**
+ * Runs one owned deployment through the pipeline: fetch the source (SourceFetcher) → build
+ * (BuildRunner, with the decrypted env of the deployment's target) → UPLOADING: store the
+ * artifact (ArtifactStore.putDeployment) → READY (and, for production, the alias). Or resumes one
+ * after a restart by reattaching to its build. Each status change goes through
+ * DeploymentTransitions (row + outbox events in one transaction). Builds of this process are
+ * tracked here so they can be canceled, counted and detached at shutdown.
+ */
+@Injectable()
+export class BuildPipeline {
+  private readonly logger = new Logger('BuildPipeline');
+  private readonly active = new Map<string, ActiveBuild>();
+  private onFinished?: () => void;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transitions: DeploymentTransitions,
+    private readonly environment: BuildEnvironment,
+    @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
+    @Inject(SOURCE_FETCHER) private readonly sources: SourceFetcher,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    @Inject(LOG_SINK) private readonly sink: LogSink,
+    @Inject(buildsConfig.KEY) private readonly cfg: ConfigType<typeof buildsConfig>,
+  ) {}
+
+  /** Called after each build ends (the scheduler looks at the queue again). */
+  whenFinished(listener: () => void): void {
+    this.onFinished = listener;
+  }
+
+  activeIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Builds that still hold their deployment (BUILDING/UPLOADING), whose lease must be renewed. */
+  leasedIds(): string[] {
+    return [...this.active].filter(([, b]) => !b.settled).map(([id]) => id);
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Starts (or resumes) an owned deployment in the background. Registers it synchronously. */
+  run(d: OwnedDeployment, resume: boolean): void {
+    if (this.active.has(d.id)) return;
+    const build: ActiveBuild = { projectId: d.projectId, abort: new AbortController(), canceled: false, detached: false, lost: false, settled: false, done: Promise.resolve() };
+    this.active.set(d.id, build);
+    build.done = this.execute(d, build, resume)
+      .catch((err) => this.logger.error({ deploymentId: d.id, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'build pipeline failed'))
+      .finally(() => {
+        this.active.delete(d.id);
+        this.onFinished?.();
+      });
+  }
+
+  /** Cancels a build of this process; false when it does not run here. */
+  cancel(deploymentId: string): boolean {
+    const build = this.active.get(deploymentId);
+    if (!build) return false;
+    if (!build.canceled) {
+      build.canceled = true;
+      build.abort.abort(new Error('canceled'));
+      void build.running?.cancel().catch((err) => this.logger.warn({ deploymentId, err: String(err) }, 'stopping the build failed'));
+    }
+    return true;
+  }
+
+  /** Another instance owns the row now: stop the build here without touching the row. */
+  lose(deploymentId: string): void {
+    const build = this.active.get(deploymentId);
+    if (!build || build.lost) return;
+    this.logger.warn({ deploymentId }, 'this orchestrator no longer owns the deployment; stopping its build here');
+    build.lost = true;
+    build.abort.abort(new Error('lost'));
+    void build.running?.cancel().catch(() => undefined);
+  }
+
+  /** The project was deleted (its rows with it): stop its builds here. */
+  loseProject(projectId: string): void {
+    for (const [id, build] of this.active) if (build.projectId === projectId) this.lose(id);
+  }
+
+  /** Shutdown: stop following every build and leave them to be reattached by the next owner. */
+  async detachAll(timeoutMs = 10_000): Promise<void> {
+    for (const build of this.active.values()) {
+      build.detached = true;
+      build.abort.abort(new Error('detached'));
+      build.running?.detach();
+    }
+    const all = Promise.allSettled([...this.active.values()].map((b) => b.done));
+    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  private async execute(d: OwnedDeployment, build: ActiveBuild, resume: boolean): Promise<void> {
+    const [project, env] = await Promise.all([
+      this.prisma.project.findUnique({ where: { id: d.projectId } }),
+      this.environment.load(d.projectId, d.target).catch((err: unknown) => err as Error),
+    ]);
+    if (!project) return; // deleted with its deployments
+    const ctx: BuildContext = { id: d.id, projectId: d.projectId, slug: project.slug, target: d.target, createdAt: d.createdAt, correlationId: d.correlationId };
+    const workspace = join(this.cfg.workDir, d.id);
+    const srcDir = join(workspace, 'src');
+    const outDir = join(workspace, 'out');
+    let writer: BuildLogWriter | undefined;
+    const started = Date.now();
+    try {
+      if (d.cancelRequested) {
+        await this.runner.remove(d.id, d.runnerRef);
+        throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
+      }
+      if (env instanceof EnvDecryptionError) throw new BuildEnded('FAILED', env.code, env.message);
+      if (env instanceof Error) throw env;
+      await rm(workspace, { recursive: true, force: true });
+      await mkdir(srcDir, { recursive: true });
+      await mkdir(outDir, { recursive: true });
+      const newWriter = (startSeq: number) =>
+        new BuildLogWriter(this.sink, d.id, {
+          startSeq,
+          maxBytes: this.cfg.logMaxBytes,
+          secrets: env.secrets,
+          onError: (err) => this.logger.warn({ deploymentId: d.id, err: String(err) }, 'writing build log lines failed'),
+        });
+
+      let running: RunningBuild;
+      if (resume) {
+        // Lines replayed before the writer exists (it needs the build's log numbering) wait here.
+        const early: RunnerLine[] = [];
+        const found = await this.runner.reattach({ deploymentId: d.id, runnerRef: d.runnerRef, outputDir: outDir, outputMaxBytes: this.cfg.outputMaxBytes }, (l) =>
+          writer ? writer.line(l) : early.push(l),
+        );
+        if (!found) {
+          throw new BuildEnded(
+            'FAILED',
+            'ORCHESTRATOR_RESTARTED',
+            'The orchestrator running this build stopped, and the build could not be found again: deploy again',
+          );
+        }
+        running = found;
+        writer = newWriter(found.logSeqBase);
+        for (const l of early.splice(0)) writer.line(l);
+        build.running = found;
+        if (found.runnerRef !== d.runnerRef) await this.transitions.setRunnerRef(ctx, found.runnerRef);
+        this.logger.log({ deploymentId: d.id, runnerRef: found.runnerRef, status: d.status }, 'reattached to a build after a restart');
+      } else {
+        writer = newWriter(1);
+        running = await this.startBuild(d, ctx, build, writer, env, srcDir, outDir, project);
+      }
+
+      const outcome: BuildOutcome = await running.outcome;
+      if (build.detached || build.lost) return;
+      if (resume) writer.system('The orchestrator restarted during this build; it was found again and followed to its end');
+      if (build.canceled || outcome.status === 'canceled') throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
+      if (outcome.status === 'timed_out') throw new BuildEnded('TIMED_OUT', 'TIMED_OUT', outcome.failureMessage ?? 'The build exceeded its time limit');
+      if (outcome.status === 'failed') throw new BuildEnded('FAILED', outcome.failureCode ?? 'BUILD_FAILED', outcome.failureMessage ?? 'The build failed');
+
+      if (d.status === 'BUILDING') {
+        if (!(await this.transitions.buildSucceeded(ctx, { runner: this.runner.kind, durationMs: outcome.durationMs, framework: outcome.framework }))) return this.abandon(build);
+      }
+      writer.system(`Build completed in ${(outcome.durationMs / 1000).toFixed(1)} s; storing the output`);
+      let stored;
+      try {
+        stored = await this.store.putDeployment(d.id, outDir);
+      } catch (err) {
+        throw new BuildEnded('FAILED', 'UPLOAD_FAILED', `Storing the build output failed: ${(err as Error).message}`);
+      }
+      if (build.canceled) throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
+      writer.system(`Stored ${stored.manifest.files.length} files (${stored.uploadedBytes} bytes uploaded, ${stored.reusedBlobs} unchanged files reused)`);
+      writer.system(d.target === 'PRODUCTION' ? `Deployment ready; going live as ${project.slug} (production)` : 'Deployment ready');
+      // Every line is in the sink before the status says the deployment ended.
+      await writer.flush();
+      const ready = await this.transitions.ready(ctx, stored.manifestKey);
+      if (!ready) return this.abandon(build);
+      build.settled = true;
+      this.logger.log({ deploymentId: d.id, projectId: d.projectId, ms: Date.now() - started, files: stored.manifest.files.length, aliasMoved: ready.aliasMoved }, 'deployment ready');
+      await running.dispose().catch((err) => this.logger.warn({ deploymentId: d.id, err: String(err) }, 'removing the build failed'));
+    } catch (err) {
+      if (build.detached || build.lost) return;
+      const ended = err instanceof BuildEnded ? err : new BuildEnded('FAILED', 'RUNNER_ERROR', `The build could not be run: ${(err as Error).message}`);
+      if (!(err instanceof BuildEnded)) this.logger.error({ deploymentId: d.id, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'build failed unexpectedly');
+      writer?.system(ended.status === 'CANCELED' ? 'Build canceled' : `${ended.status === 'TIMED_OUT' ? 'Build timed out' : 'Build failed'}: ${ended.message} (${ended.code})`);
+      await writer?.flush();
+      await this.transitions.finish(ctx, ended.status, ended.code, ended.message);
+      build.settled = true;
+      this.logger.log({ deploymentId: d.id, status: ended.status, code: ended.code, ms: Date.now() - started }, 'deployment ended');
+      await build.running?.dispose().catch((e) => this.logger.warn({ deploymentId: d.id, err: String(e) }, 'removing the build failed'));
+    } finally {
+      await writer?.flush();
+      if (!build.detached) await rm(workspace, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Fresh build: fetch the source into the workspace, then start the runner. */
+  private async startBuild(
+    d: OwnedDeployment,
+    ctx: BuildContext,
+    build: ActiveBuild,
+    writer: BuildLogWriter,
+    env: { env: Record<string, string>; reserved: string[] },
+    srcDir: string,
+    outDir: string,
+    project: { gitRepositoryUrl: string | null; rootDirectory: string | null; installCommand: string | null; buildCommand: string | null; outputDirectory: string | null; framework: string | null; buildTimeoutSeconds: number | null },
+  ): Promise<RunningBuild> {
+    const timeoutSeconds = Math.min(project.buildTimeoutSeconds ?? this.cfg.timeoutSeconds, this.cfg.timeoutMaxSeconds);
+    const deadline = d.buildingAt.getTime() + timeoutSeconds * 1000;
+    writer.system(`Building on ${this.cfg.instanceId} with the ${this.runner.kind} runner${this.runner.isolated ? '' : ' (NOT isolated)'}`);
+    writer.system(d.source === 'GIT' ? `Fetching source: git ${d.gitRef ?? ''}${d.commitSha ? ` @ ${d.commitSha.slice(0, 12)}` : ''}` : 'Fetching source: uploaded archive');
+
+    const fetchStarted = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const signal = AbortSignal.any([build.abort.signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]);
+      try {
+        const fetched = await this.sources.fetch(
+          { deploymentId: d.id, projectId: d.projectId, source: d.source, sourceKey: d.sourceKey, gitRepositoryUrl: project.gitRepositoryUrl, gitRef: d.gitRef, commitSha: d.commitSha },
+          srcDir,
+          signal,
+        );
+        if (fetched.commitSha || fetched.commitMessage) {
+          await this.prisma.deployment.update({
+            where: { id: d.id },
+            data: { commitSha: fetched.commitSha ?? undefined, commitMessage: fetched.commitMessage?.slice(0, 1000) ?? undefined },
+          });
+        }
+        break;
+      } catch (err) {
+        if (build.canceled) throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
+        if (build.detached || build.lost) throw err;
+        if (Date.now() >= deadline) throw new BuildEnded('TIMED_OUT', 'TIMED_OUT', `Fetching the source exceeded the build's time limit of ${timeoutSeconds} s`);
+        if (err instanceof DomainError) throw new BuildEnded('FAILED', err.code, err.message);
+        this.logger.warn({ deploymentId: d.id, attempt, err: String(err) }, 'fetching the source failed');
+        if (attempt >= FETCH_ATTEMPTS) throw new BuildEnded('FAILED', 'SOURCE_FETCH_FAILED', 'The source could not be fetched');
+        await rm(srcDir, { recursive: true, force: true });
+        await mkdir(srcDir, { recursive: true });
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+    writer.system(`Source ready in ${((Date.now() - fetchStarted) / 1000).toFixed(1)} s`);
+    for (const key of env.reserved) writer.system(`The project variable ${key} is reserved for the builder's settings and was not passed to the build`);
+    if (build.canceled) throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
+
+    const remaining = Math.ceil((deadline - Date.now()) / 1000);
+    if (remaining <= 0) throw new BuildEnded('TIMED_OUT', 'TIMED_OUT', `The build exceeded its time limit of ${timeoutSeconds} s`);
+    writer.system(`Running the build (limits: ${this.cfg.memoryMb} MiB memory, ${this.cfg.cpus} CPU, ${timeoutSeconds} s)`);
+    let running: RunningBuild;
+    try {
+      running = await this.runner.start(
+        {
+          deploymentId: d.id,
+          projectId: d.projectId,
+          sourceDir: srcDir,
+          outputDir: outDir,
+          settings: project,
+          env: env.env,
+          limits: { timeoutSeconds: remaining, memoryMb: this.cfg.memoryMb, cpus: this.cfg.cpus, pids: this.cfg.pids, outputMaxBytes: this.cfg.outputMaxBytes },
+          logSeqBase: writer.nextSeq,
+        },
+        (line) => writer.line(line),
+      );
+    } catch (err) {
+      if (err instanceof RunnerUnavailableError) throw new BuildEnded('FAILED', err.code, err.message);
+      throw err;
+    }
+    build.running = running;
+    // A cancel that arrived while the container was being created.
+    if (build.canceled || build.lost) await running.cancel();
+    if (build.detached) running.detach();
+    await this.transitions.setRunnerRef(ctx, running.runnerRef);
+    return running;
+  }
+
+  private abandon(build: ActiveBuild): void {
+    build.lost = true;
+  }
+}

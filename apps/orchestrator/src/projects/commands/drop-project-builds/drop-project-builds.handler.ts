@@ -1,0 +1,26 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
+import { BuildPipeline } from '../../../builds/build-pipeline';
+import { DropProjectBuildsCommand } from './drop-project-builds.command';
+
+/**
+ * The project's deployments went with it (cascade), so there is no status to change: builds
+ * running here are stopped, builds elsewhere are removed by their owner (lost lease rows) or by
+ * the scheduler's sweep, and the project's dependency cache is dropped. Repeating it is harmless.
+ */
+@CommandHandler(DropProjectBuildsCommand)
+export class DropProjectBuildsHandler implements ICommandHandler<DropProjectBuildsCommand> {
+  private readonly logger = new Logger(DropProjectBuildsHandler.name);
+
+  constructor(
+    private readonly pipeline: BuildPipeline,
+    @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
+  ) {}
+
+  async execute({ event }: DropProjectBuildsCommand): Promise<void> {
+    this.pipeline.loseProject(event.projectId);
+    await this.runner.forgetProject(event.projectId);
+    this.logger.log({ projectId: event.projectId }, 'project deleted: its builds stopped and its build cache dropped');
+  }
+}

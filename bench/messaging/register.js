@@ -1,0 +1,32 @@
+// Runs the TypeScript sources without a build: @swc/core transpiles each .ts file as it is
+// required (decorator settings as in jest.config.js) and `@deploysphere/<lib>` resolves to
+// libs/<lib>/src as in tsconfig paths. Forked children inherit it through execArgv.
+'use strict';
+const { readFileSync } = require('node:fs');
+const Module = require('node:module');
+const { join, resolve } = require('node:path');
+const { transformSync } = require('@swc/core');
+
+const root = resolve(__dirname, '../..');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request.startsWith('@deploysphere/')) request = join(root, 'libs', request.slice('@deploysphere/'.length), 'src');
+  return resolveFilename.call(this, request, ...rest);
+};
+
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = transformSync(readFileSync(filename, 'utf8'), {
+    filename,
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: false,
+  });
+  module._compile(code, filename);
+};
+
+require('reflect-metadata');

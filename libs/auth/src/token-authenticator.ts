@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, hashToken } from '@deploysphere/common';
+import { PrismaService } from '@deploysphere/database';
+import { SCOPES, type Principal, type Scope } from './principal';
+
+/** Only write `last_used_at` once a minute per token, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * API token → Principal, for every transport that accepts tokens (the API's bearer guard, the
+ * gateway's Socket.IO handshake). Throws DomainError('unauthorized') with a message that says
+ * what is wrong, never which tokens exist.
+ */
+@Injectable()
+export class TokenAuthenticator {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** From an `Authorization: Bearer <token>` header value. */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) throw unauthorized('Missing bearer token (Authorization: Bearer <token>)');
+    return this.authenticateToken(match[1]);
+  }
+
+  /** From the token itself. */
+  async authenticateToken(secret: string): Promise<Principal> {
+    if (!secret) throw unauthorized('Missing token');
+    const token = await this.prisma.apiToken.findUnique({ where: { tokenHash: hashToken(secret) } });
+    const now = new Date();
+    if (!token) throw unauthorized('Invalid token');
+    if (token.revokedAt) throw unauthorized('Token has been revoked');
+    if (token.expiresAt && token.expiresAt <= now) throw unauthorized('Token has expired');
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
+    }
+    return {
+      tokenId: token.id,
+      teamId: token.teamId,
+      scopes: token.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+    };
+  }
+}
+
+const unauthorized = (message: string) => new DomainError('unauthorized', 'UNAUTHORIZED', message);

@@ -1,0 +1,96 @@
+import type { BuildLogLine, LogSink } from '@deploysphere/logs';
+import type { RunnerLine } from './build-runner.port';
+
+export interface BuildLogWriterOptions {
+  /** Seq of the next line (1 for a new build; a reattached build continues where it was). */
+  startSeq?: number;
+  /** Bytes of build output (stdout/stderr) kept; beyond it lines are dropped with one notice. */
+  maxBytes: number;
+  /** Values masked as `***` in every line (the project's secret env values). */
+  secrets?: string[];
+  /** Lines are handed to the sink in batches: at most this many… */
+  maxBatch?: number;
+  /** …or after this long. */
+  flushIntervalMs?: number;
+  /** A sink failure never fails the build; it is reported here. */
+  onError?: (err: unknown) => void;
+}
+
+/** Secrets shorter than this are not masked: masking "1" or "true" would shred every line. */
+export const MIN_MASKED_SECRET_LENGTH = 4;
+
+/**
+ * Numbers a build's lines (per deployment, gap-free from `startSeq`), masks secret values,
+ * enforces the log size limit and hands batches to the log sink in order without ever blocking
+ * the build. Orchestrator notices are `system` lines and are kept even past the limit.
+ */
+export class BuildLogWriter {
+  private seq: number;
+  private bytes = 0;
+  private truncated = false;
+  private buffer: BuildLogLine[] = [];
+  private timer?: NodeJS.Timeout;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly secrets: string[];
+  private readonly maxBatch: number;
+  private readonly flushIntervalMs: number;
+
+  constructor(
+    private readonly sink: LogSink,
+    readonly deploymentId: string,
+    private readonly options: BuildLogWriterOptions,
+  ) {
+    this.seq = options.startSeq ?? 1;
+    this.secrets = [...new Set((options.secrets ?? []).filter((s) => s.length >= MIN_MASKED_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+    this.maxBatch = options.maxBatch ?? 200;
+    this.flushIntervalMs = options.flushIntervalMs ?? 50;
+  }
+
+  /** The seq the next line will get. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /** A line of the build's own output (or a runner notice). */
+  line(line: RunnerLine): void {
+    if (line.stream !== 'system') {
+      if (this.truncated) return;
+      this.bytes += Buffer.byteLength(line.message) + 1;
+      if (this.bytes > this.options.maxBytes) {
+        this.truncated = true;
+        this.push({ stream: 'system', ts: line.ts, message: `Build log limit of ${this.options.maxBytes} bytes reached: later output is not kept (the build goes on)` });
+        return;
+      }
+    }
+    this.push(line);
+  }
+
+  /** An orchestrator notice, e.g. "Fetching source". */
+  system(message: string): void {
+    this.push({ stream: 'system', message, ts: new Date().toISOString() });
+  }
+
+  /** Hands everything buffered to the sink and waits for it. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length > 0) {
+      const batch = this.buffer;
+      this.buffer = [];
+      this.chain = this.chain.then(() => this.sink.write(batch)).catch((err: unknown) => void this.options.onError?.(err));
+    }
+    return this.chain;
+  }
+
+  private push(line: RunnerLine): void {
+    this.buffer.push({ deploymentId: this.deploymentId, seq: this.seq++, ts: line.ts, stream: line.stream, message: this.mask(line.message) });
+    if (this.buffer.length >= this.maxBatch) void this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushIntervalMs);
+  }
+
+  private mask(message: string): string {
+    let out = message;
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('***');
+    return out;
+  }
+}

@@ -1,0 +1,75 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Global, Logger, Module } from '@nestjs/common';
+import { buildsConfig, type ConfigType } from '@deploysphere/config';
+import { BUILD_RUNNER, type BuildRunner } from './build-runner.port';
+import { DockerBuildRunner } from './docker/docker-build-runner.adapter';
+import { EcsBuildRunner } from './ecs/ecs-build-runner.adapter';
+import { ProcessBuildRunner } from './process/process-build-runner.adapter';
+
+export type BuildsSettings = ConfigType<typeof buildsConfig>;
+
+const UNISOLATED_WARNING = [
+  '********************************************************************************',
+  'BUILDS ARE NOT ISOLATED: the process runner runs each build as a child process of',
+  'this orchestrator, as its user, with its file system and network, and without',
+  'memory, CPU or process limits. Any project you deploy can read and change this',
+  'machine. Use it only for local development. Start a Docker engine',
+  '(scripts/services/docker.sh start) or set BUILD_RUNNER=docker|ecs.',
+  '********************************************************************************',
+].join('\n');
+
+/**
+ * The build runner BUILD_RUNNER names. `auto` asks the Docker engine at start-up and falls back
+ * to the process runner (with a loud warning) when none answers; production refuses that
+ * fallback, and BUILD_RUNNER=process, unless ALLOW_UNISOLATED_BUILDS=true.
+ */
+export async function createBuildRunner(cfg: BuildsSettings, env: NodeJS.ProcessEnv = process.env, logger = new Logger('BuildRunner')): Promise<BuildRunner> {
+  let kind = cfg.runner;
+  if (kind === 'auto') {
+    kind = (await DockerBuildRunner.daemonAnswers()) ? 'docker' : 'process';
+    if (kind === 'process' && cfg.production && !cfg.allowUnisolated) {
+      throw new Error(
+        'Invalid configuration:\n  - BUILD_RUNNER: auto found no Docker engine, and process builds are not isolated so NODE_ENV=production refuses them ' +
+          '(start Docker, set BUILD_RUNNER=ecs, or set ALLOW_UNISOLATED_BUILDS=true)',
+      );
+    }
+  }
+  switch (kind) {
+    case 'docker':
+      logger.log({ image: cfg.builderImage, network: cfg.network, memoryMb: cfg.memoryMb, cpus: cfg.cpus, pids: cfg.pids }, 'build runner: docker');
+      return new DockerBuildRunner({ image: cfg.builderImage, network: cfg.network, logMaxBytes: cfg.logMaxBytes });
+    case 'process':
+      if (cfg.production && !cfg.allowUnisolated) throw new Error('Invalid configuration:\n  - BUILD_RUNNER: process builds are refused when NODE_ENV=production unless ALLOW_UNISOLATED_BUILDS=true');
+      logger.warn(UNISOLATED_WARNING);
+      return new ProcessBuildRunner({ workDir: cfg.workDir });
+    case 'ecs': {
+      const region = env.AWS_REGION || env.S3_REGION || 'us-east-1';
+      const s3Endpoint = env.S3_ENDPOINT || undefined;
+      const pathStyle = env.S3_FORCE_PATH_STYLE;
+      logger.log({ cluster: cfg.ecs.cluster, taskDefinition: cfg.ecs.taskDefinition, bucket: cfg.ecs.transferBucket, logGroup: cfg.ecs.logGroup }, 'build runner: ecs');
+      return new EcsBuildRunner({
+        ...cfg.ecs,
+        transferBucket: cfg.ecs.transferBucket,
+        ecs: new ECSClient({ region }),
+        logs: cfg.ecs.logGroup ? new CloudWatchLogsClient({ region }) : undefined,
+        s3: new S3Client({
+          region,
+          endpoint: s3Endpoint,
+          forcePathStyle: pathStyle ? pathStyle === 'true' || pathStyle === '1' : s3Endpoint !== undefined,
+        }),
+      });
+    }
+    default:
+      throw new Error(`Invalid configuration:\n  - BUILD_RUNNER: unknown runner ${JSON.stringify(kind)}`);
+  }
+}
+
+/** Provides BUILD_RUNNER, chosen and checked once at start-up. */
+@Global()
+@Module({
+  providers: [{ provide: BUILD_RUNNER, inject: [buildsConfig.KEY], useFactory: (cfg: BuildsSettings) => createBuildRunner(cfg) }],
+  exports: [BUILD_RUNNER],
+})
+export class RunnerModule {}

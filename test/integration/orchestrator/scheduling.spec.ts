@@ -1,0 +1,125 @@
+import { newId } from '@deploysphere/common';
+import { FakeRunner } from '../../support/fake-runner';
+import { DirectorySourceFetcher } from '../../support/builds';
+import { eventsOf, eventually, OrchestratorWorld, seedDeployment, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
+
+/**
+ * Scheduling against real PostgreSQL with a runner whose builds end when the test says so, so
+ * "how many at once" is exact. The docker runner itself is covered in the pipeline specs.
+ */
+describe('build scheduling (PostgreSQL)', () => {
+  let world: OrchestratorWorld;
+  afterEach(() => world?.close());
+
+  const building = async (orch: TestOrchestrator) => orch.prisma.deployment.count({ where: { status: { in: ['BUILDING', 'UPLOADING'] } } });
+
+  it('runs at most BUILD_CONCURRENCY builds at once and starts the next as soon as one ends', async () => {
+    world = new OrchestratorWorld('postgres');
+    const runner = new FakeRunner();
+    const orch = await world.start({ runner, env: { BUILD_CONCURRENCY: '2' } });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await seedDeployment(orch.prisma, { target: 'PREVIEW' })).deploymentId);
+    orch.scheduler.nudge();
+    await eventually(() => runner.running.size === 2, 10_000, 'two builds running');
+    await new Promise((r) => setTimeout(r, 600)); // several scheduler passes
+    expect(runner.running.size).toBe(2);
+    expect(await building(orch)).toBe(2);
+    expect([...runner.running.keys()].sort()).toEqual(ids.slice(0, 2).sort()); // oldest first
+    await runner.finishWhenStarted(ids[0]);
+    await eventually(() => runner.started.length === 3, 10_000, 'the third build');
+    for (const id of ids.slice(1)) await runner.finishWhenStarted(id);
+    for (const id of ids) expect((await waitForStatus(orch.prisma, id)).status).toBe('READY');
+    expect(runner.maxConcurrent).toBe(2);
+  }, 60_000);
+
+  it('builds one deployment of a project at a time, in order, while other projects proceed', async () => {
+    world = new OrchestratorWorld('postgres');
+    const runner = new FakeRunner();
+    const orch = await world.start({ runner, env: { BUILD_CONCURRENCY: '4' } });
+    const projectId = newId('prj');
+    const a1 = await seedDeployment(orch.prisma, { projectId, target: 'PREVIEW' });
+    const a2 = await seedDeployment(orch.prisma, { projectId, target: 'PREVIEW' });
+    const b1 = await seedDeployment(orch.prisma, { target: 'PREVIEW' });
+    orch.scheduler.nudge();
+    await eventually(() => runner.running.size === 2, 10_000, 'a1 and b1 running');
+    expect([...runner.running.keys()].sort()).toEqual([a1.deploymentId, b1.deploymentId].sort());
+    await new Promise((r) => setTimeout(r, 600));
+    expect(runner.running.has(a2.deploymentId)).toBe(false);
+    expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: a2.deploymentId } })).status).toBe('QUEUED');
+    await runner.finishWhenStarted(a1.deploymentId);
+    await runner.finishWhenStarted(a2.deploymentId);
+    await runner.finishWhenStarted(b1.deploymentId);
+    expect(runner.started.indexOf(a2.deploymentId)).toBeGreaterThan(runner.started.indexOf(a1.deploymentId));
+    expect((await waitForStatus(orch.prisma, a2.deploymentId)).status).toBe('READY');
+  }, 60_000);
+
+  it('a newer queued production deployment supersedes older queued ones; uploaded previews are never superseded', async () => {
+    world = new OrchestratorWorld('postgres');
+    const runner = new FakeRunner();
+    const orch = await world.start({ runner, env: { BUILD_CONCURRENCY: '4' } });
+    const projectId = newId('prj');
+    const running = await seedDeployment(orch.prisma, { projectId, target: 'PRODUCTION' });
+    orch.scheduler.nudge();
+    await eventually(() => runner.running.has(running.deploymentId), 10_000, 'first build');
+    const p1 = await seedDeployment(orch.prisma, { projectId, target: 'PRODUCTION' });
+    const preview = await seedDeployment(orch.prisma, { projectId, target: 'PREVIEW' });
+    const p2 = await seedDeployment(orch.prisma, { projectId, target: 'PRODUCTION' });
+    const p3 = await seedDeployment(orch.prisma, { projectId, target: 'PRODUCTION' });
+    orch.scheduler.nudge();
+    for (const old of [p1, p2]) {
+      const d = await waitForStatus(orch.prisma, old.deploymentId, ['CANCELED'], 10_000);
+      expect(d.failureCode).toBe('SUPERSEDED');
+      expect(d.failureMessage).toContain(p3.deploymentId);
+      const change = (await eventsOf(orch.prisma, old.deploymentId)).find((e) => e.type === 'DeploymentStatusChanged.v1');
+      expect(change?.payload).toMatchObject({ from: 'QUEUED', to: 'CANCELED', failureCode: 'SUPERSEDED' });
+    }
+    // The running build is never superseded.
+    expect(runner.running.has(running.deploymentId)).toBe(true);
+    await runner.finishWhenStarted(running.deploymentId);
+    await runner.finishWhenStarted(preview.deploymentId);
+    await runner.finishWhenStarted(p3.deploymentId);
+    expect((await waitForStatus(orch.prisma, p3.deploymentId)).status).toBe('READY');
+    expect((await waitForStatus(orch.prisma, preview.deploymentId)).status).toBe('READY');
+    expect(runner.started).not.toContain(p1.deploymentId);
+    expect((await orch.prisma.projectAlias.findUnique({ where: { projectId } }))?.deploymentId).toBe(p3.deploymentId);
+  }, 60_000);
+
+  it('queued work survives a restart: rows queued while no orchestrator ran are built when one starts', async () => {
+    world = new OrchestratorWorld('postgres');
+    const first = await world.start({ runner: new FakeRunner(), env: { ORCHESTRATOR_INSTANCE_ID: 'orch-a' } });
+    await first.close();
+    const queued: string[] = [];
+    for (let i = 0; i < 3; i++) queued.push((await seedDeployment(world.db!.prisma, { target: 'PREVIEW' })).deploymentId);
+    const runner = new FakeRunner();
+    runner.autoFinishMs = 10;
+    const second = await world.start({ runner, env: { ORCHESTRATOR_INSTANCE_ID: 'orch-a' } });
+    for (const id of queued) expect((await waitForStatus(second.prisma, id)).status).toBe('READY');
+  }, 60_000);
+
+  it('several instances share the queue: no deployment is built twice and the global limit holds', async () => {
+    world = new OrchestratorWorld('postgres');
+    const runners = [new FakeRunner(), new FakeRunner(), new FakeRunner()];
+    for (const r of runners) r.autoFinishMs = 150;
+    const fetchers = runners.map(() => new DirectorySourceFetcher());
+    const instances: TestOrchestrator[] = [];
+    for (let i = 0; i < runners.length; i++) {
+      instances.push(await world.start({ runner: runners[i], fetcher: fetchers[i], env: { ORCHESTRATOR_INSTANCE_ID: `orch-${i}`, BUILD_CONCURRENCY: '3', BUILD_QUEUE_POLL_MS: '50' } }));
+    }
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i++) ids.push((await seedDeployment(instances[0].prisma, { target: 'PREVIEW' })).deploymentId);
+    let peak = 0;
+    const sampler = setInterval(async () => {
+      peak = Math.max(peak, await building(instances[0]).catch(() => 0));
+    }, 25);
+    try {
+      for (const id of ids) expect((await waitForStatus(instances[0].prisma, id, undefined, 60_000)).status).toBe('READY');
+    } finally {
+      clearInterval(sampler);
+    }
+    const started = runners.flatMap((r) => r.started);
+    expect(started.sort()).toEqual([...ids].sort()); // each exactly once
+    expect(runners.filter((r) => r.started.length > 0).length).toBeGreaterThan(1); // the work was shared
+    expect(peak).toBeLessThanOrEqual(3);
+    expect(runners.reduce((n, r) => n + r.maxConcurrent, 0)).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});
