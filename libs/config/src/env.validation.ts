@@ -34,6 +34,7 @@ const EDGE_MANIFESTS = { message: 'must be an integer from 1000 to 10000000' };
 const EDGE_BUFFER = { message: 'must be an integer from 100 to 1000000' };
 const EDGE_FLUSH = { message: 'must be an integer from 10 to 60000' };
 const EDGE_GRACE = { message: 'must be an integer from 0 to 300000' };
+const BUILDS = { message: 'must be an integer from 0 to 1000' };
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -232,8 +233,8 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsIn([true, false], { message: 'must be true or false' })
   ALLOW_UNISOLATED_BUILDS = false;
 
-  /** Builds running at once across every orchestrator instance (counted in the database). */
-  @Transform(toInt) @IsInt({ message: 'must be an integer' }) @Min(1) @Max(1000)
+  /** Builds running at once across every orchestrator instance (counted in the database); 0 pauses building, queued deployments wait. */
+  @Transform(toInt) @IsInt(BUILDS) @Min(0, BUILDS) @Max(1000, BUILDS)
   BUILD_CONCURRENCY = 2;
 
   /** Wall-clock limit of one build; a project may set its own, up to BUILD_TIMEOUT_MAX_SECONDS. */
