@@ -56,11 +56,10 @@ export function lineCollector(): { lines: RunnerLine[]; onLine: (l: RunnerLine) 
  * site under test/fixtures/sites, or an absolute path) that is copied into the target.
  */
 export class DirectorySourceFetcher implements SourceFetcher {
+  /** Deployments whose source this fetcher materialized, in order. */
   readonly fetched: string[] = [];
-  delayMs = 0;
 
   async fetch(ref: SourceReference, targetDir: string, signal?: AbortSignal): Promise<{ commitSha?: string }> {
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     signal?.throwIfAborted();
     const key = ref.sourceKey ?? '';
     if (!key) throw new Error(`deployment ${ref.deploymentId} has no source`);

@@ -21,8 +21,8 @@ describe('validateEnvironment', () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toContain('API_PORT: must be an integer port number (1–65535) (got "eighty")');
-    expect(message).toContain('EDGE_PORT: must be an integer port number (1–65535) (got "70000")');
+    expect(message).toContain('API_PORT: must be an integer port number (0–65535; 0 picks a free port) (got "eighty")');
+    expect(message).toContain('EDGE_PORT: must be an integer port number (0–65535; 0 picks a free port) (got "70000")');
     expect(message).toContain('DATABASE_URL: must be a postgresql:// connection URL (got "mysql://x")');
     expect(message).toMatch(/LOG_LEVEL: must be one of trace/);
     expect(message).toMatch(/ROOT_DOMAIN: must be a lower-case DNS name/);

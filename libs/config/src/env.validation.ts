@@ -22,7 +22,7 @@ const toBool = ({ value }: { value: unknown }) => {
   if (value === 'false' || value === '0') return false;
   return value;
 };
-const PORT = { message: 'must be an integer port number (1–65535)' };
+const PORT = { message: 'must be an integer port number (0–65535; 0 picks a free port)' };
 const POOL = { message: 'must be an integer from 1 to 200' };
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const UPLOAD_BYTES = { message: 'must be an integer number of bytes, from 1024 (1 KiB) to 100 GiB' };
@@ -53,19 +53,19 @@ export class EnvironmentVariables {
   @IsString()
   BIND_HOST = '0.0.0.0';
 
-  @Transform(toInt) @IsInt(PORT) @Min(1, PORT) @Max(65535, PORT)
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
   API_PORT = 3000;
 
-  @Transform(toInt) @IsInt(PORT) @Min(1, PORT) @Max(65535, PORT)
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
   GATEWAY_PORT = 3001;
 
-  @Transform(toInt) @IsInt(PORT) @Min(1, PORT) @Max(65535, PORT)
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
   EDGE_PORT = 8080;
 
-  @Transform(toInt) @IsInt(PORT) @Min(1, PORT) @Max(65535, PORT)
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
   ORCHESTRATOR_PORT = 3002;
 
-  @Transform(toInt) @IsInt(PORT) @Min(1, PORT) @Max(65535, PORT)
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
   LOG_INGEST_PORT = 3003;
 
   @IsString() @MinLength(1)

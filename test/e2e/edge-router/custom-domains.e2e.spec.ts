@@ -4,11 +4,11 @@ import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { testDatabaseKinds } from '@deploysphere/testing';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DNS_RESOLVER } from '../../../apps/api/src/domains/dns/dns-resolver.port';
 import { FakeDnsResolver } from '../../../apps/api/test-support/fake-dns-resolver';
+import { EdgeServer } from '../../../apps/edge-router/src/server/edge-server';
 import { EdgeRouterModule } from '../../../apps/edge-router/src/edge-router.module';
 import { PrismaRouteSnapshotSource } from '../../../apps/edge-router/src/routing/prisma-route-snapshot-source.adapter';
 import { RouteTable } from '../../../apps/edge-router/src/routing/route-table';
@@ -21,16 +21,6 @@ import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../..
 // the name from its route table, over the real database and the local artifact store.
 
 const FIXTURE = resolve(__dirname, '../../fixtures/sites/static-site');
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 function get(port: number, host: string, path = '/'): Promise<{ status: number; body: string; deployment?: string }> {
   return new Promise((resolve, reject) => {
@@ -88,12 +78,13 @@ describe.each(testDatabaseKinds())('custom domains at the edge router over %s (a
   beforeAll(async () => {
     Logger.overrideLogger(['error']);
     dir = mkdtempSync(join(tmpdir(), 'edge-domains-e2e-'));
-    port = await freePort();
+    // Port 0: the edge binds a free port itself, so parallel test files never race for one.
     platform = await startTestPlatform(
       kind,
-      { ROOT_DOMAIN: 'localhost', BIND_HOST: '127.0.0.1', EDGE_PORT: String(port), EDGE_INSTANCE_ID: `domains-e2e-${kind}` },
+      { ROOT_DOMAIN: 'localhost', BIND_HOST: '127.0.0.1', EDGE_PORT: '0', EDGE_INSTANCE_ID: `domains-e2e-${kind}` },
       { overrides: [{ provide: DNS_RESOLVER, useValue: dns }], imports: [EdgeRouterModule] },
     );
+    port = platform.app.get(EdgeServer).address()!.port;
     await platform.app.get(RouteTableSync).ready;
     token = (await createTeamWithToken(platform, 'Edge Domains')).token;
     shop = (await api().post('/v1/projects').send({ name: 'Shop', slug: 'shop' }).expect(201)).body;

@@ -9,9 +9,9 @@ import { ARTIFACT_STORE, FsArtifactStore } from '@deploysphere/storage';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@deploysphere/testing';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EdgeServer } from '../../../apps/edge-router/src/server/edge-server';
 import { EdgeRouterModule } from '../../../apps/edge-router/src/edge-router.module';
 import { RouteTableSync } from '../../../apps/edge-router/src/routing/route-table.sync';
 import { routeEvents } from '../../../apps/edge-router/test-support/route-events';
@@ -21,16 +21,6 @@ import { routeEvents } from '../../../apps/edge-router/test-support/route-events
 // the in-memory transport carrying the route events the api/orchestrator emit.
 
 const FIXTURE = resolve(__dirname, '../../fixtures/sites/static-site');
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 function get(port: number, host: string, path = '/'): Promise<{ status: number; body: string; deployment?: string }> {
   return new Promise((resolve, reject) => {
@@ -98,8 +88,8 @@ describe.each(testDatabaseKinds())('edge router over %s, fs artifacts, route eve
     }
     await db.prisma.projectAlias.create({ data: { projectId, deploymentId: v1 } });
 
-    port = await freePort();
-    Object.assign(process.env, { NODE_ENV: 'test', ROOT_DOMAIN: 'localhost', BIND_HOST: '127.0.0.1', EDGE_PORT: String(port), EDGE_INSTANCE_ID: `e2e-${kind}` });
+    // Port 0: the edge binds a free port itself, so parallel test files never race for one.
+    Object.assign(process.env, { NODE_ENV: 'test', ROOT_DOMAIN: 'localhost', BIND_HOST: '127.0.0.1', EDGE_PORT: '0', EDGE_INSTANCE_ID: `e2e-${kind}` });
 
     @Global()
     @Module({
@@ -118,6 +108,7 @@ describe.each(testDatabaseKinds())('edge router over %s, fs artifacts, route eve
     await app.init();
     transport = app.get(MESSAGE_TRANSPORT);
     await app.get(RouteTableSync).ready;
+    port = app.get(EdgeServer).address()!.port;
   }, 120_000);
 
   afterAll(async () => {

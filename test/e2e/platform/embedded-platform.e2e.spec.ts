@@ -102,7 +102,7 @@ describe('npm start (embedded platform)', () => {
   it('refuses to start on a bad variable, naming it', async () => {
     const bad = start({ ...env, API_PORT: 'eighty', DATABASE_URL: 'mysql://nope' });
     expect(await bad.exited).toBe(1);
-    expect(bad.output()).toContain('API_PORT: must be an integer port number (1–65535) (got "eighty")');
+    expect(bad.output()).toContain('API_PORT: must be an integer port number (0–65535; 0 picks a free port) (got "eighty")');
     expect(bad.output()).toContain('DATABASE_URL: must be a postgresql:// connection URL');
     expect(bad.output()).not.toMatch(/\n\s+at /);
   });

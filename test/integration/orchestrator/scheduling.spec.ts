@@ -117,7 +117,8 @@ describe('build scheduling (PostgreSQL)', () => {
       clearInterval(sampler);
     }
     const started = runners.flatMap((r) => r.started);
-    expect(started.sort()).toEqual([...ids].sort()); // each exactly once
+    expect(started.sort()).toEqual([...ids].sort()); // each built exactly once…
+    expect(fetchers.flatMap((f) => f.fetched).sort()).toEqual([...ids].sort()); // …and fetched exactly once
     expect(runners.filter((r) => r.started.length > 0).length).toBeGreaterThan(1); // the work was shared
     expect(peak).toBeLessThanOrEqual(3);
     expect(runners.reduce((n, r) => n + r.maxConcurrent, 0)).toBeGreaterThanOrEqual(3);

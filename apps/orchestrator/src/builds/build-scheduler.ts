@@ -75,8 +75,8 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = this.loop().finally(() => (this.running = undefined));
   }
 
-  /** One pass of the loop, for tests. */
-  async tick(): Promise<void> {
+  /** One pass: the four steps above, each when it is due. */
+  private async tick(): Promise<void> {
     const leaseMs = this.cfg.leaseSeconds * 1000;
     const now = Date.now();
     if (now - this.lastRenew >= leaseMs / 3) {
