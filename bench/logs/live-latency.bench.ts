@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     await gateway.close();
     await db.close();
   }
-  const mode = settings.writer ? `through BuildLogWriter (flushIntervalMs ${settings.writerFlushMs ?? 'default 50'})` : 'from LogSink.write';
+  const mode = settings.writer ? `through BuildLogWriter (flushIntervalMs ${settings.writerFlushMs ?? 'runner default'})` : 'from LogSink.write';
   process.stdout.write(
     `\nlive latency, ${settings.deployments} deployments x ${settings.rate} lines/s, ${settings.seconds} s each, ${mode}, median of ${results.length} runs: ` +
       `p50 ${median(results.map((r) => r.p50)).toFixed(2)} ms, p99 ${median(results.map((r) => r.p99)).toFixed(2)} ms (target p50 <= 20, p99 <= 100)\n`,
