@@ -195,6 +195,7 @@ async function latency(p: Platform, runs: number): Promise<void> {
   await deploy(p, projectId, archive); // warm-up: first claim, image check, cache volume creation
   const all: DeployTiming[] = [];
   for (let i = 0; i < runs; i++) all.push(await deploy(p, projectId, archive));
+  await p.runner.forgetProject(projectId);
   console.log(`\n(a) deploy latency, upload → READY, static site (${archive.length} B archive), docker runner, embedded mode`);
   console.log('run  total_s  queued_s  building_s  storing_s');
   all.forEach((t, i) => console.log(`${i + 1}    ${sec(t.totalMs)}     ${sec(t.queuedMs)}      ${sec(t.buildingMs)}        ${sec(t.uploadingMs)}`));

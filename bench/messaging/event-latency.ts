@@ -78,6 +78,8 @@ async function consumer(config: ChildConfig): Promise<void> {
     ids.push(envelope.id);
   });
   process.send!({ ready: true } satisfies FromChild);
+  // The parent went away without saying stop (crashed, killed): do not linger as an orphan.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', async (m: { stop?: true }) => {
     if (!m.stop) return;
     await transport.close();
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
     const handled = new Map<string, bigint>();
     let duplicates = 0;
     child = fork(__filename, ['--consumer', JSON.stringify({ topic, groupPrefix } satisfies ChildConfig)], { execArgv: process.execArgv });
+    process.once('exit', () => child?.kill());
     const childReady = new Promise<void>((resolve, reject) => {
       child!.on('message', (m: FromChild) => {
         if ('ready' in m) resolve();

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CoreModule } from '@deploysphere/bootstrap';
 import { PrismaService } from '@deploysphere/database';
+import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
 import { InMemoryTransport, MESSAGE_TRANSPORT } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@deploysphere/testing';
 import { randomBytes } from 'node:crypto';
@@ -81,6 +82,9 @@ export async function startTestPlatform(kind: TestDatabaseKind, env: Record<stri
     as: withToken,
     anonymous: () => request(server),
     async close() {
+      // Builds leave a dependency cache per project (a Docker volume): drop the test's.
+      const runner = app.get<BuildRunner>(BUILD_RUNNER);
+      for (const p of await app.get(PrismaService).project.findMany({ select: { id: true } }).catch(() => [])) await runner.forgetProject(p.id).catch(() => undefined);
       await app.close();
       await db?.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, Max, Min, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 export const FRAMEWORKS = ['static', 'vite', 'nextjs', 'create-react-app', 'astro', 'sveltekit', 'gatsby', 'other'] as const;
 
@@ -50,4 +50,8 @@ export class ProjectSettingsDto {
   @ApiPropertyOptional({ description: 'Answer unknown paths with the deployment\'s own `404.html`', default: true })
   @IsOptional() @IsBoolean()
   custom404?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 10, maximum: 86400, description: 'Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS' })
+  @ValidateIf((_, v) => v !== null && v !== undefined) @IsInt() @Min(10) @Max(86_400)
+  buildTimeoutSeconds?: number | null;
 }

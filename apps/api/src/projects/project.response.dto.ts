@@ -14,6 +14,7 @@ export class ProjectDto {
   @ApiProperty({ type: String, nullable: true }) outputDirectory!: string | null;
   @ApiProperty({ type: String, nullable: true }) gitRepositoryUrl!: string | null;
   @ApiProperty({ example: 'main' }) productionBranch!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Build time limit in seconds; null = the platform default' }) buildTimeoutSeconds!: number | null;
   @ApiProperty() cleanUrls!: boolean;
   @ApiProperty() spaFallback!: boolean;
   @ApiProperty() custom404!: boolean;
@@ -34,6 +35,7 @@ export class ProjectDto {
       outputDirectory: p.outputDirectory,
       gitRepositoryUrl: p.gitRepositoryUrl,
       productionBranch: p.productionBranch,
+      buildTimeoutSeconds: p.buildTimeoutSeconds,
       cleanUrls: p.cleanUrls,
       spaFallback: p.spaFallback,
       custom404: p.custom404,

@@ -237,6 +237,8 @@ export class BuildPipeline {
       const ready = await this.transitions.ready(ctx, stored.manifestKey);
       if (!ready) return this.abandon(build);
       build.settled = true;
+      // Live subscribers get their end-of-stream now rather than after the gateway's fallback delay.
+      await this.sink.end?.(d.id, 'READY');
       this.logger.log({ deploymentId: d.id, projectId: d.projectId, ms: Date.now() - started, files: stored.manifest.files.length, aliasMoved: ready.aliasMoved }, 'deployment ready');
       await running.dispose().catch((err) => this.logger.warn({ deploymentId: d.id, err: String(err) }, 'removing the build failed'));
     } catch (err) {
@@ -247,6 +249,7 @@ export class BuildPipeline {
       await writer?.flush();
       await this.transitions.finish(ctx, ended.status, ended.code, ended.message);
       build.settled = true;
+      await this.sink.end?.(d.id, ended.status);
       this.logger.log({ deploymentId: d.id, status: ended.status, code: ended.code, ms: Date.now() - started }, 'deployment ended');
       await build.running?.dispose().catch((e) => this.logger.warn({ deploymentId: d.id, err: String(e) }, 'removing the build failed'));
     } finally {
