@@ -1,6 +1,6 @@
 // Build benchmarks (bench/builds/run.sh runs all three; docs/builds.md quotes the figures).
 //
-//   node -r ./bench/builds/register.js bench/builds/builds-bench.ts latency|overhead|cache [--runs N] [--image TAG] [--db pglite|postgres]
+//   node -r ./bench/register.js bench/builds/builds-bench.ts latency|overhead|cache [--runs N] [--image TAG] [--db pglite|postgres]
 //
 // Each mode starts the platform in this process as `npm start` composes it, in embedded mode
 // (PGlite, in-process events, fs artifact store): CoreModule + api + orchestrator + log-ingest

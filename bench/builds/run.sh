@@ -14,4 +14,4 @@ cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
 bash scripts/services/docker.sh start >&2
 image="$(bash scripts/builder-image.sh | tail -n 1)"
-exec node -r ./bench/builds/register.js bench/builds/builds-bench.ts --runs "$RUNS" --image "$image" "$@"
+exec node -r ./bench/register.js bench/builds/builds-bench.ts --runs "$RUNS" --image "$image" "$@"

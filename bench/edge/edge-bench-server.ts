@@ -2,7 +2,7 @@
 // blob caches, request handler, raw http server, batching access log) over the real fs
 // artifact store, with N projects in the route table, each with its own deployment of `site`.
 //
-//   node -r ./bench/edge/register.js bench/edge/edge-bench-server.ts --site DIR --data DIR --projects N --port P --hosts FILE
+//   node -r ./bench/register.js bench/edge/edge-bench-server.ts --site DIR --data DIR --projects N --port P --hosts FILE
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { newId } from '@deploysphere/common';

@@ -65,7 +65,7 @@ start_edge() { # projects → sets EDGE_PORT EDGE_PID EDGE_HOSTS
   local n=$1 log="$work/edge-$1.log"
   EDGE_HOSTS="$work/hosts-$n.txt"
   EDGE_PORT=$(free_port)
-  "${SERVER_CPU[@]}" node -r ./bench/edge/register.js bench/edge/edge-bench-server.ts \
+  "${SERVER_CPU[@]}" node -r ./bench/register.js bench/edge/edge-bench-server.ts \
     --site "$work/site" --data "$work/artifacts-$n" --projects "$n" --port "$EDGE_PORT" --hosts "$EDGE_HOSTS" >"$log" 2>&1 &
   EDGE_PID=$!
   pids+=("$EDGE_PID")

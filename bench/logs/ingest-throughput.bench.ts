@@ -2,7 +2,7 @@
 // as log-ingest runs them), against a raw batched insert of the same rows with the ClickHouse
 // client, in the same run on the same machine.
 //
-//   node -r ./bench/logs/register.js bench/logs/ingest-throughput.bench.ts [--rows 1000000] [--batch 20000] [--runs 3]
+//   node -r ./bench/register.js bench/logs/ingest-throughput.bench.ts [--rows 1000000] [--batch 20000] [--runs 3]
 //
 // Per run: ROWS lines of 20 deployments are produced to a fresh topic (not timed). Then
 //  - raw: the same rows, already in memory, inserted with @clickhouse/client in batches of BATCH

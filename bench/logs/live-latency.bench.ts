@@ -2,7 +2,7 @@
 // as the runner hands it over) to its arrival at a Socket.IO client, with DEPLOYMENTS concurrent
 // builds writing RATE lines/s each.
 //
-//   node -r ./bench/logs/register.js bench/logs/live-latency.bench.ts [--deployments 20] [--rate 500]
+//   node -r ./bench/register.js bench/logs/live-latency.bench.ts [--deployments 20] [--rate 500]
 //        [--seconds 10] [--warmup 2] [--runs 3] [--writer [--writer-flush-ms N]]
 //
 // Three threads share the machine: the gateway (this thread, the real GatewayModule over Redis

@@ -18,7 +18,7 @@ bash scripts/services/postgres.sh start >&2
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql://deploysphere:deploysphere@127.0.0.1:5432/postgres}"
 node scripts/prisma-generate.cjs >/dev/null
 
-run() { node -r ./bench/logs/register.js "$@"; }
+run() { node -r ./bench/register.js "$@"; }
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== live latency (LogSink.write → client)"
 run bench/logs/live-latency.bench.ts --runs "$RUNS" --seconds "$SECONDS_PER_RUN"

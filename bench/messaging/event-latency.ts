@@ -2,7 +2,7 @@
  * Event latency through Kafka, from the outbox commit to the consumer's handler (issue 5 target:
  * p99 < 100 ms at 200 events/s).
  *
- *   node -r ./bench/messaging/register.js bench/messaging/event-latency.ts   (or bench/messaging/run.sh)
+ *   node -r ./bench/register.js bench/messaging/event-latency.ts   (or bench/messaging/run.sh)
  *
  * Two processes, as in distributed mode:
  *  - this one plays the api: one transaction per event writes it to the outbox (OutboxWriter),

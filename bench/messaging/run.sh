@@ -22,7 +22,7 @@ results=$(mktemp /tmp/ds-event-latency.XXXXXX)
 trap 'rm -f "$results"' EXIT
 for run in $(seq 1 "$RUNS"); do
   echo "run $run/$RUNS" >&2
-  node -r ./bench/messaging/register.js bench/messaging/event-latency.ts | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$results"
+  node -r ./bench/register.js bench/messaging/event-latency.ts | tee /dev/stderr | sed -n 's/^RESULT //p' >>"$results"
 done
 
 node -e '

@@ -4,7 +4,7 @@ import { HealthController } from '@deploysphere/bootstrap';
 import { AliasesModule } from './aliases/aliases.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
-import { TokenAuthenticator } from './auth/token-authenticator.service';
+import { TokenAuthenticator } from '@deploysphere/auth';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { DomainsModule } from './domains/domains.module';
 import { EnvVarsModule } from './env-vars/env-vars.module';

@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { Principal, Scope } from './principal';
+import type { Principal, Scope } from '@deploysphere/auth';
 
 export const REQUIRED_SCOPE = 'deploysphere:scope';
 

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@deploysphere/bootstrap';
 import { DomainError } from '@deploysphere/common';
 import { REQUIRED_SCOPE, type AuthenticatedRequest } from './auth.decorators';
-import { hasScope, type Scope } from './principal';
-import { TokenAuthenticator } from './token-authenticator.service';
+import { hasScope, type Scope } from '@deploysphere/auth';
+import { TokenAuthenticator } from '@deploysphere/auth';
 
 /** Global guard: every route needs a valid bearer token and its declared scope, unless @Public(). */
 @Injectable()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ApiToken } from '@deploysphere/database';
-import { SCOPES } from '../auth/principal';
+import { SCOPES } from '@deploysphere/auth';
 
 export class TokenDto {
   @ApiProperty({ example: 'tok_01jd8x3k9m2f4q7r8s9t0v1w2x' }) id!: string;

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { DeploymentTargetName } from '@deploysphere/contracts';
-import type { Principal } from '../../../auth/principal';
+import type { Principal } from '@deploysphere/auth';
 import type { DeploymentDto } from '../../deployment.response.dto';
 
 export class RequestDeploymentCommand extends Command<DeploymentDto> {

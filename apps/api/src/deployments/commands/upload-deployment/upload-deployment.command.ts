@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { Readable } from 'node:stream';
 import type { DeploymentTargetName } from '@deploysphere/contracts';
-import type { Principal } from '../../../auth/principal';
+import type { Principal } from '@deploysphere/auth';
 import type { DeploymentDto } from '../../deployment.response.dto';
 
 /** Deploy an uploaded source directory: `archive` is the gzipped tar, read once as a stream. */

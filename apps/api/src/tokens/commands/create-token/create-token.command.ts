@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal, Scope } from '../../../auth/principal';
+import type { Principal, Scope } from '@deploysphere/auth';
 import type { CreatedTokenDto } from '../../token.response.dto';
 
 export class CreateTokenCommand extends Command<CreatedTokenDto> {

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, generateToken, newId, NotFoundError, ValidationError } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
-import { hasScope } from '../../../auth/principal';
+import { hasScope } from '@deploysphere/auth';
 import { CreatedTokenDto, TokenDto } from '../../token.response.dto';
 import { CreateTokenCommand } from './create-token.command';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { SCOPES, type Scope } from '../../../auth/principal';
+import { SCOPES, type Scope } from '@deploysphere/auth';
 
 export class CreateTokenRequestDto {
   @ApiProperty({ example: 'ci', maxLength: 100 })

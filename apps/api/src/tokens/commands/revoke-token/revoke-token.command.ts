@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '../../../auth/principal';
+import type { Principal } from '@deploysphere/auth';
 
 export class RevokeTokenCommand extends Command<void> {
   constructor(

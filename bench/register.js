@@ -1,13 +1,13 @@
-// Runs the TypeScript sources without a build: @swc/core transpiles each .ts file as it is
-// required (decorator settings as in jest.config.js) and `@deploysphere/<lib>` resolves to
-// libs/<lib>/src as in tsconfig paths. Forked children inherit it through execArgv.
+// Loads the TypeScript sources directly (no build step): @swc/core transpiles each .ts file
+// as it is required, with the same decorator settings as jest and tsc, and `@deploysphere/<lib>`
+// resolves to libs/<lib>/src like the tsconfig paths.
 'use strict';
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 const { join, resolve } = require('node:path');
 const { transformSync } = require('@swc/core');
 
-const root = resolve(__dirname, '../..');
+const root = resolve(__dirname, '..');
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request.startsWith('@deploysphere/')) request = join(root, 'libs', request.slice('@deploysphere/'.length), 'src');
