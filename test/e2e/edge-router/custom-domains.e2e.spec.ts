@@ -3,11 +3,11 @@ import { newId } from '@deploysphere/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { testDatabaseKinds } from '@deploysphere/testing';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DNS_RESOLVER } from '../../../apps/api/src/domains/dns/dns-resolver.port';
 import { FakeDnsResolver } from '../../../apps/api/test-support/fake-dns-resolver';
+import { get, within } from '../../../apps/edge-router/test-support/edge-client';
 import { EdgeServer } from '../../../apps/edge-router/src/server/edge-server';
 import { EdgeRouterModule } from '../../../apps/edge-router/src/edge-router.module';
 import { PrismaRouteSnapshotSource } from '../../../apps/edge-router/src/routing/prisma-route-snapshot-source.adapter';
@@ -21,28 +21,6 @@ import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../..
 // the name from its route table, over the real database and the local artifact store.
 
 const FIXTURE = resolve(__dirname, '../../fixtures/sites/static-site');
-
-function get(port: number, host: string, path = '/'): Promise<{ status: number; body: string; deployment?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body, deployment: res.headers['x-deploysphere-deployment'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function within(ms: number, probe: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - started;
-}
 
 describe.each(testDatabaseKinds())('custom domains at the edge router over %s (api → outbox → edge)', (kind) => {
   let platform: TestPlatform;

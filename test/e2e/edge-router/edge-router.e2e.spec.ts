@@ -8,9 +8,9 @@ import { InMemoryTransport, MESSAGE_TRANSPORT, MessagingModule } from '@deploysp
 import { ARTIFACT_STORE, FsArtifactStore } from '@deploysphere/storage';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@deploysphere/testing';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { get, within } from '../../../apps/edge-router/test-support/edge-client';
 import { EdgeServer } from '../../../apps/edge-router/src/server/edge-server';
 import { EdgeRouterModule } from '../../../apps/edge-router/src/edge-router.module';
 import { RouteTableSync } from '../../../apps/edge-router/src/routing/route-table.sync';
@@ -21,28 +21,6 @@ import { routeEvents } from '../../../apps/edge-router/test-support/route-events
 // the in-memory transport carrying the route events the api/orchestrator emit.
 
 const FIXTURE = resolve(__dirname, '../../fixtures/sites/static-site');
-
-function get(port: number, host: string, path = '/'): Promise<{ status: number; body: string; deployment?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body, deployment: res.headers['x-deploysphere-deployment'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function within(ms: number, probe: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - started;
-}
 
 describe.each(testDatabaseKinds())('edge router over %s, fs artifacts, route events', (kind) => {
   let db: TestDatabase;
