@@ -22,8 +22,11 @@ const common = {
 };
 
 module.exports = {
+  // Integration tests run against real services on a 2-core machine; jest ignores a
+  // per-project testTimeout, so it is set here for every test.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.spec.ts'], testTimeout: 60_000 },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.spec.ts'] },
   ],
 };

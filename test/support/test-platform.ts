@@ -38,10 +38,16 @@ export interface TestPlatformOptions {
  * database: a scratch database on the PostgreSQL server, or the embedded PGlite started by
  * the app itself exactly as in production embedded mode.
  */
+/** Variables that switch an adapter from its embedded default to a real engine. */
+export const EMBEDDED_UNLESS_GIVEN = ['KAFKA_BROKERS', 'REDIS_URL', 'CLICKHOUSE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'];
+
 export async function startTestPlatform(kind: TestDatabaseKind, env: Record<string, string> = {}, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deploysphere-test-'));
   let db: TestDatabase | undefined;
   const adminToken = `admin_${randomBytes(24).toString('hex')}`;
+  // The embedded adapters unless the test names an engine: scripts/test.sh exports the
+  // services' variables for the tests that want them, and they must not leak in here.
+  for (const name of EMBEDDED_UNLESS_GIVEN) if (!(name in env)) delete process.env[name];
   Object.assign(process.env, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',

@@ -10,6 +10,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@deplo
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EMBEDDED_UNLESS_GIVEN } from '../../support/test-platform';
 import { get, within } from '../../../apps/edge-router/test-support/edge-client';
 import { EdgeServer } from '../../../apps/edge-router/src/server/edge-server';
 import { EdgeRouterModule } from '../../../apps/edge-router/src/edge-router.module';
@@ -67,6 +68,7 @@ describe.each(testDatabaseKinds())('edge router over %s, fs artifacts, route eve
     await db.prisma.projectAlias.create({ data: { projectId, deploymentId: v1 } });
 
     // Port 0: the edge binds a free port itself, so parallel test files never race for one.
+    for (const name of EMBEDDED_UNLESS_GIVEN) delete process.env[name];
     Object.assign(process.env, { NODE_ENV: 'test', ROOT_DOMAIN: 'localhost', BIND_HOST: '127.0.0.1', EDGE_PORT: '0', EDGE_INSTANCE_ID: `e2e-${kind}` });
 
     @Global()
