@@ -1,3 +1,5 @@
+// class-transformer's @Type needs the metadata polyfill before any contract class is defined.
+import 'reflect-metadata';
 export * from './deployments.events';
 export * from './envelope';
 export * from './gateway.socket-events';

@@ -32,6 +32,7 @@ export const EVENT_CLASSES: Record<string, IntegrationEventClass> = Object.fromE
 );
 
 export class ContractViolation extends Error {
+  override readonly name = 'ContractViolation';
   readonly code = 'CONTRACT_VIOLATION';
 }
 
