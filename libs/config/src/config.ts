@@ -55,6 +55,8 @@ export const kafkaConfig = registerAs('kafka', () => ({
     .filter(Boolean),
   clientId: env('KAFKA_CLIENT_ID'),
   groupPrefix: env('KAFKA_GROUP_PREFIX'),
+  /** Prepended to every topic on the wire (contract names stay as they are in the code). */
+  topicPrefix: env('KAFKA_TOPIC_PREFIX'),
   partitions: int('KAFKA_PARTITIONS'),
   replicationFactor: int('KAFKA_REPLICATION_FACTOR'),
   sessionTimeoutMs: int('KAFKA_SESSION_TIMEOUT_MS'),

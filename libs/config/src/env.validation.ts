@@ -137,6 +137,10 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9._-]{0,100}$/, { message: 'must be 0–100 characters of [A-Za-z0-9._-]' })
   KAFKA_GROUP_PREFIX = 'deploysphere.';
 
+  /** Prepended to every topic name on the wire (`staging.deployments.requested.v1`): installations sharing a cluster then never see each other's events. */
+  @Matches(/^[A-Za-z0-9._-]{0,100}$/, { message: 'must be 0–100 characters of [A-Za-z0-9._-]' })
+  KAFKA_TOPIC_PREFIX = '';
+
   /** Partitions of each topic the platform creates at start-up (existing topics are left as they are). */
   @Transform(toInt) @IsInt({ message: 'must be an integer' }) @Min(1) @Max(1000)
   KAFKA_PARTITIONS = 6;

@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
 import { kafkaConfig, logsConfig, type ConfigType } from '@deploysphere/config';
+import { Topics } from '@deploysphere/contracts';
 import { PrismaService } from '@deploysphere/database';
 import { InMemoryLiveLogBus } from './live/in-memory-live-log.bus';
 import { LIVE_LOG_BUS, type LiveLogBus } from './live/live-log-bus.port';
@@ -78,6 +79,7 @@ class LogsLifecycle implements OnModuleDestroy {
               brokers: kafka.brokers,
               clientId: kafka.clientId,
               groupId: `${kafka.groupPrefix}${LOG_INGEST_GROUP}`,
+              topics: { build: kafka.topicPrefix + Topics.LogsBuild, access: kafka.topicPrefix + Topics.LogsAccess },
               partitions: kafka.partitions,
               replicationFactor: kafka.replicationFactor,
               sessionTimeoutMs: kafka.sessionTimeoutMs,

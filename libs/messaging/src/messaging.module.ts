@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnModuleDestroy } from '@nestjs/common';
 import { kafkaConfig, type ConfigType } from '@deploysphere/config';
+import { Topics } from '@deploysphere/contracts';
 import { ConsumerHost } from './consumer/consumer-host';
 import { IdempotencyService } from './consumer/idempotency.service';
 import { DEFAULT_MESSAGING_OPTIONS, MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
@@ -8,6 +9,7 @@ import { OutboxWriter } from './outbox/outbox.writer';
 import { InMemoryTransport } from './transport/in-memory.transport';
 import { KafkaTransport } from './transport/kafka.transport';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './transport/message-transport.port';
+import { TopicPrefixTransport } from './transport/topic-prefix.transport';
 
 /**
  * Stops consuming (after the handlers in progress, whose offsets are committed) while the database
@@ -34,10 +36,12 @@ async function createTransport(kafka: ConfigType<typeof kafkaConfig>): Promise<M
     replicationFactor: kafka.replicationFactor,
     sessionTimeoutMs: kafka.sessionTimeoutMs,
     publishTimeoutMs: kafka.publishTimeoutMs,
+    // KAFKA_TOPIC_PREFIX: the contract topics are created (and used) under the prefix.
+    topics: Object.values(Topics).map((t) => kafka.topicPrefix + t),
   });
   await transport.start();
-  new Logger(MessagingModule.name).log({ brokers: kafka.brokers, clientId: kafka.clientId, ready: transport.isReady() }, 'message transport: Kafka');
-  return transport;
+  new Logger(MessagingModule.name).log({ brokers: kafka.brokers, clientId: kafka.clientId, topicPrefix: kafka.topicPrefix, ready: transport.isReady() }, 'message transport: Kafka');
+  return kafka.topicPrefix ? new TopicPrefixTransport(transport, kafka.topicPrefix) : transport;
 }
 
 /** Outbox, relay, idempotent consumption and the app-to-app transport (in-memory when embedded). */
