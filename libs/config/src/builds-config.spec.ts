@@ -24,6 +24,13 @@ describe('build configuration', () => {
     expect(() => validateEnvironment({ BUILD_MEMORY_MB: '12' })).toThrow(/BUILD_MEMORY_MB/);
   });
 
+  it('a per-instance build limit is optional and checked like the global one', () => {
+    expect(validateEnvironment({}).BUILD_CONCURRENCY_PER_INSTANCE).toBeUndefined();
+    expect(validateEnvironment({ BUILD_CONCURRENCY_PER_INSTANCE: '3' }).BUILD_CONCURRENCY_PER_INSTANCE).toBe(3);
+    expect(validateEnvironment({ BUILD_CONCURRENCY_PER_INSTANCE: '' }).BUILD_CONCURRENCY_PER_INSTANCE).toBeUndefined();
+    expect(() => validateEnvironment({ BUILD_CONCURRENCY_PER_INSTANCE: '-1' })).toThrow(/BUILD_CONCURRENCY_PER_INSTANCE: must be an integer from 0 to 1000/);
+  });
+
   it('the default timeout may not exceed the ceiling', () => {
     expect(() => validateEnvironment({ BUILD_TIMEOUT_SECONDS: '4000' })).toThrow(/BUILD_TIMEOUT_SECONDS: must not exceed BUILD_TIMEOUT_MAX_SECONDS/);
   });

@@ -101,6 +101,8 @@ export const buildsConfig = registerAs('builds', () => ({
   allowUnisolated: env('ALLOW_UNISOLATED_BUILDS') === 'true' || env('ALLOW_UNISOLATED_BUILDS') === '1',
   production: env('NODE_ENV') === 'production',
   concurrency: int('BUILD_CONCURRENCY'),
+  /** This instance's own cap (BUILD_CONCURRENCY_PER_INSTANCE), within the global one. */
+  instanceConcurrency: env('BUILD_CONCURRENCY_PER_INSTANCE') === '' ? int('BUILD_CONCURRENCY') : int('BUILD_CONCURRENCY_PER_INSTANCE'),
   timeoutSeconds: int('BUILD_TIMEOUT_SECONDS'),
   timeoutMaxSeconds: int('BUILD_TIMEOUT_MAX_SECONDS'),
   memoryMb: int('BUILD_MEMORY_MB'),

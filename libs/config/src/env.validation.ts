@@ -241,6 +241,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt(BUILDS) @Min(0, BUILDS) @Max(1000, BUILDS)
   BUILD_CONCURRENCY = 2;
 
+  /** Builds one orchestrator instance runs at once (within BUILD_CONCURRENCY); empty: BUILD_CONCURRENCY. Spreads the load over instances; 0 makes a standby that only recovers. */
+  @Transform(toInt) @IsOptional() @IsInt(BUILDS) @Min(0, BUILDS) @Max(1000, BUILDS)
+  BUILD_CONCURRENCY_PER_INSTANCE?: number;
+
   /** Wall-clock limit of one build; a project may set its own, up to BUILD_TIMEOUT_MAX_SECONDS. */
   @Transform(toInt) @IsInt({ message: 'must be an integer (seconds)' }) @Min(1) @Max(86_400)
   BUILD_TIMEOUT_SECONDS = 900;

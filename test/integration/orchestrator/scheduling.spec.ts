@@ -123,4 +123,28 @@ describe('build scheduling (PostgreSQL)', () => {
     expect(peak).toBeLessThanOrEqual(3);
     expect(runners.reduce((n, r) => n + r.maxConcurrent, 0)).toBeGreaterThanOrEqual(3);
   }, 120_000);
+
+  it('BUILD_CONCURRENCY_PER_INSTANCE caps each instance within the global limit, so the work is spread', async () => {
+    world = new OrchestratorWorld('postgres');
+    const runners = [new FakeRunner(), new FakeRunner()];
+    const instances: TestOrchestrator[] = [];
+    for (let i = 0; i < runners.length; i++) {
+      instances.push(await world.start({ runner: runners[i], env: { ORCHESTRATOR_INSTANCE_ID: `orch-${i}`, BUILD_CONCURRENCY: '4', BUILD_CONCURRENCY_PER_INSTANCE: '2', BUILD_QUEUE_POLL_MS: '100' } }));
+    }
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await seedDeployment(instances[0].prisma, { target: 'PREVIEW' })).deploymentId);
+    for (const orch of instances) orch.scheduler.nudge();
+    // Builds end only when the test says so: both instances fill their own two slots.
+    await eventually(() => runners.every((r) => r.running.size === 2), 10_000, 'two builds on each instance');
+    await new Promise((r) => setTimeout(r, 500)); // several scheduler passes: nobody takes a fifth
+    expect(runners.map((r) => r.running.size)).toEqual([2, 2]);
+    expect(await building(instances[0])).toBe(4);
+    for (const id of ids) {
+      await eventually(() => runners.some((r) => r.running.has(id)), 10_000, `the build of ${id}`);
+      await runners.find((r) => r.running.has(id))!.finishWhenStarted(id);
+    }
+    for (const id of ids) expect((await waitForStatus(instances[0].prisma, id)).status).toBe('READY');
+    expect(runners.flatMap((r) => r.started).sort()).toEqual([...ids].sort());
+    expect(runners.map((r) => r.maxConcurrent)).toEqual([2, 2]);
+  }, 60_000);
 });

@@ -51,7 +51,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = false;
     this.timer = setInterval(() => this.nudge(), Math.min(this.cfg.queuePollMs, (this.cfg.leaseSeconds * 1000) / 3));
     this.timer.unref();
-    this.logger.log({ instanceId: this.cfg.instanceId, runner: this.runner.kind, concurrency: this.cfg.concurrency }, 'build scheduler started');
+    this.logger.log({ instanceId: this.cfg.instanceId, runner: this.runner.kind, concurrency: this.cfg.concurrency, instanceConcurrency: this.cfg.instanceConcurrency }, 'build scheduler started');
     this.nudge();
   }
 
@@ -168,7 +168,8 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async claim(): Promise<void> {
     if (this.stopped) return;
-    const localSlots = this.cfg.concurrency - this.pipeline.activeCount;
+    // This instance's own cap (BUILD_CONCURRENCY_PER_INSTANCE); the global one is counted below.
+    const localSlots = Math.min(this.cfg.instanceConcurrency, this.cfg.concurrency) - this.pipeline.activeCount;
     if (localSlots <= 0) return;
     const ready = await this.runner.isReady();
     if (ready !== this.runnerWasReady) {
