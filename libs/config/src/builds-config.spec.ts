@@ -31,6 +31,12 @@ describe('build configuration', () => {
     expect(() => validateEnvironment({ BUILD_CONCURRENCY_PER_INSTANCE: '-1' })).toThrow(/BUILD_CONCURRENCY_PER_INSTANCE: must be an integer from 0 to 1000/);
   });
 
+  it('docker workspace: auto by default, auto | bind | volume', () => {
+    expect(validateEnvironment({}).BUILD_DOCKER_WORKSPACE).toBe('auto');
+    expect(validateEnvironment({ BUILD_DOCKER_WORKSPACE: 'volume' }).BUILD_DOCKER_WORKSPACE).toBe('volume');
+    expect(() => validateEnvironment({ BUILD_DOCKER_WORKSPACE: 'nfs' })).toThrow(/BUILD_DOCKER_WORKSPACE: must be one of auto, bind, volume/);
+  });
+
   it('the default timeout may not exceed the ceiling', () => {
     expect(() => validateEnvironment({ BUILD_TIMEOUT_SECONDS: '4000' })).toThrow(/BUILD_TIMEOUT_SECONDS: must not exceed BUILD_TIMEOUT_MAX_SECONDS/);
   });

@@ -113,6 +113,7 @@ export const buildsConfig = registerAs('builds', () => ({
   builderImage: env('BUILDER_IMAGE'),
   network: env('BUILD_NETWORK'),
   workDir: resolve(env('BUILD_WORK_DIR') || `${env('DEPLOYSPHERE_DATA_DIR')}/builds`),
+  dockerWorkspace: env('BUILD_DOCKER_WORKSPACE') as 'auto' | 'bind' | 'volume',
   leaseSeconds: int('BUILD_LEASE_SECONDS'),
   queuePollMs: int('BUILD_QUEUE_POLL_MS'),
   instanceId: env('ORCHESTRATOR_INSTANCE_ID') || hostname(),

@@ -281,6 +281,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   BUILD_WORK_DIR?: string;
 
+  /** Docker builds' /workspace: bind (their own dir under BUILD_WORK_DIR, bind-mounted), volume (archive API; remote engines), auto: bind when the engine is local and sees BUILD_WORK_DIR. */
+  @IsIn(['auto', 'bind', 'volume'], { message: 'must be one of auto, bind, volume' })
+  BUILD_DOCKER_WORKSPACE: 'auto' | 'bind' | 'volume' = 'auto';
+
   /** An orchestrator renews its claim on running builds this often (×1/3); an expired claim is recovered by another instance. */
   @Transform(toInt) @IsInt({ message: 'must be an integer (seconds)' }) @Min(3) @Max(3_600)
   BUILD_LEASE_SECONDS = 30;
