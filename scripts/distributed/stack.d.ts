@@ -26,7 +26,7 @@ export function migrateEntryPoint(root?: string): string;
 export function processName(app: AppName, instance: number): string;
 export function instanceCounts(env: Env): Record<AppName, number>;
 export function missingForDistributed(env: Env): string[];
-export function planProcess(app: AppName, instance: number, options: { env: Env; stateDir: string }): PlannedProcess;
+export function planProcess(app: AppName, instance: number, options: { env: Env; stateDir: string; port?: number }): PlannedProcess;
 export function planStack(options: { env: Env; stateDir: string; counts?: Partial<Record<AppName, number>> }): PlannedProcess[];
 export function migrate(env: Env, root?: string): Promise<string>;
 export function waitReady(url: string, options?: { timeoutMs?: number; exited?: () => boolean }): Promise<void>;

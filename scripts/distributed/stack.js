@@ -100,11 +100,12 @@ function missingForDistributed(env) {
  *    restarted instance takes its own builds back at once;
  *  - edge routers get stable EDGE_INSTANCE_IDs (each is its own consumer group; a stable one
  *    resumes from its commits instead of replaying the routing topics).
+ * `port` replaces the port the scheme above gives (tests pass free ports).
  */
-function planProcess(app, instance, { env, stateDir }) {
+function planProcess(app, instance, { env, stateDir, port: givenPort }) {
   if (!APPS.includes(app)) throw new Error(`unknown app ${app}`);
   const name = processName(app, instance);
-  const port = portOf(app, instance, env);
+  const port = givenPort ?? portOf(app, instance, env);
   const own = {
     DEPLOYSPHERE_DATA_DIR: join(stateDir, name),
     DATABASE_MIGRATE_ON_START: 'false',
