@@ -18,6 +18,6 @@ export class HealthController {
   @Get('readyz')
   async readyz(@Res() res: Response) {
     const result = await this.readiness.evaluate();
-    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
+    res.status(result.ready ? 200 : 503).json({ status: result.ready ? (result.degraded ? 'degraded' : 'ready') : 'not_ready', checks: result.checks });
   }
 }
