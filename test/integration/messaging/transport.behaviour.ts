@@ -106,6 +106,28 @@ export function describeMessageTransport(name: string, harness: () => TransportH
       expect([...seen.b].sort()).toEqual(ids);
     });
 
+    it("starts a new group at the topic's beginning by default, and with startFrom 'latest' at what is published once subscribe() resolved", async () => {
+      const t = await create();
+      const topic = h.topic('start');
+      const consumers = new ConsumerHost(t, TEST_MESSAGING);
+      const key = newId('dpl'); // one key: one partition, so the order is defined
+      const before = requested(key);
+      await t.publish([{ topic, key, value: before }]);
+
+      const earliest: string[] = [];
+      const latest: string[] = [];
+      await consumers.consume(h.group('start-earliest'), [topic], async (_e, env) => void earliest.push(env.id));
+      await consumers.consume(h.group('start-latest'), [topic], async (_e, env) => void latest.push(env.id), { startFrom: 'latest' });
+      // Published the moment subscribe() resolved, with no pause: the position is fixed by then.
+      const after = requested(key);
+      await t.publish([{ topic, key, value: after }]);
+
+      await waitFor('both groups to receive the later message', () => earliest.includes(after.id) && latest.includes(after.id), 30_000, () => ({ earliest, latest }));
+      await sleep(300); // a late replay or duplicate would show up now
+      expect(earliest).toEqual([before.id, after.id]);
+      expect(latest).toEqual([after.id]);
+    });
+
     it('shares a group between its subscribers, each message handled once', async () => {
       const t = await create();
       const topic = h.topic('shared');

@@ -93,6 +93,30 @@ describe('KafkaTransport', () => {
     expect([...first, ...second].sort()).toEqual(events.map((e) => e.id).sort());
   });
 
+  it("commits a 'latest' group's position before it joins: what is published while no member runs goes to the next member", async () => {
+    const topic = broker.topic('latest-kept');
+    const group = 'latest-kept';
+    const old = requested();
+    const a = await transport();
+    await a.publish([{ topic, key: old.key, value: old }]);
+    const seenByA: string[] = [];
+    await new ConsumerHost(a, TEST_MESSAGING).consume(group, [topic], async (_e, env) => void seenByA.push(env.id), { startFrom: 'latest' });
+    // Nothing was handled, so the consumer itself committed nothing: only the position fixed at
+    // subscribe() remains. (kafkajs' fromBeginning: false alone would look the end up again.)
+    await a.close();
+
+    const whileDown = Array.from({ length: 12 }, () => requested()); // several keys: every partition
+    const b = await transport();
+    await b.publish(whileDown.map((e) => ({ topic, key: e.key, value: e })));
+    const seenByB: string[] = [];
+    await new ConsumerHost(b, TEST_MESSAGING).consume(group, [topic], async (_e, env) => void seenByB.push(env.id), { startFrom: 'latest' });
+
+    await waitFor('the messages published while the group had no member', () => seenByB.length >= whileDown.length, 30_000, () => seenByB.length);
+    await sleep(500);
+    expect(seenByA).toEqual([]);
+    expect([...seenByB].sort()).toEqual(whileDown.map((e) => e.id).sort());
+  });
+
   it('keeps the consumer in its group while a handler runs longer than the session timeout', async () => {
     const t = await transport({ sessionTimeoutMs: 6_000 });
     const topic = broker.topic('long');

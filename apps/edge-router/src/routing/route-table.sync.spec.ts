@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Topics } from '@deploysphere/contracts';
 import { ConsumerHost, DEFAULT_MESSAGING_OPTIONS, InMemoryTransport } from '@deploysphere/messaging';
 import { InMemoryArtifactStore } from '../../test-support/in-memory-artifact-store';
 import { testEdgeSettings } from '../../test-support/edge-harness';
@@ -91,6 +92,26 @@ describe('RouteTableSync', () => {
     source.open({ projects: [{ id: P1, slug: 'shop', productionDeploymentId: D1, aliasAt: 4_000 }], deployments: [{ id: D1, projectId: P1 }], domains: [] });
     await sync.ready;
     expect(production(table)).toBe(D2);
+    sync.onApplicationShutdown();
+  });
+
+  it('starts a new instance after the history: what was published before it subscribed comes from the snapshot only', async () => {
+    const transport = new InMemoryTransport();
+    // Published (and retained by the transport) before this instance existed; since then the
+    // deployment was deleted, so the snapshot no longer has it.
+    await routeEvents.ready(transport, { deploymentId: D2, projectId: P1, slug: 'shop', target: 'PREVIEW', manifestKey: 'k', readyAt: new Date().toISOString() });
+    const { table, sync } = setup(new ControlledSource({ projects: [{ id: P1, slug: 'shop', productionDeploymentId: D1, aliasAt: 1 }], deployments: [{ id: D1, projectId: P1 }], domains: [] }), 'edge-new', transport);
+    await sync.onApplicationBootstrap();
+    await sync.ready;
+    await routeEvents.aliasMoved(transport, { projectId: P1, slug: 'shop', deploymentId: D1, movedAt: new Date().toISOString() });
+    await transport.drained();
+    expect(production(table)).toBe(D1);
+    expect(production(table, '01jd8x3k9n-shop.apps.test')).toBe('unknown');
+    // An 'earliest' group on the same transport does get the old event: the edge's choice matters.
+    const replayed: string[] = [];
+    await new ConsumerHost(transport, DEFAULT_MESSAGING_OPTIONS).consume('other', [Topics.DeploymentReady], async (_e, env) => void replayed.push(env.key));
+    await transport.drained();
+    expect(replayed).toEqual([D2]);
     sync.onApplicationShutdown();
   });
 

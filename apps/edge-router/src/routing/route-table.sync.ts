@@ -19,7 +19,8 @@ export const ROUTE_TOPICS = [
  * Keeps the route table current: subscribes first, then loads the snapshot, then applies what
  * arrived meanwhile, so no event falls between the two. Each instance has its own consumer
  * group (`edge-router.<instance-id>`): every edge must see every route event, unlike workers
- * that share a group to split the load.
+ * that share a group to split the load. A new group starts at the topics' end (`startFrom:
+ * 'latest'`): the snapshot replaces the history.
  */
 @Injectable()
 export class RouteTableSync implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,7 +44,9 @@ export class RouteTableSync implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.consume(this.group, ROUTE_TOPICS, async (event) => this.onEvent(event));
+    // `latest`: the snapshot below holds everything published before the group's position was
+    // fixed (when consume() resolves), so a new instance's group replays no history.
+    await this.consumer.consume(this.group, ROUTE_TOPICS, async (event) => this.onEvent(event), { startFrom: 'latest' });
     // Loading waits for the database with retries; the edge already answers /healthz meanwhile.
     void this.loadWithRetry();
   }

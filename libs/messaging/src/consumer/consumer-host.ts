@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContractViolation, deadLetterTopic, decodeEvent, type EventEnvelope } from '@deploysphere/contracts';
-import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport } from '../transport/message-transport.port';
+import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type StartFrom } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 
 export type DecodedHandler = (event: object, envelope: EventEnvelope) => Promise<void>;
@@ -20,8 +20,9 @@ export class ConsumerHost {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
-  async consume(group: string, topics: string[], handler: DecodedHandler): Promise<void> {
-    await this.transport.subscribe({ group, topics, handler: (m) => this.handle(group, m, handler) });
+  /** Resolves once the group's position is fixed (see MessageTransport.subscribe); `startFrom` defaults to `earliest`. */
+  async consume(group: string, topics: string[], handler: DecodedHandler, options: { startFrom?: StartFrom } = {}): Promise<void> {
+    await this.transport.subscribe({ group, topics, handler: (m) => this.handle(group, m, handler), startFrom: options.startFrom });
   }
 
   private async handle(group: string, message: IncomingMessage, handler: DecodedHandler): Promise<void> {

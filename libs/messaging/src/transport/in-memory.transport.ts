@@ -8,37 +8,67 @@ interface GroupQueue {
   running: boolean;
 }
 
+interface Retained {
+  seq: number;
+  message: IncomingMessage;
+}
+
+export interface InMemoryTransportOptions {
+  /**
+   * Messages kept per topic, the in-process stand-in for a Kafka topic's retention: a new group
+   * subscribing with `startFrom: 'earliest'` receives these first. Default 1,000.
+   */
+  retainPerTopic?: number;
+}
+
 /**
  * In-process transport with the Kafka adapter's contract: every consumer group gets each
  * message, in publish order; several subscribers of one group take turns (like partitions
- * spread over instances). Handlers run after `publish` returns, never inside it.
+ * spread over instances). Handlers run after `publish` returns, never inside it. A new group
+ * starts from the last `retainPerTopic` messages of each of its topics (`earliest`) or from the
+ * next one published (`latest`); nothing survives the process.
  */
 export class InMemoryTransport implements MessageTransport {
   readonly name = 'in-memory';
   private readonly groups = new Map<string, GroupQueue>();
+  private readonly retained = new Map<string, Retained[]>();
+  private readonly retainPerTopic: number;
+  private seq = 0;
   private closed = false;
   private idle: Array<() => void> = [];
+
+  constructor(options: InMemoryTransportOptions = {}) {
+    this.retainPerTopic = options.retainPerTopic ?? 1_000;
+  }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('transport is closed');
     for (const m of messages) {
       // A copy through JSON, as a real broker would deliver: no shared object references.
-      const envelope = JSON.parse(JSON.stringify(m.value));
+      const message: IncomingMessage = { topic: m.topic, key: m.key, envelope: JSON.parse(JSON.stringify(m.value)) };
+      this.retain(message);
       for (const group of this.groups.values()) {
-        if (group.topics.has(m.topic)) group.queue.push({ topic: m.topic, key: m.key, envelope });
+        if (group.topics.has(m.topic)) group.queue.push(message);
       }
     }
     for (const group of this.groups.values()) this.drain(group);
   }
 
-  async subscribe({ group, topics, handler }: Subscription): Promise<void> {
+  async subscribe({ group, topics, handler, startFrom = 'earliest' }: Subscription): Promise<void> {
     let g = this.groups.get(group);
     if (!g) {
-      g = { topics: new Set(), handlers: [], queue: [], next: 0, running: false };
+      g = { topics: new Set(topics), handlers: [], queue: [], next: 0, running: false };
       this.groups.set(group, g);
+      // A new group: its position is fixed here, synchronously, so nothing published after this
+      // call is missed; `earliest` first replays what the topics retain, in publish order.
+      if (startFrom === 'earliest') {
+        const history = topics.flatMap((t) => this.retained.get(t) ?? []).sort((a, b) => a.seq - b.seq);
+        g.queue.push(...history.map((r) => ({ ...r.message, envelope: structuredClone(r.message.envelope) })));
+      }
     }
     topics.forEach((t) => g.topics.add(t));
     g.handlers.push(handler);
+    this.drain(g);
   }
 
   isReady(): boolean {
@@ -54,6 +84,14 @@ export class InMemoryTransport implements MessageTransport {
   async close(): Promise<void> {
     await this.drained();
     this.closed = true;
+  }
+
+  private retain(message: IncomingMessage): void {
+    if (this.retainPerTopic <= 0) return;
+    let list = this.retained.get(message.topic);
+    if (!list) this.retained.set(message.topic, (list = []));
+    list.push({ seq: this.seq++, message });
+    if (list.length > this.retainPerTopic) list.splice(0, list.length - this.retainPerTopic);
   }
 
   private drain(group: GroupQueue): void {

@@ -50,7 +50,8 @@ export interface MalformedDeadLetter {
  *    topics and on first use for any other;
  *  - one kafkajs consumer per subscription, group = prefix + subscription group; an offset is
  *    resolved only after its handler resolved and committed by hand (end of each batch, at most
- *    a second apart, and before stopping); heartbeats continue while a handler runs;
+ *    a second apart, and before stopping); heartbeats continue while a handler runs; a new group
+ *    starts at the topics' beginning, or (`startFrom: 'latest'`) at their end, committed first;
  *  - a value that is not a JSON object never reaches the handler: it is dead-lettered here with
  *    its bytes and the reason, and the partition moves on.
  */
@@ -132,10 +133,11 @@ export class KafkaTransport implements MessageTransport {
     }
   }
 
-  async subscribe({ group, topics, handler }: Subscription): Promise<void> {
+  async subscribe({ group, topics, handler, startFrom = 'earliest' }: Subscription): Promise<void> {
     if (this.stopping) throw new Error('transport is closed');
     await this.ensureTopics(topics);
     const groupId = this.options.groupPrefix + group;
+    if (startFrom === 'latest') await this.commitEndOffsets(groupId, topics);
     const consumer = this.kafka.consumer({
       groupId,
       sessionTimeout: this.options.sessionTimeoutMs,
@@ -165,9 +167,11 @@ export class KafkaTransport implements MessageTransport {
     joined.catch(() => undefined);
     try {
       await consumer.connect();
-      // A new group reads from the start of the topic: nothing published before the first
-      // deployment of a consumer is skipped. Existing groups resume from their commits.
-      await consumer.subscribe({ topics, fromBeginning: true });
+      // Partitions without a commit: a new `earliest` group reads from the start of the topic
+      // (nothing published before the first deployment of a consumer is skipped). A `latest`
+      // group has its commits from commitEndOffsets() by now; `fromBeginning: false` is the
+      // fallback if they could not be written. Existing groups resume from their commits.
+      await consumer.subscribe({ topics, fromBeginning: startFrom === 'earliest' });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -185,6 +189,66 @@ export class KafkaTransport implements MessageTransport {
       this.consumers.splice(this.consumers.indexOf(entry), 1);
       await consumer.disconnect().catch(() => undefined);
       throw err;
+    }
+  }
+
+  /**
+   * `startFrom: 'latest'`: commits the current end offset of every partition the group has no
+   * commit for, before its consumer joins. The group's position is then fixed when subscribe()
+   * resolves, and kept: kafkajs' own `fromBeginning: false` instead looks the end up at the first
+   * fetch after joining (a message published in between would be skipped) and commits nothing,
+   * so a rebalance before the first handled message looks it up again and skips what arrived
+   * meanwhile. The commit is made by a short-lived member of the group (kafkajs' admin
+   * `setOffsets` does the same, but waits out a whole 5 s fetch). Meant for groups with one
+   * member (per-instance groups): a member joining a running group triggers a rebalance.
+   */
+  private async commitEndOffsets(groupId: string, topics: string[]): Promise<void> {
+    const deadline = Date.now() + this.options.publishTimeoutMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 1_000)) {
+      try {
+        return await this.tryCommitEndOffsets(groupId, topics);
+      } catch (err) {
+        // A topic created a moment ago answers NOT_LEADER_FOR_PARTITION for a while (Kafka 4),
+        // which kafkajs' admin does not retry; a rebalance answers REBALANCE_IN_PROGRESS.
+        if (!(err as { retriable?: boolean }).retriable || Date.now() + delay > deadline) throw err;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async tryCommitEndOffsets(groupId: string, topics: string[]): Promise<void> {
+    await this.admin.connect();
+    const offsets: Array<{ topic: string; partition: number; offset: string }> = [];
+    for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId, topics })) {
+      const missing = partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition);
+      if (missing.length === 0) continue;
+      const ends = new Map((await this.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      for (const partition of missing) if (ends.has(partition)) offsets.push({ topic, partition, offset: ends.get(partition)! });
+    }
+    if (offsets.length === 0) return;
+    const member = this.kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: this.heartbeatIntervalMs,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 2, restartOnFailure: async () => false },
+    });
+    const joined = new Promise<void>((resolve, reject) => {
+      member.on(member.events.GROUP_JOIN, () => resolve());
+      member.on(member.events.CRASH, ({ payload }) => reject(payload.error));
+    });
+    joined.catch(() => undefined);
+    try {
+      await member.connect();
+      await member.subscribe({ topics: [...new Set(offsets.map((o) => o.topic))], fromBeginning: false });
+      // It handles nothing and commits only what is given below (no auto-commit).
+      await member.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+      await withTimeout(joined, this.options.publishTimeoutMs, `joining consumer group ${groupId} to set its position`);
+      await member.commitOffsets(offsets);
+      this.logger.debug({ groupId, offsets }, 'new group positioned at the end of its topics');
+    } finally {
+      await member.disconnect().catch(() => undefined);
     }
   }
 

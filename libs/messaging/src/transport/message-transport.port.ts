@@ -14,11 +14,24 @@ export interface IncomingMessage {
 
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;
 
+/**
+ * Where a consumer group that has no position yet starts reading:
+ *  - `earliest`: every message the transport still holds (Kafka: the topics' retention). For work
+ *    groups, which must not miss what was published before their first deployment.
+ *  - `latest`: only messages published after `subscribe()` resolved. For a group that loads a
+ *    snapshot of the state after subscribing (the edge router's per-instance group): history would
+ *    only replay what the snapshot already holds.
+ * A group that already has a position (Kafka: committed offsets) resumes from it either way.
+ */
+export type StartFrom = 'earliest' | 'latest';
+
 export interface Subscription {
   /** Consumer group: each group receives every message once; instances of one group share the load. */
   group: string;
   topics: string[];
   handler: MessageHandler;
+  /** Default `earliest`. */
+  startFrom?: StartFrom;
 }
 
 /**
@@ -29,6 +42,10 @@ export interface Subscription {
 export interface MessageTransport {
   readonly name: string;
   publish(messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * Resolves once the group's position is fixed: every message published after that is delivered
+   * to the group (those before, per `startFrom`).
+   */
   subscribe(subscription: Subscription): Promise<void>;
   isReady(): boolean;
   close(): Promise<void>;

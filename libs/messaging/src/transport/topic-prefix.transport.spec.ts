@@ -44,7 +44,7 @@ describe('TopicPrefixTransport', () => {
       close: async () => void calls.push('closed'),
     };
     const t = new TopicPrefixTransport(inner, 'p.');
-    const subscription = { group: 'g', topics: ['x.v1'], handler: async () => undefined, startFrom: 'latest' };
+    const subscription = { group: 'g', topics: ['x.v1'], handler: async () => undefined, startFrom: 'latest' as const };
     await t.subscribe(subscription);
     await t.close();
     expect(calls[0]).toMatchObject({ group: 'g', topics: ['p.x.v1'], startFrom: 'latest' });
