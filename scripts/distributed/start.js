@@ -229,14 +229,13 @@ async function main() {
     return;
   }
   const host = env.ROOT_DOMAIN || 'localhost';
-  const first = (app) => running.find((p) => p.app === app);
   say(
     [
       `all ${running.length} processes are ready (${join(stateDir, 'processes.json')}):`,
-      `  api          http://localhost:${first('api').port}  (docs: /docs)`,
-      `  gateway      http://localhost:${first('gateway').port}  (Socket.IO live logs)`,
-      `  edge-router  http://<project-slug>.${host}:${first('edge-router').port}`,
-      ...running.filter((p) => ['orchestrator', 'log-ingest'].includes(p.app)).map((p) => `  ${p.name.padEnd(12)} ${p.readyUrl}${p.app === 'orchestrator' ? `  (ORCHESTRATOR_INSTANCE_ID=${p.env.ORCHESTRATOR_INSTANCE_ID})` : ''}`),
+      ...running.filter((p) => p.app === 'api').map((p) => `  ${p.name.padEnd(16)} http://localhost:${p.port}  (docs: /docs)`),
+      ...running.filter((p) => p.app === 'gateway').map((p) => `  ${p.name.padEnd(16)} http://localhost:${p.port}  (Socket.IO live logs)`),
+      ...running.filter((p) => p.app === 'edge-router').map((p) => `  ${p.name.padEnd(16)} http://<project-slug>.${host}:${p.port}`),
+      ...running.filter((p) => ['orchestrator', 'log-ingest'].includes(p.app)).map((p) => `  ${p.name.padEnd(16)} ${p.readyUrl}${p.app === 'orchestrator' ? `  (ORCHESTRATOR_INSTANCE_ID=${p.env.ORCHESTRATOR_INSTANCE_ID})` : ''}`),
       'Ctrl-C stops the apps; the services keep running (scripts/services/all.sh stop).',
     ].join('\n'),
   );
