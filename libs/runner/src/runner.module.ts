@@ -38,8 +38,8 @@ export async function createBuildRunner(cfg: BuildsSettings, env: NodeJS.Process
   }
   switch (kind) {
     case 'docker':
-      logger.log({ image: cfg.builderImage, network: cfg.network, memoryMb: cfg.memoryMb, cpus: cfg.cpus, pids: cfg.pids }, 'build runner: docker');
-      return new DockerBuildRunner({ image: cfg.builderImage, network: cfg.network, logMaxBytes: cfg.logMaxBytes });
+      logger.log({ image: cfg.builderImage, network: cfg.network, memoryMb: cfg.memoryMb, cpus: cfg.cpus, pids: cfg.pids, workspace: cfg.dockerWorkspace }, 'build runner: docker');
+      return new DockerBuildRunner({ image: cfg.builderImage, network: cfg.network, logMaxBytes: cfg.logMaxBytes, workspace: cfg.dockerWorkspace, workDir: cfg.workDir });
     case 'process':
       if (cfg.production && !cfg.allowUnisolated) throw new Error('Invalid configuration:\n  - BUILD_RUNNER: process builds are refused when NODE_ENV=production unless ALLOW_UNISOLATED_BUILDS=true');
       logger.warn(UNISOLATED_WARNING);

@@ -1,4 +1,6 @@
 import Docker from 'dockerode';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { testDatabaseKinds } from '@deploysphere/testing';
 import { builderImage } from '../../support/builds';
 import { eventsOf, eventually, OrchestratorWorld, seedDeployment, setEnvVar, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
@@ -40,8 +42,10 @@ describe.each(testDatabaseKinds())('orchestrator pipeline with the docker runner
     expect(text).toContain('Fetching source');
     expect(text).toContain('Build succeeded');
     expect(lines.at(-1)?.message).toMatch(/^Deployment ready; going live as p-/);
-    // The build's container and work volume are removed once the deployment is READY; the project's cache volume stays.
+    // The build's container and work dir (BUILD_DOCKER_WORKSPACE=auto binds a host dir on this local engine) are removed once the deployment is READY; the project's cache volume stays.
     await eventually(async () => (await docker.getContainer(d.runnerRef!.slice(7)).inspect().then(() => false, () => true)) || undefined, 10_000, 'container removed');
+    expect(existsSync(join(world.dataDir, 'builds', 'docker'))).toBe(true);
+    await eventually(async () => !existsSync(join(world.dataDir, 'builds', 'docker', deploymentId)) || undefined, 10_000, 'host work dir removed');
     await expect(docker.getVolume(`ds-build-${deploymentId}`).inspect()).rejects.toMatchObject({ statusCode: 404 });
     await docker.getVolume(`ds-cache-${projectId}`).inspect();
   }, 120_000);

@@ -8,7 +8,12 @@ import { builderImage, FIXTURE_SITES, lineCollector, listFiles, removeDir, scrat
 const docker = new Docker();
 const PROJECT = newId('prj');
 
-describe('DockerBuildRunner (real engine, builder image)', () => {
+/**
+ * BUILD_DOCKER_WORKSPACE=volume: the build's /workspace is a named volume and the source and the
+ * artifact go through the engine's archive API — the path for a remote engine, forced here on the
+ * local one (the bind-mounted host dir is docker-bind-workspace.spec.ts).
+ */
+describe('DockerBuildRunner (real engine, builder image, archive-API workspace)', () => {
   let runner: DockerBuildRunner;
   const dirs: string[] = [];
   const spec = (site: string, patch: Partial<BuildSpec> = {}): BuildSpec => {
@@ -29,12 +34,15 @@ describe('DockerBuildRunner (real engine, builder image)', () => {
   const containerOf = (ref: string) => docker.getContainer(ref.slice('docker:'.length));
 
   beforeAll(async () => {
-    runner = new DockerBuildRunner({ image: await builderImage(), network: 'deploysphere-builds', logMaxBytes: 1_000_000, stopGraceSeconds: 2 });
+    const workDir = scratchDir();
+    dirs.push(workDir);
+    runner = new DockerBuildRunner({ image: await builderImage(), network: 'deploysphere-builds', logMaxBytes: 1_000_000, stopGraceSeconds: 2, workspace: 'volume', workDir });
   }, 600_000);
   afterAll(() => dirs.forEach(removeDir));
 
   it('is ready when the engine answers and the image exists; not ready for a missing image', async () => {
     expect(await runner.isReady()).toBe(true);
+    expect(await runner.workspaceMode()).toBe('volume');
     expect(await new DockerBuildRunner({ image: 'deploysphere/builder:does-not-exist', network: 'deploysphere-builds', logMaxBytes: 1000 }).isReady()).toBe(false);
   });
 
