@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { deadLetterTopic, Topics, type EventEnvelope } from '@deploysphere/contracts';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type Message, type Producer } from 'kafkajs';
 import { nestKafkaLogCreator } from './kafka-logger';
+import { CrashedMemberEviction } from './kafka-member-eviction';
 import { decodeMessage, encodeMessage } from './kafka-wire';
 import type { IncomingMessage, MessageHandler, MessageTransport, OutgoingMessage, Subscription } from './message-transport.port';
 
@@ -68,6 +69,7 @@ export class KafkaTransport implements MessageTransport {
   private readonly topics = new Map<string, Promise<void>>();
   private readonly consumers: RunningConsumer[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly evictions: CrashedMemberEviction;
   private readonly heartbeatIntervalMs: number;
   private probeTimer?: NodeJS.Timeout;
   private probing = false;
@@ -89,6 +91,7 @@ export class KafkaTransport implements MessageTransport {
     });
     this.admin = this.kafka.admin({ retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 2 } });
     this.producer = this.createProducer();
+    this.evictions = new CrashedMemberEviction(this.kafka);
   }
 
   /**
@@ -149,14 +152,21 @@ export class KafkaTransport implements MessageTransport {
     });
     const entry: RunningConsumer = { group, consumer, dead: false };
     this.consumers.push(entry);
+    // This consumer's current membership, for the eviction below.
+    let memberId: string | undefined;
     const joined = new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        memberId = payload.memberId;
         this.logger.debug({ groupId, memberId: payload.memberId, assignment: payload.memberAssignment }, 'consumer joined its group');
         resolve();
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart) {
           this.logger.warn({ groupId, err: errorText(payload.error) }, 'consumer crashed; kafkajs restarts it');
+          // It restarts as a new member; the old one would hold the group's rebalance until its
+          // session expires (kafka-member-eviction.ts).
+          if (memberId) this.evictions.evict(groupId, memberId);
+          memberId = undefined;
           return;
         }
         entry.dead = !this.stopping;
@@ -264,7 +274,7 @@ export class KafkaTransport implements MessageTransport {
     this.closing ??= (async () => {
       this.stopping = true;
       clearInterval(this.probeTimer);
-      await Promise.allSettled(this.consumers.map((c) => c.consumer.disconnect()));
+      await Promise.allSettled([...this.consumers.map((c) => c.consumer.disconnect()), this.evictions.close()]);
       this.closed = true;
       await Promise.allSettled([...this.inFlight]);
       await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
