@@ -213,8 +213,23 @@ export class ProcessStack {
     return s;
   }
 
-  /** Starts instance `instance` of `app` (a new one, or the replacement of a dead one) and waits until it is ready. */
+  /**
+   * Starts instance `instance` of `app` (a new one, or the replacement of a dead one) and waits
+   * until it is ready. A free port can be taken by someone else between the probe and the bind:
+   * a start that fails with EADDRINUSE is retried on another port.
+   */
   async startProcess(app: AppName, instance: number, env: Env = {}): Promise<StackProcess> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(app, instance, env);
+      } catch (err) {
+        const p = this.processes.get(stack.processName(app, instance));
+        if (attempt >= 3 || !p || p.alive || !tailOf(p.log, 30).includes('EADDRINUSE')) throw err;
+      }
+    }
+  }
+
+  private async startOnce(app: AppName, instance: number, env: Env): Promise<StackProcess> {
     const port = await freePort();
     const plan = stack.planProcess(app, instance, { env: { ...this.resources.env, ...env }, stateDir: this.resources.stateDir, port });
     const log = join(this.resources.stateDir, 'logs', `${plan.name}.log`);

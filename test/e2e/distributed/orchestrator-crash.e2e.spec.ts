@@ -85,6 +85,7 @@ describe('distributed mode: the orchestrator is killed during a build', () => {
       expect(tailOf(second.log, 500)).toContain('recovering a build whose orchestrator is gone');
       // Lease (5 s) + the new process's start + the rest of the build + storing: well under a minute.
       expect(recoveredInMs).toBeLessThan(60_000);
+      process.stdout.write(`orchestrator crash: kill -9 → READY on the new instance in ${(recoveredInMs / 1000).toFixed(1)} s (lease 5 s, build ${SLEEP_SECONDS} s)\n`);
 
       // Built exactly once: one container created and started for this deployment, ever.
       expect(containers.of(deploymentId, 'create')).toHaveLength(1);
