@@ -42,6 +42,7 @@ export class RequestedDeploymentWriter {
         commitMessage: request.commitMessage ?? undefined,
         sourceKey: request.sourceKey ?? undefined,
         createdByTokenId: request.createdByTokenId ?? undefined,
+        correlationId: request.correlationId,
       },
     });
     await this.outbox.add(
