@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer, Socket, type AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 
 /**
  * A DEDICATED single-node Kafka broker (KRaft: broker + controller in one JVM) on free loopback
@@ -189,9 +190,31 @@ export class KafkaProcess {
       }
       await sleep(50);
     }
+    // A fresh broker creates its offsets topic on the first group lookup and answers "coordinator
+    // not available" while it loads; on a busy machine that outlasts kafkajs' retries and a
+    // consumer's first join fails. A real cluster has long had that topic: create it here.
+    if (this.starts.length === 0) await this.warmGroupCoordinator(deadline);
     const timing = { readyMs: Date.now() - t0, cds: mapArchive, formatMs };
     this.starts.push(timing);
     return timing;
+  }
+
+  private async warmGroupCoordinator(deadline: number): Promise<void> {
+    const admin = new Kafka({ clientId: 'ds-test-broker-warmup', brokers: [this.brokers], logLevel: logLevel.NOTHING, retry: { retries: 3 } }).admin();
+    try {
+      for (;;) {
+        try {
+          await admin.connect();
+          await admin.describeGroups(['ds-test-broker-warmup']);
+          return;
+        } catch (err) {
+          if (Date.now() > deadline) throw new Error(`Kafka test broker on ${this.brokers}: no group coordinator within ${this.startTimeoutMs} ms (${(err as Error).message})`);
+          await sleep(200);
+        }
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /**
