@@ -4,6 +4,9 @@ import { DatabaseConnection } from './connection';
 import { DATABASE_CONNECTION } from './database.options';
 import { PrismaClient } from './generated/prisma/client';
 
+/** How long `$transaction` waits for a pooled connection before failing (Prisma's default: 2 s). */
+export const TRANSACTION_MAX_WAIT_MS = 10_000;
+
 /**
  * The generated PrismaClient over `@prisma/adapter-pg`, sharing the connection's pg pool.
  * Inject it anywhere (DatabaseModule is global).
@@ -13,7 +16,10 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
   private readonly logger = new Logger('Database');
 
   constructor(@Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection) {
-    super({ adapter: new PrismaPg(connection.pool) });
+    // A plain query waits for a pooled connection as long as it takes; an interactive transaction
+    // gave up after Prisma's default 2 s, so a busy process failed requests (and builds) that
+    // only had to queue a little longer. Callers may still pass their own options.
+    super({ adapter: new PrismaPg(connection.pool), transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
   }
 
   async onModuleInit(): Promise<void> {
