@@ -16,7 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
  * `${XDG_CACHE_HOME:-~/.cache}/deploysphere/kafka/<version>/lib`) with the machine's Java 17+.
  * `stop('SIGTERM' | 'SIGKILL')` then `start()` brings it back on the same ports and data dir.
  *
- * Start-up, fastest first (measured on the 2-core dev machine, see docs/messaging.md):
+ * Start-up (figures in docs/messaging.md, "Crash safety, tested"; bench/test-broker/run.sh):
  *  - the KRaft storage format (a separate JVM, ≈2 s) is done once per configuration into a cached
  *    template directory, then copied;
  *  - the JVM runs with C1 only (`-XX:TieredStopAtLevel=1`) and an application class-data-sharing
