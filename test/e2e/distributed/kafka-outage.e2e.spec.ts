@@ -184,7 +184,7 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
     expect(Object.keys(succeeded).sort()).toEqual([...requested].sort());
     expect(new Set(Object.values(succeeded))).toEqual(new Set([1]));
 
-    // 3. The outbox drains: every row written before, during and after the outage reaches Kafka.
+    // 3. The outbox drains: every row written before, during and after the outage reaches Kafka, in order per key.
     let pending = -1;
     while (Date.now() < deadline) {
       pending = await platform.prisma.outboxMessage.count({ where: { publishedAt: null } });
@@ -196,6 +196,12 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
     // Catch-up: when the last row written while Kafka was down reached the broker.
     const backlog = await platform.prisma.outboxMessage.findMany({ where: { createdAt: { lt: new Date(t0 + backAt) } }, select: { publishedAt: true } });
     const caughtUpAt = Math.max(...backlog.map((r) => r.publishedAt!.getTime())) - t0;
+    // In order per key: no row reached the broker in a later relay pass than a later row of its
+    // key and topic (published_at is the pass's transaction time; one relay, passes in sequence).
+    const overtaken = await platform.prisma.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM outbox_messages a JOIN outbox_messages b ON a.key = b.key AND a.topic = b.topic
+      WHERE (a.created_at, a.id) < (b.created_at, b.id) AND a.published_at > b.published_at`;
+    expect(overtaken[0].n).toBe(0);
     const retried = await platform.prisma.outboxMessage.count({ where: { attempts: { gt: 0 } } });
 
     // 4. The orchestrator consumed every DeploymentRequested from Kafka (its idempotency record)

@@ -61,9 +61,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async publishPending(): Promise<number> {
     return this.prisma.$transaction(
       async (tx) => {
+        // Not a row whose key has an earlier row still backing off on the same topic: rows back
+        // off per row, so after an outage a row that failed once would otherwise overtake an
+        // earlier one of its key that failed more often (and waits longer). Consumers rely on
+        // order per key; the later row goes with (after) the earlier one once that is due.
         const rows = await tx.$queryRaw<PendingRow[]>`
-          SELECT id, topic, key, payload, attempts FROM outbox_messages
+          SELECT id, topic, key, payload, attempts FROM outbox_messages m
           WHERE published_at IS NULL AND available_at <= now()
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox_messages w
+              WHERE w.published_at IS NULL AND w.available_at > now()
+                AND w.topic = m.topic AND w.key = m.key AND (w.created_at, w.id) < (m.created_at, m.id))
           ORDER BY created_at, id
           LIMIT ${this.options.relayBatchSize}
           FOR UPDATE SKIP LOCKED`;
