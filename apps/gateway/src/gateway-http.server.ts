@@ -14,7 +14,7 @@ export class GatewayHttpServer implements OnApplicationBootstrap, OnApplicationS
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return json(res, 200, { status: 'ok' });
     if (path === '/readyz') {
-      void this.readiness.evaluate().then((r: { ready: boolean; checks: object }) => json(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not_ready', checks: r.checks }));
+      void this.readiness.evaluate().then((r) => json(res, r.ready ? 200 : 503, { status: r.ready ? (r.degraded ? 'degraded' : 'ready') : 'not_ready', checks: r.checks }));
       return;
     }
     // Socket.IO handles its own path before this handler; anything else is not ours.
