@@ -24,7 +24,8 @@ import { Kafka, logLevel } from 'kafkajs';
  *    gracefully (`-XX:ArchiveClassesAtExit`), later starts map it (`-XX:SharedArchiveFile`). A stale
  *    or mismatched archive is ignored by the JVM (`-Xshare:auto`), never fatal.
  *
- * No leaks: a watchdog shell kills the JVM if this Node process dies without calling `destroy()`.
+ * No leaks: a watchdog shell kills the JVM and removes its directory if this Node process dies
+ * without calling `destroy()` (a jest worker killed on a timeout).
  */
 
 export const KAFKA_VERSION = process.env.KAFKA_VERSION || '4.4.0';
@@ -173,9 +174,10 @@ export class KafkaProcess {
         }
       } else if (dumpTo) rmSync(dumpTo, { force: true });
     });
-    this.watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 ${child.pid} 2>/dev/null`], {
-      stdio: 'ignore',
-    });
+    // Alive = listed and not a zombie (an unreaped parent still answers kill -0).
+    const alive = (pid: number) => `{ s=$(sed 's/.*) //' /proc/${pid}/stat 2>/dev/null | cut -d' ' -f1); [ -n "$s" ] && [ "$s" != Z ]; }`;
+    const watch = `while ${alive(process.pid)} && ${alive(child.pid!)}; do sleep 1; done; if ! ${alive(process.pid)}; then kill -9 ${child.pid} 2>/dev/null; rm -rf '${this.dir}'; fi`;
+    this.watchdog = spawn('sh', ['-c', watch], { stdio: 'ignore' });
     this.watchdog.unref();
 
     const deadline = t0 + this.startTimeoutMs;
