@@ -134,7 +134,9 @@ export class BuildPipeline {
   /** Another instance owns the row now: stop the build here without touching the row. */
   lose(deploymentId: string): void {
     const build = this.active.get(deploymentId);
-    if (!build || build.lost) return;
+    // A settled build made its final transition (the lease renewal that saw the row leave
+    // BUILDING/UPLOADING raced with it): nothing is lost, only clean-up remains.
+    if (!build || build.lost || build.settled) return;
     this.logger.warn({ deploymentId }, 'this orchestrator no longer owns the deployment; stopping its build here');
     build.lost = true;
     build.abort.abort(new Error('lost'));

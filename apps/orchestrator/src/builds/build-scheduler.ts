@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
 import { DeploymentStatusChangedV1 } from '@deploysphere/contracts';
-import { PrismaService, type PrismaTx } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { PrismaService } from '@deploysphere/database';
+import { event, OutboxRelay, OutboxWriter, type OutboxEvent } from '@deploysphere/messaging';
 import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
-import { BUILD_CLAIM_LOCK } from '../orchestrator.constants';
+import { BUILD_CLAIM_LOCK, TRANSITION_TX } from '../orchestrator.constants';
 import { BuildPipeline, type OwnedDeployment } from './build-pipeline';
 import { planClaims, type QueuedDeployment } from './claim-plan';
 
@@ -19,9 +19,11 @@ const ACTIVE = ['BUILDING', 'UPLOADING'];
  *     restarted): reattaches to their build through runner_ref / labels or fails them;
  *  3. removes builds the runner still holds for deployments that already ended;
  *  4. claims queued deployments, under a transaction-scoped advisory lock so the global
- *     BUILD_CONCURRENCY holds across instances, with `FOR UPDATE SKIP LOCKED` on the rows so no
- *     two instances ever build the same deployment; one build per project; supersedes queued
- *     deployments a newer one replaces (claim-plan.ts).
+ *     BUILD_CONCURRENCY holds across instances, each row moved only if it is still QUEUED
+ *     (`UPDATE … WHERE status = 'QUEUED' RETURNING`) so no two instances ever build the same
+ *     deployment and a cancel that came first stays canceled; one build per project; supersedes
+ *     queued deployments a newer one replaces (claim-plan.ts). The row and its events commit in
+ *     one transaction (outbox rows in one insert).
  */
 @Injectable()
 export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -185,32 +187,57 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         SELECT project_id AS "projectId", count(*)::int AS n FROM deployments WHERE status::text = ANY(${ACTIVE}) GROUP BY project_id`;
       const activeTotal = busyRows.reduce((sum, r) => sum + r.n, 0);
       const slots = Math.min(localSlots, this.cfg.concurrency - activeTotal);
-      const queued = await tx.$queryRaw<QueuedDeployment[]>`
-        SELECT id, project_id AS "projectId", target::text AS target, source::text AS source, git_ref AS "gitRef", created_at AS "createdAt"
+      // Read, not locked: no other claimer runs while this one holds the claim lock, and every
+      // change below is conditional on the row still being QUEUED (a cancel that got there first
+      // wins). Locking the up to 1,000 rows read on every pass wrote a row lock into each.
+      const queued = await tx.$queryRaw<Array<QueuedDeployment & { correlationId: string | null }>>`
+        SELECT id, project_id AS "projectId", target::text AS target, source::text AS source, git_ref AS "gitRef", created_at AS "createdAt",
+          correlation_id AS "correlationId"
         FROM deployments WHERE status = 'QUEUED' AND cancel_requested_at IS NULL
-        ORDER BY created_at, id LIMIT 1000
-        FOR UPDATE SKIP LOCKED`;
+        ORDER BY created_at, id LIMIT 1000`;
       if (queued.length === 0) return [];
+      const correlation = new Map(queued.map((d) => [d.id, d.correlationId ?? d.id]));
       const plan = planClaims(queued, new Set(busyRows.map((r) => r.projectId)), slots);
       const now = new Date();
-      for (const s of plan.supersede) await this.supersede(tx, s, now);
-      if (plan.start.length === 0) return [];
-      const ids = plan.start.map((d) => d.id);
-      await tx.$executeRaw`
-        UPDATE deployments SET status = 'BUILDING', building_at = ${now}, orchestrator_id = ${this.cfg.instanceId},
-          lease_expires_at = now() + make_interval(secs => ${this.cfg.leaseSeconds}), runner_ref = NULL, updated_at = ${now}
-        WHERE id = ANY(${ids})`;
-      const correlation = await this.correlationIds(tx, ids);
-      for (const d of plan.start) {
-        await this.outbox.add(
-          tx,
-          DeploymentStatusChangedV1,
-          { deploymentId: d.id, projectId: d.projectId, from: 'QUEUED', to: 'BUILDING', at: now.toISOString() },
-          { key: d.id, correlationId: correlation.get(d.id) ?? d.id },
+      const events: OutboxEvent[] = [];
+      for (const s of plan.supersede) {
+        const { count } = await tx.deployment.updateMany({
+          where: { id: s.id, status: 'QUEUED' },
+          data: { status: 'CANCELED', finishedAt: now, failureCode: 'SUPERSEDED', failureMessage: `Superseded by the newer deployment ${s.by} before its build started` },
+        });
+        if (count === 0) continue;
+        events.push(
+          event(
+            DeploymentStatusChangedV1,
+            { deploymentId: s.id, projectId: s.projectId, from: 'QUEUED', to: 'CANCELED', failureCode: 'SUPERSEDED', at: now.toISOString() },
+            { key: s.id, correlationId: correlation.get(s.id)! },
+          ),
         );
+        this.logger.log({ deploymentId: s.id, supersededBy: s.by }, 'queued deployment superseded');
       }
-      return ids;
-    });
+      let started: string[] = [];
+      if (plan.start.length > 0) {
+        const rows = await tx.$queryRaw<Array<{ id: string }>>`
+          UPDATE deployments SET status = 'BUILDING', building_at = ${now}, orchestrator_id = ${this.cfg.instanceId},
+            lease_expires_at = now() + make_interval(secs => ${this.cfg.leaseSeconds}), runner_ref = NULL, updated_at = ${now}
+          WHERE id = ANY(${plan.start.map((d) => d.id)}) AND status = 'QUEUED' AND cancel_requested_at IS NULL
+          RETURNING id`;
+        const updated = new Set(rows.map((r) => r.id));
+        const starting = plan.start.filter((d) => updated.has(d.id));
+        started = starting.map((d) => d.id);
+        for (const d of starting) {
+          events.push(
+            event(
+              DeploymentStatusChangedV1,
+              { deploymentId: d.id, projectId: d.projectId, from: 'QUEUED', to: 'BUILDING', at: now.toISOString() },
+              { key: d.id, correlationId: correlation.get(d.id)! },
+            ),
+          );
+        }
+      }
+      await this.outbox.addMany(tx, events);
+      return started;
+    }, TRANSITION_TX);
     if (claimed.length === 0) return;
     this.relay.nudge();
     for (const d of await this.owned(claimed)) {
@@ -219,32 +246,8 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async supersede(tx: PrismaTx, s: { id: string; projectId: string; by: string }, at: Date): Promise<void> {
-    await tx.deployment.update({
-      where: { id: s.id },
-      data: { status: 'CANCELED', finishedAt: at, failureCode: 'SUPERSEDED', failureMessage: `Superseded by the newer deployment ${s.by} before its build started` },
-    });
-    const correlation = await this.correlationIds(tx, [s.id]);
-    await this.outbox.add(
-      tx,
-      DeploymentStatusChangedV1,
-      { deploymentId: s.id, projectId: s.projectId, from: 'QUEUED', to: 'CANCELED', failureCode: 'SUPERSEDED', at: at.toISOString() },
-      { key: s.id, correlationId: correlation.get(s.id) ?? s.id },
-    );
-    this.logger.log({ deploymentId: s.id, supersededBy: s.by }, 'queued deployment superseded');
-  }
-
-  /** The correlation id of each deployment's request (its DeploymentRequested outbox row). */
-  private async correlationIds(tx: PrismaTx, ids: string[]): Promise<Map<string, string>> {
-    const rows = await tx.$queryRaw<Array<{ key: string; correlationId: string | null }>>`
-      SELECT key, payload->>'correlationId' AS "correlationId" FROM outbox_messages
-      WHERE type = 'DeploymentRequested.v1' AND key = ANY(${ids})`;
-    return new Map(rows.filter((r) => r.correlationId).map((r) => [r.key, r.correlationId!]));
-  }
-
   private async owned(ids: string[]): Promise<OwnedDeployment[]> {
     const rows = await this.prisma.deployment.findMany({ where: { id: { in: ids }, orchestratorId: this.cfg.instanceId }, orderBy: { createdAt: 'asc' } });
-    const correlation = await this.prisma.$transaction((tx) => this.correlationIds(tx, ids));
     return rows
       .filter((r): r is typeof r & { status: 'BUILDING' | 'UPLOADING' } => r.status === 'BUILDING' || r.status === 'UPLOADING')
       .map((r) => ({
@@ -260,7 +263,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         status: r.status,
         runnerRef: r.runnerRef,
         cancelRequested: r.cancelRequestedAt !== null,
-        correlationId: correlation.get(r.id) ?? r.id,
+        correlationId: r.correlationId ?? r.id,
       }));
   }
 }

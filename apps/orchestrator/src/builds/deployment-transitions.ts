@@ -8,8 +8,9 @@ import {
   DeploymentStatusChangedV1,
   type DeploymentStatusName,
 } from '@deploysphere/contracts';
-import { PrismaService, type PrismaTx } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { PrismaService, type Prisma, type PrismaTx } from '@deploysphere/database';
+import { event, OutboxRelay, OutboxWriter, type OutboxEvent } from '@deploysphere/messaging';
+import { TRANSITION_TX } from '../orchestrator.constants';
 
 /** What every transition of one build needs to know and to put in its events. */
 export interface BuildContext {
@@ -54,16 +55,19 @@ export class DeploymentTransitions {
 
   /** BUILDING → UPLOADING, with BuildSucceeded.v1. */
   async buildSucceeded(ctx: BuildContext, build: { runner: string; durationMs: number; framework?: string }): Promise<boolean> {
-    return this.transition(ctx, ['BUILDING'], async (tx, from, at) => {
-      await tx.deployment.update({ where: { id: ctx.id }, data: { status: 'UPLOADING', uploadingAt: at } });
-      await this.statusChanged(tx, ctx, from, 'UPLOADING', at);
-      await this.outbox.add(
-        tx,
-        BuildSucceededV1,
-        { deploymentId: ctx.id, projectId: ctx.projectId, runner: build.runner, durationMs: Math.round(build.durationMs), framework: build.framework, at: at.toISOString() },
-        this.meta(ctx),
-      );
-    });
+    return this.transition(
+      ctx,
+      ['BUILDING'],
+      (at) => ({ status: 'UPLOADING', uploadingAt: at }),
+      async (_tx, from, at) => [
+        this.statusChanged(ctx, from, 'UPLOADING', at),
+        event(
+          BuildSucceededV1,
+          { deploymentId: ctx.id, projectId: ctx.projectId, runner: build.runner, durationMs: Math.round(build.durationMs), framework: build.framework, at: at.toISOString() },
+          this.meta(ctx),
+        ),
+      ],
+    );
   }
 
   /**
@@ -73,81 +77,106 @@ export class DeploymentTransitions {
    */
   async ready(ctx: BuildContext, manifestKey: string): Promise<{ aliasMoved: boolean } | undefined> {
     let aliasMoved = false;
-    const applied = await this.transition(ctx, ['UPLOADING'], async (tx, from, at) => {
-      await tx.deployment.update({ where: { id: ctx.id }, data: { status: 'READY', readyAt: at, finishedAt: at, artifactManifestKey: manifestKey, leaseExpiresAt: null } });
-      await this.statusChanged(tx, ctx, from, 'READY', at);
-      await this.outbox.add(
-        tx,
-        DeploymentReadyV1,
-        { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, readyAt: at.toISOString() },
-        this.meta(ctx),
-      );
-      if (ctx.target === 'PRODUCTION') aliasMoved = await this.moveAlias(tx, ctx, at);
-    });
+    const applied = await this.transition(
+      ctx,
+      ['UPLOADING'],
+      (at) => ({ status: 'READY', readyAt: at, finishedAt: at, artifactManifestKey: manifestKey, leaseExpiresAt: null }),
+      async (tx, from, at) => {
+        const events = [
+          this.statusChanged(ctx, from, 'READY', at),
+          event(DeploymentReadyV1, { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, readyAt: at.toISOString() }, this.meta(ctx)),
+        ];
+        const moved = ctx.target === 'PRODUCTION' ? await this.moveAlias(tx, ctx, at) : undefined;
+        aliasMoved = moved !== undefined;
+        return moved ? [...events, moved] : events;
+      },
+    );
     return applied ? { aliasMoved } : undefined;
   }
 
   /** BUILDING/UPLOADING (or QUEUED, for a deployment that never started) → FAILED | TIMED_OUT | CANCELED. */
   async finish(ctx: BuildContext, to: FinalStatus, failureCode: string, failureMessage: string, causationId?: string): Promise<boolean> {
     const message = failureMessage.slice(0, MAX_MESSAGE);
-    return this.transition(ctx, ['QUEUED', 'BUILDING', 'UPLOADING'], async (tx, from, at) => {
-      await tx.deployment.update({ where: { id: ctx.id }, data: { status: to, finishedAt: at, failureCode, failureMessage: message, leaseExpiresAt: null } });
-      await this.statusChanged(tx, ctx, from, to, at, failureCode, causationId);
-      if (to !== 'CANCELED') {
-        await this.outbox.add(
-          tx,
-          DeploymentFailedV1,
-          { deploymentId: ctx.id, projectId: ctx.projectId, status: to, failureCode, failureMessage: message, at: at.toISOString() },
-          this.meta(ctx, causationId),
-        );
-      }
-    });
+    return this.transition(
+      ctx,
+      ['QUEUED', 'BUILDING', 'UPLOADING'],
+      (at) => ({ status: to, finishedAt: at, failureCode, failureMessage: message, leaseExpiresAt: null }),
+      async (_tx, from, at) => [
+        this.statusChanged(ctx, from, to, at, failureCode, causationId),
+        ...(to === 'CANCELED'
+          ? []
+          : [
+              event(
+                DeploymentFailedV1,
+                { deploymentId: ctx.id, projectId: ctx.projectId, status: to, failureCode, failureMessage: message, at: at.toISOString() },
+                this.meta(ctx, causationId),
+              ),
+            ]),
+      ],
+    );
   }
 
+  /**
+   * One status change, in one transaction: the row moves only if it is still in one of `from`
+   * and (unless QUEUED) still owned by this instance; then its events go to the outbox in one
+   * insert. With a single possible `from` the conditional UPDATE is the check (it locks the row
+   * and re-reads it after any concurrent change, so a lost race updates nothing); with several,
+   * the row is locked and read first to learn which one it is (the event names it).
+   */
   private async transition(
     ctx: BuildContext,
     from: DeploymentStatusName[],
-    apply: (tx: PrismaTx, from: DeploymentStatusName, at: Date) => Promise<void>,
+    change: (at: Date) => Prisma.DeploymentUpdateManyMutationInput,
+    events: (tx: PrismaTx, from: DeploymentStatusName, at: Date) => Promise<OutboxEvent[]>,
   ): Promise<boolean> {
     const applied = await this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<Array<{ status: DeploymentStatusName; owner: string | null }>>`
-        SELECT status::text AS status, orchestrator_id AS owner FROM deployments WHERE id = ${ctx.id} FOR UPDATE`;
-      const row = rows[0];
-      if (!row || !from.includes(row.status)) return false;
-      if (row.status !== 'QUEUED' && row.owner !== this.cfg.instanceId) return false;
-      await apply(tx, row.status, new Date());
+      const at = new Date();
+      let previous: DeploymentStatusName;
+      if (from.length === 1) {
+        [previous] = from;
+        const owner = previous === 'QUEUED' ? {} : { orchestratorId: this.cfg.instanceId };
+        const { count } = await tx.deployment.updateMany({ where: { id: ctx.id, status: previous, ...owner }, data: change(at) });
+        if (count === 0) return false;
+      } else {
+        const rows = await tx.$queryRaw<Array<{ status: DeploymentStatusName; owner: string | null }>>`
+          SELECT status::text AS status, orchestrator_id AS owner FROM deployments WHERE id = ${ctx.id} FOR UPDATE`;
+        const row = rows[0];
+        if (!row || !from.includes(row.status)) return false;
+        if (row.status !== 'QUEUED' && row.owner !== this.cfg.instanceId) return false;
+        previous = row.status;
+        await tx.deployment.updateMany({ where: { id: ctx.id }, data: change(at) });
+      }
+      await this.outbox.addMany(tx, await events(tx, previous, at));
       return true;
-    });
+    }, TRANSITION_TX);
     if (applied) this.relay.nudge();
     else this.logger.warn({ deploymentId: ctx.id, expected: from }, 'transition skipped: the deployment changed status or owner meanwhile');
     return applied;
   }
 
-  private async moveAlias(tx: PrismaTx, ctx: BuildContext, at: Date): Promise<boolean> {
+  /** Moves the production alias to this deployment unless a newer one is live; the event when it moved. */
+  private async moveAlias(tx: PrismaTx, ctx: BuildContext, at: Date): Promise<OutboxEvent | undefined> {
     const current = await tx.$queryRaw<Array<{ deploymentId: string; createdAt: Date }>>`
       SELECT a.deployment_id AS "deploymentId", d.created_at AS "createdAt"
       FROM project_aliases a JOIN deployments d ON d.id = a.deployment_id
       WHERE a.project_id = ${ctx.projectId} FOR UPDATE OF a`;
     const previous = current[0];
     // A newer production deployment already live (promoted, or built by an older scheduler) stays live.
-    if (previous && (previous.deploymentId === ctx.id || previous.createdAt.getTime() > ctx.createdAt.getTime())) return false;
+    if (previous && (previous.deploymentId === ctx.id || previous.createdAt.getTime() > ctx.createdAt.getTime())) return undefined;
     await tx.projectAlias.upsert({
       where: { projectId: ctx.projectId },
       create: { projectId: ctx.projectId, deploymentId: ctx.id },
       update: { deploymentId: ctx.id },
     });
-    await this.outbox.add(
-      tx,
+    return event(
       AliasMovedV1,
       { projectId: ctx.projectId, slug: ctx.slug, deploymentId: ctx.id, previousDeploymentId: previous?.deploymentId, movedAt: at.toISOString() },
       { key: ctx.projectId, correlationId: ctx.correlationId },
     );
-    return true;
   }
 
-  private statusChanged(tx: PrismaTx, ctx: BuildContext, from: DeploymentStatusName, to: DeploymentStatusName, at: Date, failureCode?: string, causationId?: string) {
-    return this.outbox.add(
-      tx,
+  private statusChanged(ctx: BuildContext, from: DeploymentStatusName, to: DeploymentStatusName, at: Date, failureCode?: string, causationId?: string): OutboxEvent {
+    return event(
       DeploymentStatusChangedV1,
       { deploymentId: ctx.id, projectId: ctx.projectId, from, to, failureCode, at: at.toISOString() },
       this.meta(ctx, causationId),

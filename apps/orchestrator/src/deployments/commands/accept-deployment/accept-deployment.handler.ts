@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { IdempotencyService } from '@deploysphere/messaging';
+import { PrismaService } from '@deploysphere/database';
 import { BuildScheduler } from '../../../builds/build-scheduler';
 import { ORCHESTRATOR_CONSUMER } from '../../../orchestrator.constants';
 import { AcceptDeploymentCommand } from './accept-deployment.command';
@@ -15,23 +15,28 @@ export class AcceptDeploymentHandler implements ICommandHandler<AcceptDeployment
   private readonly logger = new Logger(AcceptDeploymentHandler.name);
 
   constructor(
-    private readonly idempotency: IdempotencyService,
+    private readonly prisma: PrismaService,
     private readonly scheduler: BuildScheduler,
   ) {}
 
   async execute({ event, envelope }: AcceptDeploymentCommand): Promise<void> {
-    const outcome = await this.idempotency.runOnce(ORCHESTRATOR_CONSUMER, envelope.id, async (tx) => {
-      const deployment = await tx.deployment.findUnique({ where: { id: event.deploymentId }, select: { status: true } });
-      return deployment?.status ?? 'DELETED';
-    });
-    if (!outcome.processed) {
+    // IdempotencyService.runOnce's record and read, as one statement: one round trip and no
+    // interactive transaction holding a pooled connection (one runs per request).
+    const [outcome] = await this.prisma.$queryRaw<Array<{ first: boolean; status: string | null }>>`
+      WITH recorded AS (
+        INSERT INTO processed_messages (consumer, message_id) VALUES (${ORCHESTRATOR_CONSUMER}, ${envelope.id})
+        ON CONFLICT DO NOTHING RETURNING 1
+      )
+      SELECT EXISTS (SELECT 1 FROM recorded) AS first, (SELECT status::text FROM deployments WHERE id = ${event.deploymentId}) AS status`;
+    if (!outcome.first) {
       this.logger.debug({ deploymentId: event.deploymentId, eventId: envelope.id }, 'duplicate DeploymentRequested ignored');
       return;
     }
+    const status = outcome.status ?? 'DELETED';
     this.logger.log(
-      { deploymentId: event.deploymentId, projectId: event.projectId, status: outcome.result, correlationId: envelope.correlationId },
-      outcome.result === 'QUEUED' ? 'deployment accepted into the build queue' : `deployment is ${outcome.result}; nothing to build`,
+      { deploymentId: event.deploymentId, projectId: event.projectId, status, correlationId: envelope.correlationId },
+      status === 'QUEUED' ? 'deployment accepted into the build queue' : `deployment is ${status}; nothing to build`,
     );
-    if (outcome.result === 'QUEUED') this.scheduler.nudge();
+    if (status === 'QUEUED') this.scheduler.nudge();
   }
 }
