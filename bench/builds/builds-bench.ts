@@ -12,10 +12,13 @@
 //   cache     cold vs warm dependency cache (a fresh project cache volume vs the one the previous
 //             build filled) for the Vite fixture and for a fixture with ≈170 real packages
 //   trace     (diagnostic, not in the default set) one warm Vite deploy's timeline from its build log
+//   workspace (diagnostic, not in the default set, no platform) the docker runner's own steps for one
+//             build from its debug timeline, bind-mounted host work dir vs the archive API, alternating
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CoreModule } from '@deploysphere/bootstrap';
+import { newId } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
 import { createTestDatabase } from '@deploysphere/testing';
 import { BUILD_RUNNER, DockerBuildRunner, packDirectory, type BuildRunner } from '@deploysphere/runner';
@@ -252,10 +255,71 @@ async function overhead(p: Platform, image: string, runs: number, fixtures: Arra
     console.log('run  platform_s (upload→READY)  bare_docker_run_s (cp + chown + docker run)');
     platform.forEach((t, i) => console.log(`${i + 1}    ${sec(t.totalMs)}                       ${sec(bare[i])}`));
     console.log(`median platform ${sec(pm)} s, bare ${sec(bm)} s → overhead ${sec(pm - bm)} s = ${(((pm - bm) / bm) * 100).toFixed(1)} % (target < 15 %)`);
+    // Each pair ran back to back, so load drift mostly cancels within a pair: the median of the pairs' differences.
+    const paired = median(platform.map((t, i) => t.totalMs - bare[i]));
+    const ratio = median(platform.map((t, i) => t.totalMs / bare[i] - 1));
+    console.log(`paired: median difference ${sec(paired)} s = ${((paired / bm) * 100).toFixed(1)} % of the bare median; median ratio platform/bare − 1 = ${(ratio * 100).toFixed(1)} %`);
     console.log(`platform phases (median): queued ${sec(median(platform.map((t) => t.queuedMs)))} s, building ${sec(median(platform.map((t) => t.buildingMs)))} s, storing ${sec(median(platform.map((t) => t.uploadingMs)))} s`);
     console.log(
       `platform process CPU upload→READY (median): ${sec(median(platform.map((t) => t.cpuMs)))} s; waited for its clean-up after READY (not counted): ${sec(median(platform.map((t) => t.cleanupWaitMs)))} s`,
     );
+  }
+}
+
+/**
+ * The docker runner alone (no platform): its per-build steps from the debug timeline it logs
+ * ("docker build started": copied / created / started, "docker build collected": inspected /
+ * collected, ms), for the bind-mounted host work dir and for the archive API, alternating, on the
+ * static site (warm, nothing to install) and each fixture asked for.
+ */
+async function workspaceSteps(image: string, runs: number, fixtures: Array<[string, string]>): Promise<void> {
+  let timeline: Record<string, number> = {};
+  const keep = (m: unknown) => {
+    if (m && typeof m === 'object' && 'ms' in m) timeline = { ...timeline, ...(m as { ms: Record<string, number> }).ms };
+  };
+  const quiet = () => undefined;
+  Logger.overrideLogger({ log: quiet, error: console.error, warn: console.warn, verbose: quiet, debug: keep });
+  const workDir = mkdtempSync(join(tmpdir(), 'ds-bench-ws-'));
+  const runners = {
+    bind: new DockerBuildRunner({ image, network: 'deploysphere-builds', logMaxBytes: 4_194_304, workspace: 'bind', workDir }),
+    volume: new DockerBuildRunner({ image, network: 'deploysphere-builds', logMaxBytes: 4_194_304, workspace: 'volume', workDir }),
+  };
+  const projectId = `prj_bench${randomBytes(4).toString('hex')}`;
+  try {
+    for (const [label, site] of [['static-site', join(SITES, 'static-site')] as [string, string], ...fixtures]) {
+      const src = mkdtempSync(join(tmpdir(), 'ds-bench-src-'));
+      cpSync(site, src, { recursive: true, filter: (p) => !/[\\/](node_modules|dist)([\\/]|$)/.test(p.slice(site.length)) });
+      const rows: Record<'bind' | 'volume', Array<Record<string, number>>> = { bind: [], volume: [] };
+      const once = async (mode: 'bind' | 'volume') => {
+        const outputDir = mkdtempSync(join(tmpdir(), 'ds-bench-out-'));
+        timeline = {};
+        const t0 = performance.now();
+        const build = await runners[mode].start(
+          { deploymentId: newId('dpl'), projectId, sourceDir: src, outputDir, settings: {}, env: {}, limits: { timeoutSeconds: 900, memoryMb: 2048, cpus: 1, pids: 1024, outputMaxBytes: 1 << 30 }, logSeqBase: 1 },
+          () => undefined,
+        );
+        const outcome = await build.outcome;
+        const wall = performance.now() - t0;
+        await build.dispose();
+        rmSync(outputDir, { recursive: true, force: true });
+        if (outcome.status !== 'succeeded') throw new Error(`${label} ${mode}: ${outcome.failureCode} ${outcome.failureMessage}`);
+        return { ...timeline, wall };
+      };
+      await once('bind'); // warm the cache volume and the engine
+      await once('volume');
+      for (let i = 0; i < runs; i++) for (const mode of i % 2 ? (['volume', 'bind'] as const) : (['bind', 'volume'] as const)) rows[mode].push(await once(mode));
+      rmSync(src, { recursive: true, force: true });
+      const m = (mode: 'bind' | 'volume', key: string) => median(rows[mode].map((r) => r[key] ?? NaN)).toFixed(0).padStart(6);
+      console.log(`\n(w) docker runner steps, ${label}, ${runs} builds per mode; medians in ms since start() was called | since the container exited`);
+      console.log('   source_in: copied on the host (bind, overlapping the creation) or putArchive after the creation (volume); collected: artifact + build-result.json read back');
+      console.log('mode     source_in  created  started  | inspected  collected  | wall');
+      for (const mode of ['bind', 'volume'] as const) {
+        console.log(`${mode.padEnd(7)}  ${m(mode, 'copied')}     ${m(mode, 'created')}   ${m(mode, 'started')}   | ${m(mode, 'inspectedAndLogsDrained')}     ${m(mode, 'collected')}     | ${m(mode, 'wall')}`);
+      }
+    }
+  } finally {
+    await runners.bind.forgetProject(projectId).catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 
@@ -299,6 +363,7 @@ async function main(): Promise<void> {
   if (fixtures.length === 0) throw new Error('--fixture must be vite or react');
   const runs = Number(values.runs);
   if (values.db !== 'pglite' && values.db !== 'postgres') throw new Error('--db must be pglite or postgres');
+  if (positionals.length === 1 && positionals[0] === 'workspace') return workspaceSteps(values.image!, runs, values.fixture ? fixtures : []);
   const p = await startPlatform(values.image!, values.db);
   const workspace = p.runner instanceof DockerBuildRunner ? await p.runner.workspaceMode() : 'n/a';
   console.log(`database: ${values.db === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}; docker workspace: ${workspace} (BUILD_DOCKER_WORKSPACE=${process.env.BUILD_DOCKER_WORKSPACE})`);
