@@ -129,7 +129,8 @@ export interface SeedOptions {
 }
 
 /** A team + project (created once per projectId) and one QUEUED deployment, as the api stores them. */
-export async function seedDeployment(prisma: PrismaClient, options: SeedOptions = {}): Promise<{ deploymentId: string; projectId: string }> {
+/** The project (and a team for it) without a deployment yet, e.g. to give it env vars before the scheduler can claim anything. */
+export async function seedProject(prisma: PrismaClient, options: Pick<SeedOptions, 'projectId' | 'project'> = {}): Promise<string> {
   const projectId = options.projectId ?? newId('prj');
   const existing = await prisma.project.findUnique({ where: { id: projectId } });
   if (!existing) {
@@ -139,6 +140,11 @@ export async function seedDeployment(prisma: PrismaClient, options: SeedOptions 
   } else if (options.project) {
     await prisma.project.update({ where: { id: projectId }, data: options.project });
   }
+  return projectId;
+}
+
+export async function seedDeployment(prisma: PrismaClient, options: SeedOptions = {}): Promise<{ deploymentId: string; projectId: string }> {
+  const projectId = await seedProject(prisma, options);
   const deploymentId = newId('dpl');
   await prisma.deployment.create({
     data: {

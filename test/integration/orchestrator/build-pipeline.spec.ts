@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { testDatabaseKinds } from '@deploysphere/testing';
 import { builderImage } from '../../support/builds';
-import { eventsOf, eventually, OrchestratorWorld, seedDeployment, setEnvVar, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
+import { eventsOf, eventually, OrchestratorWorld, seedDeployment, seedProject, setEnvVar, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
 
 const docker = new Docker();
 
@@ -78,14 +78,15 @@ describe.each(testDatabaseKinds())('orchestrator pipeline with the docker runner
   }, 120_000);
 
   it('injects env vars at run time and never lets a secret value into the logs', async () => {
-    const { deploymentId, projectId } = await seedDeployment(orch.prisma, {
-      site: 'static-site',
+    const projectId = await seedProject(orch.prisma, {
       project: { buildCommand: 'echo "token=$SECRET_TOKEN"; echo "plain=$PUBLIC_NAME"; echo "leak=${DEPLOYSPHERE_ENCRYPTION_KEY:-none},${DATABASE_URL:-none}"' },
     });
     const secret = `s3cr3t-${Date.now()}-value`;
     await setEnvVar(orch.prisma, world.encryptionKey, projectId, 'SECRET_TOKEN', secret, true);
     await setEnvVar(orch.prisma, world.encryptionKey, projectId, 'PUBLIC_NAME', 'hello-world', false);
     await setEnvVar(orch.prisma, world.encryptionKey, projectId, 'BUILD_COMMAND', 'rm -rf /', false);
+    // The deployment only now: the scheduler polls every 200 ms and must not claim it before its variables exist.
+    const { deploymentId } = await seedDeployment(orch.prisma, { projectId, site: 'static-site' });
     orch.scheduler.nudge();
     expect((await waitForStatus(orch.prisma, deploymentId)).status).toBe('READY');
     const text = orch.sink.read(deploymentId).map((l) => l.message).join('\n');
