@@ -137,7 +137,8 @@ export class DockerBuildRunner implements BuildRunner {
    */
   workspaceMode(): Promise<'bind' | 'volume'> {
     this.mode ??= this.decideWorkspace().catch((err: unknown) => {
-      this.mode = undefined; // the engine did not answer: ask again next time
+      // The engine did not answer, or a forced bind is not possible: ask again, but not on every readiness check.
+      setTimeout(() => (this.mode = undefined), 10_000).unref();
       throw err;
     });
     return this.mode;
