@@ -5,7 +5,6 @@ import { Kafka, logLevel } from 'kafkajs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientToServerEvents, ServerToClientEvents } from '@deploysphere/contracts';
@@ -15,6 +14,8 @@ import type { AppName, Env } from '../../scripts/distributed/stack';
 import { builderImage, REPO_ROOT } from './builds';
 import { requireClickHouse, requireKafka, requireRedis, type TestClickHouse } from './log-services';
 import { motoEndpoint } from './moto';
+import { freePort } from './ports';
+export { get as edgeGet } from '../../apps/edge-router/test-support/edge-client';
 
 /**
  * The distributed stack as separate OS processes for end-to-end tests, configured by the same
@@ -51,17 +52,6 @@ export interface StackResources {
   adminToken: string;
 }
 
-/** A loopback port nothing listens on (yet). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Variables of the test runner passed on to the apps; everything else is set explicitly. */
 const INHERITED = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'DOCKER_HOST', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
@@ -383,20 +373,6 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
-/** One GET to an edge router on 127.0.0.1 with the given Host header. */
-export async function edgeGet(port: number, host: string, path = '/'): Promise<{ status: number; body: string; deployment?: string }> {
-  const { request } = await import('node:http');
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body, deployment: res.headers['x-deploysphere-deployment'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** The deployment's manifest and whether each of its blobs is in the bucket. */
 export async function artifactObjects(r: StackResources, deploymentId: string): Promise<{ files: { path: string; sha256: string }[]; missingBlobs: string[] }> {

@@ -6,13 +6,13 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@deploysphere/c
 import { PrismaService } from '@deploysphere/database';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { GatewayModule } from '../../../apps/gateway/src/gateway.module';
 import { GatewayIoAdapter } from '../../../apps/gateway/src/socket/gateway-io.adapter';
 import { LogIngestModule } from '../../../apps/log-ingest/src/log-ingest.module';
+import { freePort } from '../../support/ports';
 
 export type GatewayClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,16 +23,6 @@ export interface GatewayInstance {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A gateway process as `apps/gateway/src/main.ts` composes it (plus log-ingest, so lines reach

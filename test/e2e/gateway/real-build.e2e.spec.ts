@@ -22,7 +22,8 @@ import { LogIngestModule } from '../../../apps/log-ingest/src/log-ingest.module'
 import { OrchestratorModule } from '../../../apps/orchestrator/src/orchestrator.module';
 import { tarGzDirectory } from '../../support/builds';
 import { requireClickHouse, requireRedis, type TestClickHouse } from '../../support/log-services';
-import { connect, connected, freePort, range, Recorder, until, type GatewayClient } from './gateway-harness';
+import { freePort } from '../../support/ports';
+import { connect, connected, range, Recorder, until, type GatewayClient } from './gateway-harness';
 
 // The "done when", distributed mode, one process: a real build (the orchestrator runs
 // deploy/builder/build.sh with the process runner) is watched live through socket.io-client by a

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaTransport, type KafkaTransportOptions } from '@deploysphere/messaging';
 
@@ -125,11 +124,3 @@ export class KafkaTestBroker {
   }
 }
 
-/** A loopback port nothing listens on (yet). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -4,7 +4,8 @@ import { DeploymentRequestedV1, type IntegrationEventClass } from '@deploysphere
 import type { PrismaService } from '@deploysphere/database';
 import { OutboxRelay, OutboxWriter, type MessageTransport, type MessagingOptions } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
-import { freePort, KafkaTestBroker, TEST_KAFKA_BROKERS } from './kafka-test-broker';
+import { freePort } from '../../support/ports';
+import { KafkaTestBroker, TEST_KAFKA_BROKERS } from './kafka-test-broker';
 import { requested, sleep, TEST_MESSAGING, waitFor } from './transport.behaviour';
 
 // The outbox relay in front of the Kafka transport, over a real PostgreSQL outbox: what the api

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { newId } from '@deploysphere/common';
 import { deadLetterTopic } from '@deploysphere/contracts';
 import { ConsumerHost, InMemoryTransport, type MessageTransport } from '@deploysphere/messaging';
-import { freePort, KafkaTestBroker } from './kafka-test-broker';
+import { freePort } from '../../support/ports';
+import { KafkaTestBroker } from './kafka-test-broker';
 import { describeMessageTransport, readDeadLetters, requested, sleep, TEST_MESSAGING, waitFor } from './transport.behaviour';
 
 // One behavioural suite, run against both adapters; then what only Kafka can show (bytes that are
