@@ -25,13 +25,18 @@ export class OutboxWriter {
     return envelope as EventEnvelope<P>;
   }
 
-  /** Several events in one INSERT (one round trip), published in the order given. */
+  /**
+   * Several events in one INSERT (one round trip), published in the order given. Raw SQL: through
+   * Prisma's model API the JSON payloads made this the costliest statement of a build's life
+   * cycle (≈3× the CPU of the same insert as `$executeRaw`). `created_at`/`available_at` are the
+   * database's (the relay compares them with its `now()`, so no clock skew between hosts).
+   */
   async addMany(tx: Prisma.TransactionClient, events: OutboxEvent[]): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
     const occurredAt = new Date().toISOString();
-    // Rows of one transaction share created_at (now() is the transaction's start), so the relay's
-    // order among them is the id's: ids made in the same millisecond differ only in their random
-    // part, so they are sorted to follow the order given.
+    // Rows of one transaction share created_at, so the relay's order among them is the id's: ids
+    // made in the same millisecond differ only in their random part, so they are sorted to
+    // follow the order given.
     const ids = events.map(() => newId('evt')).sort();
     const envelopes = events.map(({ eventClass, payload, meta }, i): EventEnvelope => ({
       id: ids[i],
@@ -42,15 +47,11 @@ export class OutboxWriter {
       causationId: meta.causationId,
       payload: { ...payload },
     }));
-    await tx.outboxMessage.createMany({
-      data: envelopes.map((envelope, i) => ({
-        id: envelope.id,
-        topic: events[i].eventClass.topic,
-        key: envelope.key,
-        type: envelope.type,
-        payload: envelope as unknown as Prisma.InputJsonValue,
-      })),
-    });
+    await tx.$executeRaw`
+      INSERT INTO outbox_messages (id, topic, key, type, payload)
+      SELECT * FROM unnest(
+        ${ids}::text[], ${events.map((e) => e.eventClass.topic)}::text[], ${envelopes.map((e) => e.key)}::text[],
+        ${envelopes.map((e) => e.type)}::text[], ${envelopes.map((e) => JSON.stringify(e))}::jsonb[])`;
     return envelopes;
   }
 }
