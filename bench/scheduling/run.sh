@@ -46,7 +46,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 const r0 = runs[0];
 console.log(`\n${runs.length} runs: ${r0.deployments} deployments over ${r0.projects} projects, ${r0.mode}, BUILD_CONCURRENCY=${r0.concurrency} (1-min load average ${runs.map((r) => r.load.join("→")).join(", ")}):`);
 const row = (name, get) => console.log(`  ${name.padEnd(34)} per run ${runs.map(get).join(" / ").padEnd(26)} median ${median(runs.map(get))}`);
-row("deployments/s (request -> READY)", (r) => r.perSecond);
+row(r0.mode.startsWith("drain") ? "deployments/s (QUEUED -> READY)" : "deployments/s (request -> READY)", (r) => r.perSecond);
 row("requests accepted/s", (r) => r.acceptedPerSecond);
 row("deployments not READY", (r) => Object.values(r.notReady).reduce((a, b) => a + b, 0));
 row("latency p50 ms", (r) => r.p50Ms);

@@ -39,7 +39,8 @@
  *    or DRAIN=1: the scheduler pauses while every request goes in, then resumes, and the rate is
  *    QUEUED -> READY from then on (the scheduler and pipeline alone, the api's intake no longer
  *    competing for the CPU; latencies then include the pause);
- *  - BUILD_CONCURRENCY=256; LOG_LEVEL=info (the production default; the children log to a file);
+ *  - BUILD_CONCURRENCY=256; LOG_LEVEL=info (the production default; the children log to files,
+ *    kept when the run fails or BENCH_KEEP_LOGS=1);
  *    BENCH_CHILD_ENV='{"DATABASE_POOL_SIZE":"20"}' for any other setting of both children;
  *  - KAFKA_BROKERS (default 127.0.0.1:9092), TEST_POSTGRES_URL;
  *  - PROFILE=api|orchestrator: a V8 CPU profile of that child during the measured phase (the path
@@ -295,6 +296,7 @@ async function main(): Promise<void> {
   const logDir = mkdtempSync(join(tmpdir(), 'ds-sched-bench-logs-'));
   let api: Started | undefined;
   let orchestrator: Started | undefined;
+  let succeeded = false;
   try {
     [orchestrator, api] = await Promise.all([
       startChild('orchestrator', childEnv, join(logDir, 'orchestrator.log')),
@@ -438,7 +440,7 @@ async function main(): Promise<void> {
         `per deployment: database statements api ${result.statementsPerDeployment.api} / orchestrator ${result.statementsPerDeployment.orchestrator}, ` +
         `CPU ms api ${result.cpuMsPerDeployment.api} / orchestrator ${result.cpuMsPerDeployment.orchestrator} / this client ${result.cpuMsPerDeployment.client} ` +
         `(shared PostgreSQL <= ${result.cpuMsPerDeployment.postgres}, Kafka <= ${result.cpuMsPerDeployment.kafka}); ` +
-        `load ${result.load.join('→')}; logs in ${logDir}`,
+        `load ${result.load.join('→')}`,
     );
     console.log(`RESULT ${JSON.stringify(result)}`);
     const failures = Object.values(failed).reduce((a, b) => a + b, 0);
@@ -451,8 +453,12 @@ async function main(): Promise<void> {
       console.log(`FAILED: ${failures} of ${DEPLOYMENTS} deployments did not end READY ${JSON.stringify(failed)}: ${JSON.stringify(reasons.rows)}`);
       process.exitCode = 1;
     }
+    succeeded = failures === 0;
   } finally {
     await Promise.all([stopChild(api), stopChild(orchestrator)]);
+    // The children's logs are kept only when something went wrong (or BENCH_KEEP_LOGS=1).
+    if (succeeded && !process.env.BENCH_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
+    else console.log(`the api's and orchestrator's logs: ${logDir}`);
     await db.close().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
     await deleteTopicsAndGroups(topicPrefix, groupPrefix);
