@@ -27,6 +27,9 @@ export class StopDeploymentHandler implements ICommandHandler<StopDeploymentComm
 
   async execute({ event, envelope }: StopDeploymentCommand): Promise<void> {
     const outcome = await this.idempotency.runOnce(ORCHESTRATOR_CONSUMER, envelope.id, async (tx) => {
+      // Locked first: a scheduler claiming it at this moment either went first (we read BUILDING)
+      // or waits for us and then finds it no longer QUEUED.
+      await tx.$executeRaw`SELECT 1 FROM deployments WHERE id = ${event.deploymentId} FOR UPDATE`;
       const d = await tx.deployment.findUnique({ where: { id: event.deploymentId } });
       if (!d || TERMINAL_STATUSES.includes(d.status)) return 'ended' as const;
       if (d.status !== 'QUEUED') {
