@@ -127,7 +127,10 @@ describe('poison messages on deployments.requested.v1 (api + orchestrator, Postg
       correlationId: `poison-${runId}`,
       payload: { deploymentId: strangerId, projectId: newId('prj'), teamId, target: 'PREVIEW', source: 'UPLOAD', requestedAt: new Date().toISOString() },
     };
-    const producer = kafka.producer();
+    // A partition the platform has just created can answer NOT_LEADER for a moment after the
+    // metadata names its leader (the broker applies the leadership after publishing it), so the
+    // producer gets the retries the fail-fast client above does not have.
+    const producer = kafka.producer({ retry: { retries: 10, initialRetryTime: 200 } });
     await producer.connect();
     await producer.send({
       topic: TOPIC,
