@@ -8,8 +8,9 @@ import {
   DeploymentStatusChangedV1,
   type DeploymentStatusName,
 } from '@deploysphere/contracts';
+import { GroupCommit } from '@deploysphere/common';
 import { PrismaService, type Prisma, type PrismaTx } from '@deploysphere/database';
-import { event, OutboxRelay, OutboxWriter, type OutboxEvent } from '@deploysphere/messaging';
+import { event, OutboxRelay, OutboxWriter, outboxRows, type OutboxEvent } from '@deploysphere/messaging';
 import { TRANSITION_TX } from '../orchestrator.constants';
 
 /** What every transition of one build needs to know and to put in its events. */
@@ -25,6 +26,16 @@ export interface BuildContext {
 export type FinalStatus = 'FAILED' | 'TIMED_OUT' | 'CANCELED';
 
 const MAX_MESSAGE = 2000;
+
+/** A transition the group commit writes: one owned row, one possible previous status. */
+interface BatchedTransition {
+  id: string;
+  from: 'BUILDING' | 'UPLOADING';
+  to: 'UPLOADING' | 'READY';
+  at: Date;
+  manifestKey: string | null;
+  events: OutboxEvent[];
+}
 
 /**
  * The lifecycle's writes. Each transition locks the row, checks that it is still in the
@@ -45,6 +56,13 @@ export class DeploymentTransitions {
     @Inject(buildsConfig.KEY) private readonly cfg: ConfigType<typeof buildsConfig>,
   ) {}
 
+  /**
+   * The two transitions every successful build makes (BUILDING → UPLOADING, and UPLOADING → READY
+   * for a preview) are group-committed: those of concurrent builds go to the database together,
+   * one statement per batch (see writeBatch), which is most of the orchestrator's database work.
+   */
+  private readonly batched = new GroupCommit<BatchedTransition, boolean>((items) => this.writeBatch(items));
+
   /** Records where the build runs (container id / task ARN) so a restarted orchestrator finds it. */
   async setRunnerRef(ctx: BuildContext, runnerRef: string): Promise<boolean> {
     const n = await this.prisma.$executeRaw`
@@ -55,19 +73,22 @@ export class DeploymentTransitions {
 
   /** BUILDING → UPLOADING, with BuildSucceeded.v1. */
   async buildSucceeded(ctx: BuildContext, build: { runner: string; durationMs: number; framework?: string }): Promise<boolean> {
-    return this.transition(
-      ctx,
-      ['BUILDING'],
-      (at) => ({ status: 'UPLOADING', uploadingAt: at }),
-      async (_tx, from, at) => [
-        this.statusChanged(ctx, from, 'UPLOADING', at),
+    const at = new Date();
+    return this.commitBatched(ctx, {
+      id: ctx.id,
+      from: 'BUILDING',
+      to: 'UPLOADING',
+      at,
+      manifestKey: null,
+      events: [
+        this.statusChanged(ctx, 'BUILDING', 'UPLOADING', at),
         event(
           BuildSucceededV1,
           { deploymentId: ctx.id, projectId: ctx.projectId, runner: build.runner, durationMs: Math.round(build.durationMs), framework: build.framework, at: at.toISOString() },
           this.meta(ctx),
         ),
       ],
-    );
+    });
   }
 
   /**
@@ -76,6 +97,14 @@ export class DeploymentTransitions {
    * Returns whether the alias moved (undefined when the transition did not apply).
    */
   async ready(ctx: BuildContext, manifestKey: string): Promise<{ aliasMoved: boolean } | undefined> {
+    if (ctx.target === 'PREVIEW') {
+      const at = new Date();
+      const events = [
+        this.statusChanged(ctx, 'UPLOADING', 'READY', at),
+        event(DeploymentReadyV1, { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, readyAt: at.toISOString() }, this.meta(ctx)),
+      ];
+      return (await this.commitBatched(ctx, { id: ctx.id, from: 'UPLOADING', to: 'READY', at, manifestKey, events })) ? { aliasMoved: false } : undefined;
+    }
     let aliasMoved = false;
     const applied = await this.transition(
       ctx,
@@ -116,6 +145,56 @@ export class DeploymentTransitions {
     );
   }
 
+  private async commitBatched(ctx: BuildContext, transition: BatchedTransition): Promise<boolean> {
+    const applied = await this.batched.submit(transition);
+    this.afterTransition(ctx, [transition.from], applied);
+    return applied;
+  }
+
+  /**
+   * Group-committed transitions, in one statement: each row moves only if it is still in its
+   * `from` status and owned by this instance (the UPDATE's own check, as in transition()), and
+   * the events of exactly the rows that moved are inserted with it. A single statement is its own
+   * transaction, so a status change and its events still commit together or not at all, and no
+   * connection is held between round trips. Returns, per item, whether it applied.
+   */
+  private async writeBatch(items: BatchedTransition[]): Promise<boolean[]> {
+    const events = items.flatMap((t) => t.events.map((e) => ({ owner: t.id, e })));
+    const rows = outboxRows(events.map(({ e }) => e));
+    const moved = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      WITH input AS (
+        SELECT * FROM unnest(${items.map((t) => t.id)}::text[], ${items.map((t) => t.from)}::text[], ${items.map((t) => t.to)}::text[],
+                             ${items.map((t) => t.at)}::timestamptz[], ${items.map((t) => t.manifestKey)}::text[])
+          AS t(id, from_status, to_status, at, manifest_key)
+      ), moved AS (
+        UPDATE deployments d SET
+          status = i.to_status::"DeploymentStatus",
+          uploading_at = CASE WHEN i.to_status = 'UPLOADING' THEN i.at ELSE d.uploading_at END,
+          ready_at = CASE WHEN i.to_status = 'READY' THEN i.at ELSE d.ready_at END,
+          finished_at = CASE WHEN i.to_status = 'READY' THEN i.at ELSE d.finished_at END,
+          lease_expires_at = CASE WHEN i.to_status = 'READY' THEN NULL ELSE d.lease_expires_at END,
+          artifact_manifest_key = COALESCE(i.manifest_key, d.artifact_manifest_key),
+          updated_at = i.at
+        FROM input i
+        WHERE d.id = i.id AND d.status = i.from_status::"DeploymentStatus" AND d.orchestrator_id = ${this.cfg.instanceId}
+        RETURNING d.id
+      ), events AS (
+        INSERT INTO outbox_messages (id, topic, key, type, payload)
+        SELECT e.id, e.topic, e.key, e.type, e.payload
+        FROM unnest(${rows.ids}::text[], ${rows.topics}::text[], ${rows.keys}::text[], ${rows.types}::text[], ${rows.payloads}::jsonb[],
+                    ${events.map(({ owner }) => owner)}::text[]) AS e(id, topic, key, type, payload, owner)
+        WHERE e.owner IN (SELECT id FROM moved)
+      )
+      SELECT id FROM moved`;
+    const applied = new Set(moved.map((m) => m.id));
+    return items.map((t) => applied.has(t.id));
+  }
+
+  private afterTransition(ctx: BuildContext, from: DeploymentStatusName[], applied: boolean): void {
+    if (applied) this.relay.nudge();
+    else this.logger.warn({ deploymentId: ctx.id, expected: from }, 'transition skipped: the deployment changed status or owner meanwhile');
+  }
+
   /**
    * One status change, in one transaction: the row moves only if it is still in one of `from`
    * and (unless QUEUED) still owned by this instance; then its events go to the outbox in one
@@ -149,8 +228,7 @@ export class DeploymentTransitions {
       await this.outbox.addMany(tx, await events(tx, previous, at));
       return true;
     }, TRANSITION_TX);
-    if (applied) this.relay.nudge();
-    else this.logger.warn({ deploymentId: ctx.id, expected: from }, 'transition skipped: the deployment changed status or owner meanwhile');
+    this.afterTransition(ctx, from, applied);
     return applied;
   }
 

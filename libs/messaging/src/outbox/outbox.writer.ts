@@ -33,27 +33,47 @@ export class OutboxWriter {
    */
   async addMany(tx: Prisma.TransactionClient, events: OutboxEvent[]): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
-    const occurredAt = new Date().toISOString();
-    // Rows of one transaction share created_at, so the relay's order among them is the id's: ids
-    // made in the same millisecond differ only in their random part, so they are sorted to
-    // follow the order given.
-    const ids = events.map(() => newId('evt')).sort();
-    const envelopes = events.map(({ eventClass, payload, meta }, i): EventEnvelope => ({
-      id: ids[i],
-      type: eventClass.type,
-      key: meta.key,
-      occurredAt,
-      correlationId: meta.correlationId,
-      causationId: meta.causationId,
-      payload: { ...payload },
-    }));
+    const rows = outboxRows(events);
     await tx.$executeRaw`
       INSERT INTO outbox_messages (id, topic, key, type, payload)
-      SELECT * FROM unnest(
-        ${ids}::text[], ${events.map((e) => e.eventClass.topic)}::text[], ${envelopes.map((e) => e.key)}::text[],
-        ${envelopes.map((e) => e.type)}::text[], ${envelopes.map((e) => JSON.stringify(e))}::jsonb[])`;
-    return envelopes;
+      SELECT * FROM unnest(${rows.ids}::text[], ${rows.topics}::text[], ${rows.keys}::text[], ${rows.types}::text[], ${rows.payloads}::jsonb[])`;
+    return rows.envelopes;
   }
+}
+
+/**
+ * The outbox rows of `events` as column arrays (for an `unnest` insert), in the order given.
+ * Rows of one statement share created_at, so the relay's order among them is the id's: ids made
+ * in the same millisecond differ only in their random part, so they are sorted to follow the
+ * order given.
+ */
+export function outboxRows(events: OutboxEvent[]): {
+  envelopes: EventEnvelope[];
+  ids: string[];
+  topics: string[];
+  keys: string[];
+  types: string[];
+  payloads: string[];
+} {
+  const occurredAt = new Date().toISOString();
+  const ids = events.map(() => newId('evt')).sort();
+  const envelopes = events.map(({ eventClass, payload, meta }, i): EventEnvelope => ({
+    id: ids[i],
+    type: eventClass.type,
+    key: meta.key,
+    occurredAt,
+    correlationId: meta.correlationId,
+    causationId: meta.causationId,
+    payload: { ...payload },
+  }));
+  return {
+    envelopes,
+    ids,
+    topics: events.map((e) => e.eventClass.topic),
+    keys: envelopes.map((e) => e.key),
+    types: envelopes.map((e) => e.type),
+    payloads: envelopes.map((e) => JSON.stringify(e)),
+  };
 }
 
 /** One event for OutboxWriter.addMany; build it with `event()` to keep the payload typed. */

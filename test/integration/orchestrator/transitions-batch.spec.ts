@@ -1,0 +1,95 @@
+import { newId } from '@deploysphere/common';
+import type { TestDatabaseKind } from '../../support/database';
+import { FakeRunner } from '../../support/fake-runner';
+import { eventsOf, OrchestratorWorld, seedDeployment, type TestOrchestrator } from '../../support/orchestrator';
+import { DeploymentTransitions, type BuildContext } from '../../../apps/orchestrator/src/builds/deployment-transitions';
+
+const INSTANCE = 'orch-batch-test';
+
+/** A deployment this instance is building (as a claim leaves it), with a lease far ahead. */
+async function building(orch: TestOrchestrator, target: 'PREVIEW' | 'PRODUCTION' = 'PREVIEW'): Promise<BuildContext> {
+  const { deploymentId, projectId } = await seedDeployment(orch.prisma, { target });
+  const d = await orch.prisma.deployment.update({
+    where: { id: deploymentId },
+    data: { status: 'BUILDING', buildingAt: new Date(), orchestratorId: INSTANCE, leaseExpiresAt: new Date(Date.now() + 3_600_000), correlationId: `corr-${deploymentId}` },
+  });
+  const project = await orch.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+  return { id: d.id, projectId, slug: project.slug, target, createdAt: d.createdAt, correlationId: d.correlationId! };
+}
+
+/**
+ * The group-committed transitions (BUILDING → UPLOADING, UPLOADING → READY for previews): many
+ * concurrent builds' transitions go to the database in one statement each batch, and each row
+ * still moves only when it is in the expected status and owned by this instance, with exactly its
+ * own events, in order.
+ */
+describe.each<TestDatabaseKind>(['postgres', 'pglite'])('group-committed transitions (%s)', (kind) => {
+  let world: OrchestratorWorld;
+  let orch: TestOrchestrator;
+  let transitions: DeploymentTransitions;
+
+  beforeAll(async () => {
+    world = new OrchestratorWorld(kind);
+    orch = await world.start({ runner: new FakeRunner(), env: { ORCHESTRATOR_INSTANCE_ID: INSTANCE } });
+    transitions = orch.app.get(DeploymentTransitions);
+  }, 60_000);
+  afterAll(() => world?.close());
+
+  it('moves concurrent builds together; a row canceled or taken over meanwhile does not move and gets no event', async () => {
+    const ctxs = await Promise.all(Array.from({ length: 12 }, () => building(orch)));
+    const [canceled, takenOver] = ctxs;
+    await orch.prisma.deployment.update({ where: { id: canceled.id }, data: { status: 'CANCELED', finishedAt: new Date(), failureCode: 'CANCELED' } });
+    await orch.prisma.deployment.update({ where: { id: takenOver.id }, data: { orchestratorId: 'another-instance' } });
+
+    // Submitted in one turn of the event loop: one statement for all twelve.
+    const raw = jest.spyOn(orch.prisma, '$queryRaw');
+    const succeeded = await Promise.all(ctxs.map((ctx) => transitions.buildSucceeded(ctx, { runner: 'process', durationMs: 1234.4 })));
+    expect(raw).toHaveBeenCalledTimes(1);
+    raw.mockRestore();
+    expect(succeeded).toEqual(ctxs.map((c) => c !== canceled && c !== takenOver));
+
+    const moved = ctxs.slice(2);
+    const ready = await Promise.all(moved.map((ctx, i) => transitions.ready(ctx, `deployments/${ctx.id}/manifest-${i}.json`)));
+    expect(ready).toEqual(moved.map(() => ({ aliasMoved: false })));
+
+    for (const [i, ctx] of moved.entries()) {
+      const d = await orch.prisma.deployment.findUniqueOrThrow({ where: { id: ctx.id } });
+      expect(d).toMatchObject({ status: 'READY', artifactManifestKey: `deployments/${ctx.id}/manifest-${i}.json`, leaseExpiresAt: null, orchestratorId: INSTANCE });
+      expect(d.uploadingAt).toBeInstanceOf(Date);
+      expect(d.readyAt).toEqual(d.finishedAt);
+      expect(d.readyAt!.getTime()).toBeGreaterThanOrEqual(d.uploadingAt!.getTime());
+      // Its events, in the order they were made, with what consumers need.
+      const events = await eventsOf(orch.prisma, ctx.id);
+      expect(events.map((e) => [e.type, e.payload.to])).toEqual([
+        ['DeploymentStatusChanged.v1', 'UPLOADING'],
+        ['BuildSucceeded.v1', undefined],
+        ['DeploymentStatusChanged.v1', 'READY'],
+        ['DeploymentReady.v1', undefined],
+      ]);
+      expect(events[1].payload).toMatchObject({ deploymentId: ctx.id, runner: 'process', durationMs: 1234 });
+      expect(events[3].payload).toMatchObject({ deploymentId: ctx.id, slug: ctx.slug, target: 'PREVIEW', manifestKey: d.artifactManifestKey, readyAt: d.readyAt!.toISOString() });
+    }
+    for (const ctx of [canceled, takenOver]) expect(await eventsOf(orch.prisma, ctx.id)).toEqual([]);
+    expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: canceled.id } })).status).toBe('CANCELED');
+    expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: takenOver.id } })).status).toBe('BUILDING');
+  }, 60_000);
+
+  it('READY of a row that is not UPLOADING does not apply, and a production READY still moves the alias', async () => {
+    const notUploading = await building(orch);
+    expect(await transitions.ready(notUploading, 'deployments/x/manifest.json')).toBeUndefined();
+    expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: notUploading.id } })).status).toBe('BUILDING');
+
+    const production = await building(orch, 'PRODUCTION');
+    expect(await transitions.buildSucceeded(production, { runner: 'process', durationMs: 1 })).toBe(true);
+    expect(await transitions.ready(production, `deployments/${production.id}/manifest.json`)).toEqual({ aliasMoved: true });
+    expect(await orch.prisma.projectAlias.findUniqueOrThrow({ where: { projectId: production.projectId } })).toMatchObject({ deploymentId: production.id });
+    expect((await eventsOf(orch.prisma, production.projectId)).map((e) => e.type)).toContain('AliasMoved.v1');
+  }, 60_000);
+
+  it('ids of other deployments are never touched', async () => {
+    const bystander = await building(orch);
+    const stranger: BuildContext = { ...bystander, id: newId('dpl') };
+    expect(await transitions.buildSucceeded(stranger, { runner: 'process', durationMs: 1 })).toBe(false);
+    expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: bystander.id } })).status).toBe('BUILDING');
+  }, 60_000);
+});
