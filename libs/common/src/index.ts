@@ -2,4 +2,4 @@ export * from './crypto';
 export * from './errors';
 export * from './ids';
 export * from './slug';
-export * from './group-commit';
+export * from './batcher';

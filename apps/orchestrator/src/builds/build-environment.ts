@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SECRET_BOX } from '@deploysphere/bootstrap';
-import { envVarAad, type SecretBox } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
+import { Batcher, envVarAad, type SecretBox } from '@deploysphere/common';
+import { PrismaService, type EnvVar } from '@deploysphere/database';
 import { isReservedBuildEnv } from '@deploysphere/runner';
 
 export interface DecryptedBuildEnv {
@@ -24,13 +24,19 @@ export class EnvDecryptionError extends Error {
  */
 @Injectable()
 export class BuildEnvironment {
+  /** The rows for the builds starting together, in one query. */
+  private readonly rows = new Batcher<{ projectId: string; target: 'PREVIEW' | 'PRODUCTION' }, EnvVar[]>(async (wanted) => {
+    const rows = await this.prisma.envVar.findMany({ where: { projectId: { in: [...new Set(wanted.map((w) => w.projectId))] } }, orderBy: { key: 'asc' } });
+    return wanted.map((w) => rows.filter((r) => r.projectId === w.projectId && r.target === w.target));
+  });
+
   constructor(
     private readonly prisma: PrismaService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {}
 
   async load(projectId: string, target: 'PREVIEW' | 'PRODUCTION'): Promise<DecryptedBuildEnv> {
-    const rows = await this.prisma.envVar.findMany({ where: { projectId, target }, orderBy: { key: 'asc' } });
+    const rows = await this.rows.submit({ projectId, target });
     const out: DecryptedBuildEnv = { env: {}, secrets: [], reserved: [] };
     for (const row of rows) {
       let value: string;

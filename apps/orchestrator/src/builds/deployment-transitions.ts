@@ -8,7 +8,7 @@ import {
   DeploymentStatusChangedV1,
   type DeploymentStatusName,
 } from '@deploysphere/contracts';
-import { GroupCommit } from '@deploysphere/common';
+import { Batcher } from '@deploysphere/common';
 import { PrismaService, type Prisma, type PrismaTx } from '@deploysphere/database';
 import { event, OutboxRelay, OutboxWriter, outboxRows, type OutboxEvent } from '@deploysphere/messaging';
 import { TRANSITION_TX } from '../orchestrator.constants';
@@ -61,14 +61,22 @@ export class DeploymentTransitions {
    * for a preview) are group-committed: those of concurrent builds go to the database together,
    * one statement per batch (see writeBatch), which is most of the orchestrator's database work.
    */
-  private readonly batched = new GroupCommit<BatchedTransition, boolean>((items) => this.writeBatch(items));
+  private readonly batched = new Batcher<BatchedTransition, boolean>((items) => this.writeBatch(items));
+
+  /** Runner refs of concurrently started builds, likewise in one UPDATE per batch. */
+  private readonly runnerRefs = new Batcher<{ id: string; runnerRef: string }, boolean>(async (items) => {
+    const updated = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      UPDATE deployments d SET runner_ref = i.runner_ref, updated_at = now()
+      FROM unnest(${items.map((i) => i.id)}::text[], ${items.map((i) => i.runnerRef)}::text[]) AS i(id, runner_ref)
+      WHERE d.id = i.id AND d.orchestrator_id = ${this.cfg.instanceId} AND d.status IN ('BUILDING', 'UPLOADING')
+      RETURNING d.id`;
+    const ids = new Set(updated.map((u) => u.id));
+    return items.map((i) => ids.has(i.id));
+  });
 
   /** Records where the build runs (container id / task ARN) so a restarted orchestrator finds it. */
   async setRunnerRef(ctx: BuildContext, runnerRef: string): Promise<boolean> {
-    const n = await this.prisma.$executeRaw`
-      UPDATE deployments SET runner_ref = ${runnerRef}, updated_at = now()
-      WHERE id = ${ctx.id} AND orchestrator_id = ${this.cfg.instanceId} AND status IN ('BUILDING', 'UPLOADING')`;
-    return n === 1;
+    return this.runnerRefs.submit({ id: ctx.id, runnerRef });
   }
 
   /** BUILDING → UPLOADING, with BuildSucceeded.v1. */

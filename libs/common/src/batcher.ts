@@ -1,14 +1,14 @@
 /**
- * Group commit: items submitted while a batch is being written wait and go together in the next
- * one, so N concurrent writers cost about one statement per round trip instead of N. An item
- * submitted to an idle batcher goes at once (on the next turn of the event loop, with whatever
- * else was submitted in the same turn), so a lone writer waits for nothing.
+ * Group commit (or batched reads): items submitted while a batch is being written wait and go
+ * together in the next one, so N concurrent callers cost about one statement per round trip
+ * instead of N. An item submitted to an idle batcher goes at once (on the next turn of the event
+ * loop, with whatever else was submitted in the same turn), so a lone caller waits for nothing.
  *
  * `write` gets the items of a batch (at most `maxBatch`) and returns one result per item, in
  * order. When a batch of several fails, each of its items is written again on its own, so one
  * bad item fails only its own submitter.
  */
-export class GroupCommit<I, R> {
+export class Batcher<I, R> {
   private queue: Array<{ item: I; resolve: (r: R) => void; reject: (err: unknown) => void }> = [];
   private draining = false;
 

@@ -1,11 +1,11 @@
-import { GroupCommit } from './group-commit';
+import { Batcher } from './batcher';
 
-describe('GroupCommit', () => {
+describe('Batcher', () => {
   it('writes a lone item at once, and items submitted while a batch is written together in the next one', async () => {
     const batches: number[][] = [];
     let release!: () => void;
     const firstWritten = new Promise<void>((r) => (release = r));
-    const gc = new GroupCommit<number, number>(async (items) => {
+    const gc = new Batcher<number, number>(async (items) => {
       batches.push(items);
       if (batches.length === 1) await firstWritten;
       return items.map((i) => i * 10);
@@ -23,7 +23,7 @@ describe('GroupCommit', () => {
 
   it('caps the batch size', async () => {
     const batches: number[][] = [];
-    const gc = new GroupCommit<number, number>(async (items) => {
+    const gc = new Batcher<number, number>(async (items) => {
       batches.push(items);
       return items;
     }, 2);
@@ -32,7 +32,7 @@ describe('GroupCommit', () => {
   });
 
   it('when a batch fails, writes each item on its own so only the bad one fails', async () => {
-    const gc = new GroupCommit<number, string>(async (items) => {
+    const gc = new Batcher<number, string>(async (items) => {
       if (items.includes(2)) throw new Error(`bad batch ${items.join(',')}`);
       return items.map(String);
     });
