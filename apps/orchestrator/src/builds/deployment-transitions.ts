@@ -43,7 +43,9 @@ interface BatchedTransition {
  * events to the outbox in the same transaction: a status change and its events commit together
  * or not at all, and an instance that lost a build (canceled, taken over after its lease
  * expired) cannot overwrite what the new owner did. Every change is also a
- * DeploymentStatusChanged.v1. A transition that does not apply returns false.
+ * DeploymentStatusChanged.v1. A transition that does not apply returns false. The transitions of
+ * a successful preview build, and runner refs, are batched across concurrent builds (Batcher):
+ * with hundreds of builds at once they were most of the orchestrator's statements.
  */
 @Injectable()
 export class DeploymentTransitions {
