@@ -127,19 +127,20 @@ describe('poison messages on deployments.requested.v1 (api + orchestrator, Postg
       correlationId: `poison-${runId}`,
       payload: { deploymentId: strangerId, projectId: newId('prj'), teamId, target: 'PREVIEW', source: 'UPLOAD', requestedAt: new Date().toISOString() },
     };
-    // A partition the platform has just created can answer NOT_LEADER for a moment after the
-    // metadata names its leader (the broker applies the leadership after publishing it), so the
-    // producer gets the retries the fail-fast client above does not have.
+    // One request per partition: a partition the platform has just created can still answer
+    // NOT_LEADER, and a retried request spanning partitions would write the others twice.
     const producer = kafka.producer({ retry: { retries: 10, initialRetryTime: 200 } });
     await producer.connect();
-    await producer.send({
-      topic: TOPIC,
-      messages: partitions.flatMap((p) => [
-        { partition: p, key: `poison-not-json-p${p}`, value: notJson },
-        { partition: p, key: `poison-unknown-type-p${p}`, value: JSON.stringify(unknownType(p)) },
-        { partition: p, key: `poison-breaks-contract-p${p}`, value: JSON.stringify(breaksContract(p)) },
-      ]),
-    });
+    for (const p of partitions) {
+      await producer.send({
+        topic: TOPIC,
+        messages: [
+          { partition: p, key: `poison-not-json-p${p}`, value: notJson },
+          { partition: p, key: `poison-unknown-type-p${p}`, value: JSON.stringify(unknownType(p)) },
+          { partition: p, key: `poison-breaks-contract-p${p}`, value: JSON.stringify(breaksContract(p)) },
+        ],
+      });
+    }
     await producer.send({ topic: TOPIC, messages: [{ key: strangerId, value: JSON.stringify(stranger) }] });
     await producer.disconnect();
     const poisonCount = partitions.length * 3;

@@ -444,11 +444,18 @@ export class KafkaTransport implements MessageTransport {
     this.logger.log({ topics: missing, partitions: this.options.partitions, replicationFactor: this.options.replicationFactor }, 'Kafka topics created');
   }
 
+  /**
+   * Until every partition has a leader that serves it. The metadata names a leader a moment before
+   * that broker acts as one (it answers NOT_LEADER meanwhile, and a produce spanning partitions
+   * then fails in part, so its retry duplicates the rest); a leader's answer to ListOffsets is
+   * the proof.
+   */
   private async waitForLeaders(topics: string[]): Promise<void> {
     const deadline = Date.now() + this.options.publishTimeoutMs;
     for (;;) {
       const meta = await this.admin.fetchTopicMetadata({ topics }).catch(() => undefined);
-      if (meta?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      const led = meta?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (led && (await Promise.all(topics.map((t) => this.admin.fetchTopicOffsets(t))).then(() => true, () => false))) return;
       if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} have no leader yet`);
       await sleep(100);
     }
