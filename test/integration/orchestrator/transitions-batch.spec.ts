@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { newId } from '@deploysphere/common';
 import type { TestDatabaseKind } from '@deploysphere/testing';
 import { FakeRunner } from '../../support/fake-runner';
@@ -122,5 +123,47 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('batched lifecycle write
     expect(aPreview).toEqual({ env: { API_URL: 'https://a.preview' }, secrets: [], reserved: [] });
     expect(bProd).toEqual({ env: { API_URL: 'https://b.prod' }, secrets: [], reserved: [] });
     expect(bPreview).toEqual({ env: {}, secrets: [], reserved: [] });
+  }, 60_000);
+});
+
+describe('production go-live racing a promote (PostgreSQL)', () => {
+  let world: OrchestratorWorld;
+  let orch: TestOrchestrator;
+  afterAll(() => world?.close());
+
+  it('a READY that waited for the alias lock sees the promoted deployment and leaves it live when it is newer', async () => {
+    world = new OrchestratorWorld('postgres');
+    orch = await world.start({ runner: new FakeRunner(), env: { ORCHESTRATOR_INSTANCE_ID: INSTANCE } });
+    const transitions = orch.app.get(DeploymentTransitions);
+    const ctx = await building(orch, 'PRODUCTION');
+    const live = newId('dpl');
+    const promoted = newId('dpl');
+    await orch.prisma.deployment.createMany({
+      data: [
+        { id: live, projectId: ctx.projectId, target: 'PRODUCTION', source: 'UPLOAD', status: 'READY', createdAt: new Date(ctx.createdAt.getTime() - 60_000) },
+        { id: promoted, projectId: ctx.projectId, target: 'PREVIEW', source: 'UPLOAD', status: 'READY', createdAt: new Date(ctx.createdAt.getTime() + 60_000) },
+      ],
+    });
+    await orch.prisma.projectAlias.create({ data: { projectId: ctx.projectId, deploymentId: live } });
+    expect(await transitions.buildSucceeded(ctx, { runner: 'process', durationMs: 1 })).toBe(true);
+
+    // A promote of the newer deployment holds the alias row while the build goes READY.
+    const promote = new Client({ connectionString: world.db!.url });
+    await promote.connect();
+    try {
+      await promote.query('BEGIN');
+      await promote.query('UPDATE project_aliases SET deployment_id = $1, updated_at = now() WHERE project_id = $2', [promoted, ctx.projectId]);
+      let settled = false;
+      const ready = transitions.ready(ctx, `deployments/${ctx.id}/manifest.json`).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false); // waiting for the alias lock
+      await promote.query('COMMIT');
+      expect(await ready).toEqual({ aliasMoved: false });
+    } finally {
+      await promote.end();
+    }
+    expect((await orch.prisma.projectAlias.findUniqueOrThrow({ where: { projectId: ctx.projectId } })).deploymentId).toBe(promoted);
+    expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: ctx.id } })).status).toBe('READY');
+    expect((await eventsOf(orch.prisma, ctx.projectId)).filter((e) => e.type === 'AliasMoved.v1')).toEqual([]);
   }, 60_000);
 });

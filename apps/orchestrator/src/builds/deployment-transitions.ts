@@ -244,10 +244,12 @@ export class DeploymentTransitions {
 
   /** Moves the production alias to this deployment unless a newer one is live; the event when it moved. */
   private async moveAlias(tx: PrismaTx, ctx: BuildContext, at: Date): Promise<OutboxEvent | undefined> {
+    // The live deployment's created_at by a subquery, not a join: when a promote moved the alias
+    // while this waited for the lock, the locked row is re-read at its new version, but a joined
+    // row would be the old one, fail the join and hide the alias (which would then be overwritten).
     const current = await tx.$queryRaw<Array<{ deploymentId: string; createdAt: Date }>>`
-      SELECT a.deployment_id AS "deploymentId", d.created_at AS "createdAt"
-      FROM project_aliases a JOIN deployments d ON d.id = a.deployment_id
-      WHERE a.project_id = ${ctx.projectId} FOR UPDATE OF a`;
+      SELECT a.deployment_id AS "deploymentId", (SELECT d.created_at FROM deployments d WHERE d.id = a.deployment_id) AS "createdAt"
+      FROM project_aliases a WHERE a.project_id = ${ctx.projectId} FOR UPDATE`;
     const previous = current[0];
     // A newer production deployment already live (promoted, or built by an older scheduler) stays live.
     if (previous && (previous.deploymentId === ctx.id || previous.createdAt.getTime() > ctx.createdAt.getTime())) return undefined;
