@@ -113,7 +113,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (ids.length === 0) return;
     const rows = await this.prisma.$queryRaw<Array<{ id: string; cancel: boolean }>>`
       UPDATE deployments SET lease_expires_at = now() + make_interval(secs => ${this.cfg.leaseSeconds})
-      WHERE id = ANY(${ids}) AND orchestrator_id = ${this.cfg.instanceId} AND status::text = ANY(${ACTIVE})
+      WHERE id = ANY(${ids}) AND orchestrator_id = ${this.cfg.instanceId} AND status = ANY(${ACTIVE}::"DeploymentStatus"[])
       RETURNING id, cancel_requested_at IS NOT NULL AS cancel`;
     const owned = new Set(rows.map((r) => r.id));
     for (const r of rows) if (r.cancel) this.pipeline.cancel(r.id);
@@ -128,7 +128,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const taken = await this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<Array<{ id: string; owner: string | null }>>`
         SELECT id, orchestrator_id AS owner FROM deployments
-        WHERE status::text = ANY(${ACTIVE}) AND NOT (id = ANY(${local}))
+        WHERE status = ANY(${ACTIVE}::"DeploymentStatus"[]) AND NOT (id = ANY(${local}))
           AND (orchestrator_id = ${this.cfg.instanceId} OR orchestrator_id IS NULL OR lease_expires_at IS NULL OR lease_expires_at < now())
         ORDER BY building_at LIMIT 50
         FOR UPDATE SKIP LOCKED`;
@@ -184,9 +184,11 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const claimed = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BUILD_CLAIM_LOCK})`;
       const busyRows = await tx.$queryRaw<Array<{ projectId: string; n: number }>>`
-        SELECT project_id AS "projectId", count(*)::int AS n FROM deployments WHERE status::text = ANY(${ACTIVE}) GROUP BY project_id`;
+        SELECT project_id AS "projectId", count(*)::int AS n FROM deployments WHERE status = ANY(${ACTIVE}::"DeploymentStatus"[]) GROUP BY project_id`;
       const activeTotal = busyRows.reduce((sum, r) => sum + r.n, 0);
       const slots = Math.min(localSlots, this.cfg.concurrency - activeTotal);
+      // Nothing can start: the queue is read (and superseded rows ended) on a pass that can.
+      if (slots <= 0) return [];
       // Read, not locked: no other claimer runs while this one holds the claim lock, and every
       // change below is conditional on the row still being QUEUED (a cancel that got there first
       // wins). Locking the up to 1,000 rows read on every pass wrote a row lock into each.
