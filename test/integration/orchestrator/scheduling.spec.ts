@@ -84,6 +84,31 @@ describe('build scheduling (PostgreSQL)', () => {
     expect((await orch.prisma.projectAlias.findUnique({ where: { projectId } }))?.deploymentId).toBe(p3.deploymentId);
   }, 60_000);
 
+  it('a busy project with more queued deployments than any window does not hold back another project', async () => {
+    world = new OrchestratorWorld('postgres');
+    const runner = new FakeRunner();
+    const orch = await world.start({ runner, env: { BUILD_CONCURRENCY: '4' } });
+    const busyProject = newId('prj');
+    const first = await seedDeployment(orch.prisma, { projectId: busyProject, target: 'PREVIEW' });
+    orch.scheduler.nudge();
+    await eventually(() => runner.running.has(first.deploymentId), 10_000, 'the busy project building');
+    // 1,500 uploaded previews (never superseded) queued behind it, all older than the other project's.
+    const t0 = Date.now() - 3_600_000;
+    await orch.prisma.deployment.createMany({
+      data: Array.from({ length: 1_500 }, (_, i) => ({ id: newId('dpl'), projectId: busyProject, target: 'PREVIEW' as const, source: 'UPLOAD' as const, sourceKey: 'static-site', createdAt: new Date(t0 + i) })),
+    });
+    const other = await seedDeployment(orch.prisma, { target: 'PREVIEW' });
+    orch.scheduler.nudge();
+    await eventually(() => runner.running.has(other.deploymentId), 10_000, "the other project's build");
+    expect([...runner.running.keys()].sort()).toEqual([first.deploymentId, other.deploymentId].sort());
+    expect(await orch.prisma.deployment.count({ where: { projectId: busyProject, status: 'QUEUED' } })).toBe(1_500);
+    // Let both builds end (a build still running would hold the shutdown up).
+    await orch.prisma.deployment.deleteMany({ where: { projectId: busyProject, status: 'QUEUED' } });
+    await runner.finishWhenStarted(first.deploymentId);
+    await runner.finishWhenStarted(other.deploymentId);
+    for (const id of [first.deploymentId, other.deploymentId]) expect((await waitForStatus(orch.prisma, id)).status).toBe('READY');
+  }, 60_000);
+
   it('queued work survives a restart: rows queued while no orchestrator ran are built when one starts', async () => {
     world = new OrchestratorWorld('postgres');
     const first = await world.start({ runner: new FakeRunner(), env: { ORCHESTRATOR_INSTANCE_ID: 'orch-a' } });

@@ -189,17 +189,31 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       const slots = Math.min(localSlots, this.cfg.concurrency - activeTotal);
       // Nothing can start: the queue is read (and superseded rows ended) on a pass that can.
       if (slots <= 0) return [];
-      // Read, not locked: no other claimer runs while this one holds the claim lock, and every
-      // change below is conditional on the row still being QUEUED (a cancel that got there first
-      // wins). Locking the up to 1,000 rows read on every pass wrote a row lock into each.
+      // Every queued deployment of the projects to start (not busy, by the age of their oldest
+      // queued deployment, as many as there are slots) and of the projects with something to
+      // supersede (two queued in one line: production, or a git branch's previews; the plan
+      // decides). Chosen over the whole queue: a window of its oldest rows would be all one busy
+      // project's once it queued that many. Read, not locked: no other claimer runs while this
+      // one holds the claim lock, and every change below is conditional on the row still being
+      // QUEUED (a cancel that got there first wins).
+      const busy = busyRows.map((r) => r.projectId);
       const queued = await tx.$queryRaw<Array<QueuedDeployment & { correlationId: string | null }>>`
+        WITH q AS (
+          SELECT * FROM deployments WHERE status = 'QUEUED' AND cancel_requested_at IS NULL
+        ), next AS (
+          SELECT project_id FROM q WHERE project_id <> ALL(${busy}::text[])
+          GROUP BY project_id ORDER BY min(created_at), min(id) LIMIT ${slots}
+        ), superseding AS (
+          SELECT project_id FROM q WHERE target = 'PRODUCTION' OR (source = 'GIT' AND git_ref IS NOT NULL)
+          GROUP BY project_id, target, CASE WHEN target = 'PRODUCTION' THEN NULL ELSE git_ref END HAVING count(*) > 1
+        )
         SELECT id, project_id AS "projectId", target::text AS target, source::text AS source, git_ref AS "gitRef", created_at AS "createdAt",
           correlation_id AS "correlationId"
-        FROM deployments WHERE status = 'QUEUED' AND cancel_requested_at IS NULL
-        ORDER BY created_at, id LIMIT 1000`;
+        FROM q WHERE project_id IN (SELECT project_id FROM next UNION SELECT project_id FROM superseding)
+        ORDER BY created_at, id`;
       if (queued.length === 0) return [];
       const correlation = new Map(queued.map((d) => [d.id, d.correlationId ?? d.id]));
-      const plan = planClaims(queued, new Set(busyRows.map((r) => r.projectId)), slots);
+      const plan = planClaims(queued, new Set(busy), slots);
       const now = new Date();
       const events: OutboxEvent[] = [];
       for (const s of plan.supersede) {
