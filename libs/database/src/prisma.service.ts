@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { PrismaPg } from '@prisma/adapter-pg';
 import { DatabaseConnection } from './connection';
 import { DATABASE_CONNECTION } from './database.options';
-import { PrismaClient } from './generated/prisma/client';
+import { type Prisma, PrismaClient } from './generated/prisma/client';
 
 /** How long `$transaction` waits for a pooled connection before failing (Prisma's default: 2 s). */
 export const TRANSACTION_MAX_WAIT_MS = 10_000;
@@ -30,6 +30,17 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     await this.$disconnect();
     await this.connection.close();
     this.logger.log('database connection closed');
+  }
+
+  /**
+   * One raw statement straight on the pg pool, for the hot paths: `$queryRaw` costs about 0.3 ms of
+   * CPU a statement on this machine against 0.05 ms for the same statement on the pool (measured
+   * with 3,000 small statements, 8 at a time), which showed in every group-committed write. Takes
+   * the same `Prisma.sql` template (parameters stay parameters); rows come back as pg gives them
+   * (timestamptz as Date; bigint and numeric as strings). Not inside a Prisma transaction.
+   */
+  async query<T>(sql: Prisma.Sql): Promise<T[]> {
+    return (await this.connection.pool.query(sql.text, sql.values)).rows as T[];
   }
 
   /** Round trip to the database; throws when it is unreachable. */
