@@ -38,4 +38,26 @@ describe('AcceptDeploymentHandler (PostgreSQL)', () => {
     expect(nudge).toHaveBeenCalledTimes(1);
     expect(await orch.prisma.processedMessage.count({ where: { consumer: 'orchestrator', messageId: gone.envelope.id } })).toBe(1);
   }, 60_000);
+
+  it('requests handled at once are recorded together and each exactly once, a redelivery in the same batch included', async () => {
+    world = new OrchestratorWorld('postgres');
+    const orch = await world.start({ runner: new FakeRunner(), env: { BUILD_CONCURRENCY: '0' } });
+    const commands = orch.app.get(CommandBus);
+    await orch.scheduler.onModuleDestroy();
+    const nudge = jest.spyOn(orch.scheduler, 'nudge');
+    const queued = await Promise.all([1, 2, 3, 4].map(() => seedDeployment(orch.prisma, { target: 'PREVIEW' })));
+    const requests = queued.map((d) => requestOf(d.deploymentId, d.projectId));
+    const canceled = await seedDeployment(orch.prisma, { target: 'PREVIEW' });
+    await orch.prisma.deployment.update({ where: { id: canceled.deploymentId }, data: { status: 'CANCELED', finishedAt: new Date() } });
+    const statements = jest.spyOn(orch.prisma, 'query');
+
+    // As the consumer does with its partitions: all in flight together, one of them twice.
+    const all = [...requests, requests[0], requestOf(canceled.deploymentId, canceled.projectId)];
+    await Promise.all(all.map((r) => commands.execute(new AcceptDeploymentCommand(r.event, r.envelope))));
+
+    expect(statements).toHaveBeenCalledTimes(1);
+    expect(nudge).toHaveBeenCalledTimes(4); // each queued one once; neither the duplicate nor the canceled one
+    const ids = all.map((r) => r.envelope.id);
+    expect(await orch.prisma.processedMessage.count({ where: { consumer: 'orchestrator', messageId: { in: ids } } })).toBe(5);
+  }, 60_000);
 });

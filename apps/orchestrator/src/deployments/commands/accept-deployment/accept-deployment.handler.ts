@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PrismaService } from '@deploysphere/database';
+import { Batcher } from '@deploysphere/common';
+import { Prisma, PrismaService } from '@deploysphere/database';
 import { BuildScheduler } from '../../../builds/build-scheduler';
 import { ORCHESTRATOR_CONSUMER } from '../../../orchestrator.constants';
 import { AcceptDeploymentCommand } from './accept-deployment.command';
@@ -13,6 +14,32 @@ import { AcceptDeploymentCommand } from './accept-deployment.command';
 @CommandHandler(AcceptDeploymentCommand)
 export class AcceptDeploymentHandler implements ICommandHandler<AcceptDeploymentCommand> {
   private readonly logger = new Logger(AcceptDeploymentHandler.name);
+  /**
+   * IdempotencyService.runOnce's record and read as one statement, for every request being handled
+   * at once (the consumer handles its partitions concurrently): one round trip for the lot, and no
+   * interactive transaction holding a pooled connection.
+   */
+  private readonly records = new Batcher<{ eventId: string; deploymentId: string }, Outcome>(async (items) => {
+    const rows = await this.prisma.query<Outcome & { eventId: string }>(Prisma.sql`
+      WITH input AS (
+        SELECT * FROM unnest(${items.map((i) => i.eventId)}::text[], ${items.map((i) => i.deploymentId)}::text[]) AS t(event_id, deployment_id)
+      ), recorded AS (
+        INSERT INTO processed_messages (consumer, message_id) SELECT DISTINCT ${ORCHESTRATOR_CONSUMER}, event_id FROM input
+        ON CONFLICT DO NOTHING RETURNING message_id
+      )
+      SELECT DISTINCT ON (i.event_id) i.event_id AS "eventId", EXISTS (SELECT 1 FROM recorded r WHERE r.message_id = i.event_id) AS first,
+        (SELECT status::text FROM deployments WHERE id = i.deployment_id) AS status
+      FROM input i`);
+    const byEvent = new Map(rows.map((r) => [r.eventId, r]));
+    // The same event twice in one batch (a redelivery racing its original): only the first counts.
+    const seen = new Set<string>();
+    return items.map(({ eventId }) => {
+      const { first, status } = byEvent.get(eventId)!;
+      const once = first && !seen.has(eventId);
+      seen.add(eventId);
+      return { first: once, status };
+    });
+  });
 
   constructor(
     private readonly prisma: PrismaService,
@@ -20,14 +47,7 @@ export class AcceptDeploymentHandler implements ICommandHandler<AcceptDeployment
   ) {}
 
   async execute({ event, envelope }: AcceptDeploymentCommand): Promise<void> {
-    // IdempotencyService.runOnce's record and read, as one statement: one round trip and no
-    // interactive transaction holding a pooled connection (one runs per request).
-    const [outcome] = await this.prisma.$queryRaw<Array<{ first: boolean; status: string | null }>>`
-      WITH recorded AS (
-        INSERT INTO processed_messages (consumer, message_id) VALUES (${ORCHESTRATOR_CONSUMER}, ${envelope.id})
-        ON CONFLICT DO NOTHING RETURNING 1
-      )
-      SELECT EXISTS (SELECT 1 FROM recorded) AS first, (SELECT status::text FROM deployments WHERE id = ${event.deploymentId}) AS status`;
+    const outcome = await this.records.submit({ eventId: envelope.id, deploymentId: event.deploymentId });
     if (!outcome.first) {
       this.logger.debug({ deploymentId: event.deploymentId, eventId: envelope.id }, 'duplicate DeploymentRequested ignored');
       return;
@@ -39,4 +59,9 @@ export class AcceptDeploymentHandler implements ICommandHandler<AcceptDeployment
     );
     if (status === 'QUEUED') this.scheduler.nudge();
   }
+}
+
+interface Outcome {
+  first: boolean;
+  status: string | null;
 }
