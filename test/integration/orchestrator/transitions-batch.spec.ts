@@ -50,10 +50,10 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('batched lifecycle write
     await orch.prisma.deployment.update({ where: { id: takenOver.id }, data: { orchestratorId: 'another-instance' } });
 
     // Submitted in one turn of the event loop: one statement for all twelve.
-    const raw = jest.spyOn(orch.prisma, '$queryRaw');
+    const raw = jest.spyOn(orch.prisma, 'query');
     const succeeded = await Promise.all(ctxs.map((ctx) => transitions.buildSucceeded(ctx, { runner: 'process', durationMs: 1234.4 })));
-    // (The scheduler's polling goes through $queryRaw too.)
-    const batches = raw.mock.calls.filter(([sql]) => (sql as unknown as TemplateStringsArray).join('').includes('UPDATE deployments d SET'));
+    // (Other statements go through query() too.)
+    const batches = raw.mock.calls.filter(([sql]) => sql.text.includes('UPDATE deployments d SET'));
     expect(batches).toHaveLength(1);
     raw.mockRestore();
     expect(succeeded).toEqual(ctxs.map((c) => c !== canceled && c !== takenOver));
@@ -94,6 +94,38 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('batched lifecycle write
     expect(await transitions.ready(production, `deployments/${production.id}/manifest.json`)).toEqual({ aliasMoved: true });
     expect(await orch.prisma.projectAlias.findUniqueOrThrow({ where: { projectId: production.projectId } })).toMatchObject({ deploymentId: production.id });
     expect((await eventsOf(orch.prisma, production.projectId)).map((e) => e.type)).toContain('AliasMoved.v1');
+  }, 60_000);
+
+  it('a production READY replaces an older live deployment (AliasMoved names it) and never a newer one', async () => {
+    const older = await building(orch, 'PRODUCTION');
+    const projectId = older.projectId;
+    const sameProject = async (createdAt: Date): Promise<BuildContext> => {
+      const id = newId('dpl');
+      await orch.prisma.deployment.create({
+        data: { id, projectId, target: 'PRODUCTION', source: 'UPLOAD', sourceKey: 'static-site', status: 'UPLOADING', orchestratorId: INSTANCE, createdAt, correlationId: `corr-${id}` },
+      });
+      return { ...older, id, createdAt, correlationId: `corr-${id}` };
+    };
+    const middle = await sameProject(new Date(older.createdAt.getTime() + 1_000));
+    const newest = await sameProject(new Date(older.createdAt.getTime() + 2_000));
+    expect(await transitions.buildSucceeded(older, { runner: 'process', durationMs: 1 })).toBe(true);
+
+    expect(await transitions.ready(middle, 'm')).toEqual({ aliasMoved: true }); // the first alias row
+    expect(await transitions.ready(newest, 'n')).toEqual({ aliasMoved: true });
+    expect(await transitions.ready(older, 'o')).toEqual({ aliasMoved: false }); // READY, but older than the live one
+    expect(await transitions.ready(newest, 'n')).toBeUndefined(); // no longer UPLOADING
+
+    expect((await orch.prisma.projectAlias.findUniqueOrThrow({ where: { projectId } })).deploymentId).toBe(newest.id);
+    const moves = (await eventsOf(orch.prisma, projectId)).filter((e) => e.type === 'AliasMoved.v1').map((e) => e.payload);
+    expect(moves).toEqual([
+      expect.objectContaining({ deploymentId: middle.id }),
+      expect.objectContaining({ deploymentId: newest.id, previousDeploymentId: middle.id }),
+    ]);
+    expect(moves[0]).not.toHaveProperty('previousDeploymentId');
+    for (const d of [older, middle, newest]) {
+      expect(await orch.prisma.deployment.findUniqueOrThrow({ where: { id: d.id } })).toMatchObject({ status: 'READY', leaseExpiresAt: null });
+      expect((await eventsOf(orch.prisma, d.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['DeploymentStatusChanged.v1', 'DeploymentReady.v1']));
+    }
   }, 60_000);
 
   it('ids of other deployments are never touched', async () => {

@@ -9,7 +9,7 @@ import {
   type DeploymentStatusName,
 } from '@deploysphere/contracts';
 import { Batcher } from '@deploysphere/common';
-import { PrismaService, type Prisma, type PrismaTx } from '@deploysphere/database';
+import { Prisma, PrismaService, type PrismaTx } from '@deploysphere/database';
 import { event, OutboxRelay, OutboxWriter, outboxRows, type OutboxEvent } from '@deploysphere/messaging';
 import { TRANSITION_TX } from '../orchestrator.constants';
 
@@ -67,11 +67,11 @@ export class DeploymentTransitions {
 
   /** Runner refs of concurrently started builds, likewise in one UPDATE per batch. */
   private readonly runnerRefs = new Batcher<{ id: string; runnerRef: string }, boolean>(async (items) => {
-    const updated = await this.prisma.$queryRaw<Array<{ id: string }>>`
+    const updated = await this.prisma.query<{ id: string }>(Prisma.sql`
       UPDATE deployments d SET runner_ref = i.runner_ref, updated_at = now()
       FROM unnest(${items.map((i) => i.id)}::text[], ${items.map((i) => i.runnerRef)}::text[]) AS i(id, runner_ref)
       WHERE d.id = i.id AND d.orchestrator_id = ${this.cfg.instanceId} AND d.status IN ('BUILDING', 'UPLOADING')
-      RETURNING d.id`;
+      RETURNING d.id`);
     const ids = new Set(updated.map((u) => u.id));
     return items.map((i) => ids.has(i.id));
   });
@@ -115,22 +115,7 @@ export class DeploymentTransitions {
       ];
       return (await this.commitBatched(ctx, { id: ctx.id, from: 'UPLOADING', to: 'READY', at, manifestKey, events })) ? { aliasMoved: false } : undefined;
     }
-    let aliasMoved = false;
-    const applied = await this.transition(
-      ctx,
-      ['UPLOADING'],
-      (at) => ({ status: 'READY', readyAt: at, finishedAt: at, artifactManifestKey: manifestKey, leaseExpiresAt: null }),
-      async (tx, from, at) => {
-        const events = [
-          this.statusChanged(ctx, from, 'READY', at),
-          event(DeploymentReadyV1, { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, readyAt: at.toISOString() }, this.meta(ctx)),
-        ];
-        const moved = ctx.target === 'PRODUCTION' ? await this.moveAlias(tx, ctx, at) : undefined;
-        aliasMoved = moved !== undefined;
-        return moved ? [...events, moved] : events;
-      },
-    );
-    return applied ? { aliasMoved } : undefined;
+    return this.readyProduction(ctx, manifestKey);
   }
 
   /** BUILDING/UPLOADING (or QUEUED, for a deployment that never started) → FAILED | TIMED_OUT | CANCELED. */
@@ -171,7 +156,7 @@ export class DeploymentTransitions {
   private async writeBatch(items: BatchedTransition[]): Promise<boolean[]> {
     const events = items.flatMap((t) => t.events.map((e) => ({ owner: t.id, e })));
     const rows = outboxRows(events.map(({ e }) => e));
-    const moved = await this.prisma.$queryRaw<Array<{ id: string }>>`
+    const moved = await this.prisma.query<{ id: string }>(Prisma.sql`
       WITH input AS (
         SELECT * FROM unnest(${items.map((t) => t.id)}::text[], ${items.map((t) => t.from)}::text[], ${items.map((t) => t.to)}::text[],
                              ${items.map((t) => t.at)}::timestamptz[], ${items.map((t) => t.manifestKey)}::text[])
@@ -195,7 +180,7 @@ export class DeploymentTransitions {
                     ${events.map(({ owner }) => owner)}::text[]) AS e(id, topic, key, type, payload, owner)
         WHERE e.owner IN (SELECT id FROM moved)
       )
-      SELECT id FROM moved`;
+      SELECT id FROM moved`);
     const applied = new Set(moved.map((m) => m.id));
     return items.map((t) => applied.has(t.id));
   }
@@ -242,27 +227,63 @@ export class DeploymentTransitions {
     return applied;
   }
 
-  /** Moves the production alias to this deployment unless a newer one is live; the event when it moved. */
-  private async moveAlias(tx: PrismaTx, ctx: BuildContext, at: Date): Promise<OutboxEvent | undefined> {
-    // The live deployment's created_at by a subquery, not a join: when a promote moved the alias
-    // while this waited for the lock, the locked row is re-read at its new version, but a joined
-    // row would be the old one, fail the join and hide the alias (which would then be overwritten).
-    const current = await tx.$queryRaw<Array<{ deploymentId: string; createdAt: Date }>>`
-      SELECT a.deployment_id AS "deploymentId", (SELECT d.created_at FROM deployments d WHERE d.id = a.deployment_id) AS "createdAt"
-      FROM project_aliases a WHERE a.project_id = ${ctx.projectId} FOR UPDATE`;
-    const previous = current[0];
-    // A newer production deployment already live (promoted, or built by an older scheduler) stays live.
-    if (previous && (previous.deploymentId === ctx.id || previous.createdAt.getTime() > ctx.createdAt.getTime())) return undefined;
-    await tx.projectAlias.upsert({
-      where: { projectId: ctx.projectId },
-      create: { projectId: ctx.projectId, deploymentId: ctx.id },
-      update: { deploymentId: ctx.id },
-    });
-    return event(
-      AliasMovedV1,
-      { projectId: ctx.projectId, slug: ctx.slug, deploymentId: ctx.id, previousDeploymentId: previous?.deploymentId, movedAt: at.toISOString() },
-      { key: ctx.projectId, correlationId: ctx.correlationId },
-    );
+  /**
+   * A production build's UPLOADING → READY and its go-live, in one statement (its own
+   * transaction): the row moves only if it is still UPLOADING and owned by this instance; then the
+   * project's alias row is locked (a concurrent promote or rollback waits for this, or this for
+   * it) and moved here unless this deployment or a newer one is live there, and the events of
+   * what happened are inserted with it; AliasMoved.v1 names the deployment it replaced.
+   *
+   * The live deployment's created_at is read by a subquery of the locked row, not a join: when a
+   * promote moved the alias while this waited for the lock, the locked row is re-read at its new
+   * version, but a joined row would be the old one. A live deployment this statement cannot see
+   * (created after it began) counts as newer. When there was no alias row and a concurrent promote
+   * inserts one first, the insert does nothing: the promote came last, and it stays live.
+   */
+  private async readyProduction(ctx: BuildContext, manifestKey: string): Promise<{ aliasMoved: boolean } | undefined> {
+    const at = new Date();
+    const rows = outboxRows([
+      this.statusChanged(ctx, 'UPLOADING', 'READY', at),
+      event(DeploymentReadyV1, { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, readyAt: at.toISOString() }, this.meta(ctx)),
+      event(AliasMovedV1, { projectId: ctx.projectId, slug: ctx.slug, deploymentId: ctx.id, movedAt: at.toISOString() }, { key: ctx.projectId, correlationId: ctx.correlationId }),
+    ]);
+    const [result] = await this.prisma.query<{ applied: boolean; aliasMoved: boolean }>(Prisma.sql`
+      WITH moved AS (
+        UPDATE deployments SET status = 'READY', ready_at = ${at}, finished_at = ${at}, artifact_manifest_key = ${manifestKey},
+          lease_expires_at = NULL, updated_at = ${at}
+        WHERE id = ${ctx.id} AND status = 'UPLOADING' AND orchestrator_id = ${this.cfg.instanceId}
+        RETURNING id
+      ), live AS (
+        SELECT a.project_id, a.deployment_id, (SELECT d.created_at FROM deployments d WHERE d.id = a.deployment_id) AS created_at
+        FROM project_aliases a WHERE a.project_id = ${ctx.projectId} AND EXISTS (SELECT 1 FROM moved)
+        FOR UPDATE OF a
+      ), updated AS (
+        UPDATE project_aliases a SET deployment_id = ${ctx.id}, updated_at = ${at}
+        FROM live l
+        WHERE a.project_id = l.project_id AND l.deployment_id <> ${ctx.id} AND coalesce(l.created_at <= ${ctx.createdAt}::timestamptz, false)
+        RETURNING l.deployment_id AS previous
+      ), inserted AS (
+        INSERT INTO project_aliases (project_id, deployment_id, updated_at)
+        SELECT ${ctx.projectId}, ${ctx.id}, ${at}::timestamptz FROM moved WHERE NOT EXISTS (SELECT 1 FROM live)
+        ON CONFLICT (project_id) DO NOTHING
+        RETURNING NULL::text AS previous
+      ), alias AS (
+        SELECT previous FROM updated UNION ALL SELECT previous FROM inserted
+      ), events AS (
+        INSERT INTO outbox_messages (id, topic, key, type, payload)
+        SELECT e.id, e.topic, e.key, e.type, e.payload
+        FROM unnest(${rows.ids.slice(0, 2)}::text[], ${rows.topics.slice(0, 2)}::text[], ${rows.keys.slice(0, 2)}::text[],
+                    ${rows.types.slice(0, 2)}::text[], ${rows.payloads.slice(0, 2)}::jsonb[]) AS e(id, topic, key, type, payload)
+        WHERE EXISTS (SELECT 1 FROM moved)
+        UNION ALL
+        SELECT ${rows.ids[2]}, ${rows.topics[2]}, ${rows.keys[2]}, ${rows.types[2]},
+          CASE WHEN al.previous IS NULL THEN ${rows.payloads[2]}::jsonb
+               ELSE jsonb_set(${rows.payloads[2]}::jsonb, '{payload,previousDeploymentId}', to_jsonb(al.previous)) END
+        FROM alias al
+      )
+      SELECT EXISTS (SELECT 1 FROM moved) AS applied, EXISTS (SELECT 1 FROM alias) AS "aliasMoved"`);
+    this.afterTransition(ctx, ['UPLOADING'], result.applied);
+    return result.applied ? { aliasMoved: result.aliasMoved } : undefined;
   }
 
   private statusChanged(ctx: BuildContext, from: DeploymentStatusName, to: DeploymentStatusName, at: Date, failureCode?: string, causationId?: string): OutboxEvent {
