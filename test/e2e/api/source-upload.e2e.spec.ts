@@ -18,7 +18,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /** POSTs `chunks` with chunked transfer encoding (no Content-Length), as a streaming client does. */
-async function postChunked(server: Server, path: string, token: string, chunks: Buffer[]): Promise<{ status: number; body: Record<string, unknown> }> {
+/** POSTs the chunks one by one (chunked transfer); a function among them runs between two chunks. */
+async function postChunked(
+  server: Server,
+  path: string,
+  token: string,
+  chunks: Array<Buffer | (() => Promise<void>)>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
@@ -30,7 +36,8 @@ async function postChunked(server: Server, path: string, token: string, chunks: 
     (async () => {
       for (const chunk of chunks) {
         if (req.destroyed) return;
-        if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+        if (typeof chunk === 'function') await chunk();
+        else if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
       }
       req.end();
     })().catch(reject);
@@ -87,6 +94,24 @@ describe.each(testDatabaseKinds())('source upload on %s', (kind) => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ source: 'UPLOAD', target: 'PRODUCTION', status: 'QUEUED' });
     expect(stored()).toContain(`${res.body.id}.tar.gz`);
+  });
+
+  it('a project deleted while its archive is being read: 404, nothing stored or queued', async () => {
+    const doomed = (await platform.as(alice.token).post('/v1/projects').send({ name: 'Deleted Mid-Upload' }).expect(201)).body.id as string;
+    const archive = await tarGzOf(SITE);
+    const before = stored();
+    const res = await postChunked(platform.app.getHttpServer(), `/v1/projects/${doomed}/deployments`, alice.token, [
+      archive.subarray(0, 50),
+      async () => {
+        await new Promise((r) => setTimeout(r, 300)); // the handler's first check has passed; the archive is being read
+        await platform.as(alice.token).delete(`/v1/projects/${doomed}`).expect(204);
+      },
+      archive.subarray(50),
+    ]);
+    expect(res).toMatchObject({ status: 404, body: { code: 'PROJECT_NOT_FOUND' } });
+    expect(stored()).toEqual(before);
+    expect(await platform.prisma.deployment.count({ where: { projectId: doomed } })).toBe(0);
+    expect(await platform.prisma.outboxMessage.count({ where: { type: 'DeploymentRequested.v1', payload: { path: ['payload', 'projectId'], equals: doomed } } })).toBe(0);
   });
 
   it.each([

@@ -8,17 +8,15 @@ import { UploadDeploymentHandler } from './upload-deployment.handler';
 
 const caller = { tokenId: 'tok_1', teamId: 'team_1', scopes: ['write' as const] };
 
-function setup(options: { projectExists?: boolean; transactionFails?: boolean } = {}) {
+function setup(options: { projectExists?: boolean; projectGoneMeanwhile?: boolean; writeFails?: boolean } = {}) {
   const row = (id: string) => ({ id, projectId: 'prj_1', status: 'QUEUED', target: 'PREVIEW', source: 'UPLOAD', createdAt: new Date(), gitRef: null, commitSha: null });
-  const tx = { project: { findFirst: jest.fn().mockResolvedValue({ id: 'prj_1' }) } };
-  const prisma = {
-    project: { findFirst: jest.fn().mockResolvedValue(options.projectExists === false ? null : { id: 'prj_1' }) },
-    $transaction: jest.fn(async (fn: (t: typeof tx) => unknown) => {
-      if (options.transactionFails) throw new Error('database unavailable');
-      return fn(tx);
+  const prisma = { project: { findFirst: jest.fn().mockResolvedValue(options.projectExists === false ? null : { id: 'prj_1' }) } };
+  const writer = {
+    writeIfProjectVisible: jest.fn(async (_prisma: unknown, request: { id: string }) => {
+      if (options.writeFails) throw new Error('database unavailable');
+      return options.projectGoneMeanwhile ? undefined : row(request.id);
     }),
   };
-  const writer = { write: jest.fn(async (_tx: unknown, request: { id: string }) => row(request.id)) };
   const relay = { nudge: jest.fn() };
   const uploads = {
     accept: jest.fn(async (key: string) => ({ sourceKey: key, files: 1, compressedBytes: 10, extractedBytes: 20 })),
@@ -40,7 +38,7 @@ describe('UploadDeploymentHandler', () => {
     const dto = await handler.execute(command);
     const key = uploads.accept.mock.calls[0][0];
     expect(key).toBe(`${dto.id}.tar.gz`);
-    expect(writer.write.mock.calls[0][1]).toMatchObject({ id: dto.id, source: 'UPLOAD', sourceKey: key, target: 'PREVIEW', teamId: 'team_1', createdByTokenId: 'tok_1' });
+    expect(writer.writeIfProjectVisible.mock.calls[0][1]).toMatchObject({ id: dto.id, source: 'UPLOAD', sourceKey: key, target: 'PREVIEW', teamId: 'team_1', createdByTokenId: 'tok_1' });
     expect(relay.nudge).toHaveBeenCalled();
     expect(uploads.discard).not.toHaveBeenCalled();
   });
@@ -52,8 +50,15 @@ describe('UploadDeploymentHandler', () => {
   });
 
   it('removes the stored archive when the deployment cannot be recorded', async () => {
-    const { handler, command, relay, uploads } = setup({ transactionFails: true });
+    const { handler, command, relay, uploads } = setup({ writeFails: true });
     await expect(handler.execute(command)).rejects.toThrow('database unavailable');
+    expect(uploads.discard).toHaveBeenCalledWith(uploads.accept.mock.calls[0][0]);
+    expect(relay.nudge).not.toHaveBeenCalled();
+  });
+
+  it('a project deleted while its archive was read: 404, and the archive is removed', async () => {
+    const { handler, command, relay, uploads } = setup({ projectGoneMeanwhile: true });
+    await expect(handler.execute(command)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
     expect(uploads.discard).toHaveBeenCalledWith(uploads.accept.mock.calls[0][0]);
     expect(relay.nudge).not.toHaveBeenCalled();
   });

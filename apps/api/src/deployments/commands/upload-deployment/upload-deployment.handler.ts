@@ -10,7 +10,7 @@ import { UploadDeploymentCommand } from './upload-deployment.command';
 
 /**
  * Checks and stores the archive under `sources/<deploymentId>.tar.gz`, then records the
- * deployment (row + event, one transaction). A rejected archive stores nothing; when the
+ * deployment (row + event, one statement). A rejected archive stores nothing; when the
  * deployment cannot be recorded after the archive was stored, the archive is removed again.
  */
 @CommandHandler(UploadDeploymentCommand)
@@ -25,27 +25,27 @@ export class UploadDeploymentHandler implements ICommandHandler<UploadDeployment
   ) {}
 
   async execute({ caller, projectId, target, archive, declaredBytes, correlationId }: UploadDeploymentCommand): Promise<DeploymentDto> {
-    const projectVisible = { id: projectId, teamId: caller.teamId };
     // Before reading a byte: an unknown project costs the caller nothing to learn, and us nothing to store.
-    if (!(await this.prisma.project.findFirst({ where: projectVisible, select: { id: true } }))) throw new NotFoundError('project', projectId);
+    if (!(await this.prisma.project.findFirst({ where: { id: projectId, teamId: caller.teamId }, select: { id: true } }))) {
+      throw new NotFoundError('project', projectId);
+    }
 
     const id = newId('dpl');
     const upload = await this.uploads.accept(`${id}.tar.gz`, archive, declaredBytes);
     let deployment;
     try {
-      deployment = await this.prisma.$transaction(async (tx) => {
-        if (!(await tx.project.findFirst({ where: projectVisible, select: { id: true } }))) throw new NotFoundError('project', projectId);
-        return this.writer.write(tx, {
-          id,
-          projectId,
-          teamId: caller.teamId,
-          target,
-          source: 'UPLOAD',
-          sourceKey: upload.sourceKey,
-          createdByTokenId: caller.tokenId,
-          correlationId,
-        });
+      // The project may have been deleted while the archive was read: checked again, in the write.
+      deployment = await this.writer.writeIfProjectVisible(this.prisma, {
+        id,
+        projectId,
+        teamId: caller.teamId,
+        target,
+        source: 'UPLOAD',
+        sourceKey: upload.sourceKey,
+        createdByTokenId: caller.tokenId,
+        correlationId,
       });
+      if (!deployment) throw new NotFoundError('project', projectId);
     } catch (error) {
       await this.uploads.discard(upload.sourceKey).catch((cleanup: unknown) =>
         this.logger.error({ err: cleanup, sourceKey: upload.sourceKey }, 'could not remove the archive of a deployment that was not recorded'),
