@@ -10,7 +10,7 @@ const caller = { tokenId: 'tok_1', teamId: 'team_1', scopes: ['write' as const] 
 
 function setup(options: { projectExists?: boolean; projectGoneMeanwhile?: boolean; writeFails?: boolean } = {}) {
   const row = (id: string) => ({ id, projectId: 'prj_1', status: 'QUEUED', target: 'PREVIEW', source: 'UPLOAD', createdAt: new Date(), gitRef: null, commitSha: null });
-  const prisma = { project: { findFirst: jest.fn().mockResolvedValue(options.projectExists === false ? null : { id: 'prj_1' }) } };
+  const prisma = { query: jest.fn().mockResolvedValue(options.projectExists === false ? [] : [{ '?column?': 1 }]) };
   const writer = {
     writeIfProjectVisible: jest.fn(async (_prisma: unknown, request: { id: string }) => {
       if (options.writeFails) throw new Error('database unavailable');

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { newId, NotFoundError } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
+import { Prisma, PrismaService } from '@deploysphere/database';
 import { OutboxRelay } from '@deploysphere/messaging';
 import { SourceUploads } from '@deploysphere/source';
 import { DeploymentDto } from '../../deployment.response.dto';
@@ -26,9 +26,8 @@ export class UploadDeploymentHandler implements ICommandHandler<UploadDeployment
 
   async execute({ caller, projectId, target, archive, declaredBytes, correlationId }: UploadDeploymentCommand): Promise<DeploymentDto> {
     // Before reading a byte: an unknown project costs the caller nothing to learn, and us nothing to store.
-    if (!(await this.prisma.project.findFirst({ where: { id: projectId, teamId: caller.teamId }, select: { id: true } }))) {
-      throw new NotFoundError('project', projectId);
-    }
+    const [visible] = await this.prisma.query(Prisma.sql`SELECT 1 FROM projects WHERE id = ${projectId} AND team_id = ${caller.teamId}`);
+    if (!visible) throw new NotFoundError('project', projectId);
 
     const id = newId('dpl');
     const upload = await this.uploads.accept(`${id}.tar.gz`, archive, declaredBytes);
