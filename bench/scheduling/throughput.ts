@@ -36,9 +36,14 @@
  * Settings (environment):
  *  - DEPLOYMENTS=2000, PROJECTS=500, WARMUP=50 deployments first (not measured);
  *  - CLIENTS=32 requests in flight (burst, the default), or RATE=<n>/s open loop at a fixed rate,
- *    or DRAIN=1: the scheduler pauses while every request goes in, then resumes, and the rate is
- *    QUEUED -> READY from then on (the scheduler and pipeline alone, the api's intake no longer
- *    competing for the CPU; latencies then include the pause);
+ *    or DRAIN=1: every request goes in first with the outbox relays and the scheduler paused
+ *    (rows QUEUED, their DeploymentRequested events held in the outbox), then both resume: the
+ *    rate is the handling of deployments.requested end to end, from the backlog's publication to
+ *    the last READY (publish, consume, accept, claim, no-op build, artifact, READY) without the
+ *    api's HTTP intake competing for the CPU; CPU, statements and the profile count this phase
+ *    only, and latencies include the pause;
+ *  - ORCHESTRATORS=1: how many orchestrator processes (one consumer group; the CPU and statements
+ *    printed for "orchestrator" are their sum, PROFILE=orchestrator profiles the first);
  *  - BUILD_CONCURRENCY=256; LOG_LEVEL=info (the production default; the children log to files,
  *    kept when the run fails or BENCH_KEEP_LOGS=1);
  *    BENCH_CHILD_ENV='{"DATABASE_POOL_SIZE":"20"}' for any other setting of both children;
@@ -63,6 +68,7 @@ import { Client as PgClient } from 'pg';
 import { pack } from 'tar-stream';
 import { CoreModule } from '@deploysphere/bootstrap';
 import { BUILD_RUNNER } from '@deploysphere/runner';
+import { OutboxRelay } from '@deploysphere/messaging';
 import { createTestDatabase } from '@deploysphere/testing';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApi } from '../../apps/api/src/http/configure-api';
@@ -79,11 +85,12 @@ const WARMUP = Number(process.env.WARMUP ?? 50);
 const CONCURRENCY = process.env.BUILD_CONCURRENCY ?? '256';
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 180) * 1000;
 const DRAIN = process.env.DRAIN === '1';
+const ORCHESTRATORS = Number(process.env.ORCHESTRATORS ?? 1);
 
 type Role = 'api' | 'orchestrator';
 type Counters = { queries: number; cpuMs: number; statements: Record<string, number> };
-type FromChild = { ready: true; port?: number } | Counters | { profiled: string } | { scheduler: 'paused' | 'resumed' };
-type ToChild = { stop?: true; count?: true; profile?: 'start' | 'stop'; scheduler?: 'pause' | 'resume' };
+type FromChild = { ready: true; port?: number } | Counters | { profiled: string } | { held: boolean };
+type ToChild = { stop?: true; count?: true; profile?: 'start' | 'stop'; hold?: boolean };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -129,14 +136,18 @@ async function child(role: Role): Promise<void> {
       const cpu = process.cpuUsage();
       process.send!({ queries, cpuMs: (cpu.user + cpu.system) / 1000, statements: Object.fromEntries(byText) } satisfies FromChild);
     }
-    // DRAIN=1: the orchestrator's scheduler stops claiming while the requests go in, then resumes.
-    if (m.scheduler === 'pause') {
-      await app.get(BuildScheduler).onModuleDestroy();
-      process.send!({ scheduler: 'paused' } satisfies FromChild);
+    // DRAIN=1: while the requests go in, no relay publishes (the outbox is shared: both children's
+    // relays publish it) and the orchestrator's scheduler claims nothing (it reads the queue from
+    // the table, the event only wakes it); then both resume.
+    if (m.hold === true) {
+      await app.get(OutboxRelay).onModuleDestroy();
+      if (role === 'orchestrator') await app.get(BuildScheduler).onModuleDestroy();
+      process.send!({ held: true } satisfies FromChild);
     }
-    if (m.scheduler === 'resume') {
-      app.get(BuildScheduler).onApplicationBootstrap();
-      process.send!({ scheduler: 'resumed' } satisfies FromChild);
+    if (m.hold === false) {
+      app.get(OutboxRelay).onApplicationBootstrap();
+      if (role === 'orchestrator') app.get(BuildScheduler).onApplicationBootstrap();
+      process.send!({ held: false } satisfies FromChild);
     }
     if (m.profile === 'start') {
       profiler.connect();
@@ -224,15 +235,23 @@ function counters(c: Started): Promise<Counters> {
   });
 }
 
-function schedulerControl(c: Started, what: 'pause' | 'resume'): Promise<void> {
+/** The api's counters, and the orchestrators' summed. */
+async function allCounters(api: Started, orchestrators: Started[]): Promise<[Counters, Counters]> {
+  const [a, ...os] = await Promise.all([api, ...orchestrators].map(counters));
+  const statements: Record<string, number> = {};
+  for (const o of os) for (const [text, n] of Object.entries(o.statements)) statements[text] = (statements[text] ?? 0) + n;
+  return [a, { queries: os.reduce((n, o) => n + o.queries, 0), cpuMs: os.reduce((n, o) => n + o.cpuMs, 0), statements }];
+}
+
+function hold(c: Started, held: boolean): Promise<void> {
   return new Promise((done) => {
     const on = (m: FromChild) => {
-      if (!('scheduler' in m)) return;
+      if (!('held' in m)) return;
       c.proc.off('message', on);
       done();
     };
     c.proc.on('message', on);
-    c.proc.send({ scheduler: what } satisfies ToChild);
+    c.proc.send({ hold: held } satisfies ToChild);
   });
 }
 
@@ -289,18 +308,20 @@ async function main(): Promise<void> {
     KAFKA_GROUP_PREFIX: groupPrefix,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     BUILD_CONCURRENCY: CONCURRENCY,
-    ORCHESTRATOR_INSTANCE_ID: `bench-${runId}`,
     ...(process.env.STATEMENTS ? { STATEMENTS: '1' } : {}),
     ...(process.env.BENCH_CHILD_ENV ? (JSON.parse(process.env.BENCH_CHILD_ENV) as Record<string, string>) : {}),
   };
   const logDir = mkdtempSync(join(tmpdir(), 'ds-sched-bench-logs-'));
   let api: Started | undefined;
-  let orchestrator: Started | undefined;
+  let orchestrators: Started[] = [];
   let succeeded = false;
   try {
-    [orchestrator, api] = await Promise.all([
-      startChild('orchestrator', childEnv, join(logDir, 'orchestrator.log')),
+    [api, ...orchestrators] = await Promise.all([
       startChild('api', childEnv, join(logDir, 'api.log')),
+      // Several: one consumer group, each its own instance id (the default, the host name, is shared here).
+      ...Array.from({ length: ORCHESTRATORS }, (_, i) =>
+        startChild('orchestrator', { ...childEnv, ORCHESTRATOR_INSTANCE_ID: `bench-${runId}-${i}` }, join(logDir, `orchestrator-${i}.log`)),
+      ),
     ]);
     const base = `http://127.0.0.1:${api.port}`;
     const call = async (token: string, method: string, path: string, body?: unknown, type = 'application/json') => {
@@ -347,15 +368,8 @@ async function main(): Promise<void> {
     const warmFailed = await waitAll(warm, 'warm-up');
     if (Object.keys(warmFailed).length > 0) throw new Error(`warm-up: not all READY: ${JSON.stringify(warmFailed)}`);
 
-    if (DRAIN) await schedulerControl(orchestrator, 'pause');
-    const before = await Promise.all([counters(api), counters(orchestrator)]);
-    const servicesBefore = { postgres: serviceCpuMs('postgres'), kafka: serviceCpuMs('java') };
-    const clientBefore = process.cpuUsage();
-    const profiled = process.env.PROFILE === 'api' ? api : process.env.PROFILE === 'orchestrator' ? orchestrator : undefined;
-    profiled?.proc.send({ profile: 'start' } satisfies ToChild);
-    const loadBefore = loadavg()[0];
     const sent = new Map<string, number>();
-    const t0 = Date.now();
+    let t0 = 0;
     let lastAccepted = 0;
     const one = async (i: number) => {
       const at = Date.now();
@@ -363,27 +377,38 @@ async function main(): Promise<void> {
       sent.set(d.id, at);
       lastAccepted = Date.now();
     };
-    if (RATE) {
-      const inFlight: Promise<void>[] = [];
-      for (let i = 0; i < DEPLOYMENTS; i++) {
-        const wait = t0 + (i * 1000) / RATE - Date.now();
-        if (wait > 0) await sleep(wait);
-        inFlight.push(one(i));
+    const send = async () => {
+      t0 = Date.now();
+      if (RATE) {
+        const inFlight: Promise<void>[] = [];
+        for (let i = 0; i < DEPLOYMENTS; i++) {
+          const wait = t0 + (i * 1000) / RATE - Date.now();
+          if (wait > 0) await sleep(wait);
+          inFlight.push(one(i));
+        }
+        await Promise.all(inFlight);
+      } else {
+        await pool([...Array(DEPLOYMENTS).keys()], CLIENTS, one);
       }
-      await Promise.all(inFlight);
-    } else {
-      await pool([...Array(DEPLOYMENTS).keys()], CLIENTS, one);
-    }
-    const ids = [...sent.keys()];
-    let drainStart = 0;
+    };
+    // DRAIN=1: every request goes in first, its DeploymentRequested held in the api's outbox; the
+    // measured phase starts when the relay resumes publishing them.
     if (DRAIN) {
-      // Every request is in the queue (and its event consumed, or nearly): now the orchestrator
-      // alone works through it.
-      drainStart = Date.now();
-      await schedulerControl(orchestrator, 'resume');
+      await Promise.all([api, ...orchestrators].map((c) => hold(c, true)));
+      await send();
     }
+    const before = await allCounters(api, orchestrators);
+    const servicesBefore = { postgres: serviceCpuMs('postgres'), kafka: serviceCpuMs('java') };
+    const clientBefore = process.cpuUsage();
+    const profiled = process.env.PROFILE === 'api' ? api : process.env.PROFILE === 'orchestrator' ? orchestrators[0] : undefined;
+    profiled?.proc.send({ profile: 'start' } satisfies ToChild);
+    const loadBefore = loadavg()[0];
+    const drainStart = Date.now();
+    if (DRAIN) await Promise.all([api, ...orchestrators].map((c) => hold(c, false)));
+    else await send();
+    const ids = [...sent.keys()];
     const failed = await waitAll(ids, 'measured run');
-    const after = await Promise.all([counters(api), counters(orchestrator)]);
+    const after = await allCounters(api, orchestrators);
     const clientCpu = process.cpuUsage(clientBefore);
     const services = { postgres: serviceCpuMs('postgres') - servicesBefore.postgres, kafka: serviceCpuMs('java') - servicesBefore.kafka };
     if (profiled) {
@@ -411,10 +436,11 @@ async function main(): Promise<void> {
     const lastReady = Math.max(...rows.rows.map((r) => r.ready.getTime()));
     const seconds = (lastReady - (DRAIN ? drainStart : firstSent)) / 1000;
     const result = {
-      mode: DRAIN ? 'drain: queue filled first, then QUEUED -> READY' : RATE ? `open loop ${RATE}/s` : `burst, ${CLIENTS} clients`,
+      mode: DRAIN ? 'drain: requests held in the outbox, then published -> READY' : RATE ? `open loop ${RATE}/s` : `burst, ${CLIENTS} clients`,
       deployments: DEPLOYMENTS,
       projects: PROJECTS,
       concurrency: Number(CONCURRENCY),
+      orchestrators: ORCHESTRATORS,
       perSecond: round(DEPLOYMENTS / seconds),
       acceptedPerSecond: round(DEPLOYMENTS / ((lastAccepted - t0) / 1000)),
       seconds: round(seconds),
@@ -435,7 +461,7 @@ async function main(): Promise<void> {
     };
     console.log(
       `${DEPLOYMENTS} deployments over ${PROJECTS} projects (${result.mode}, BUILD_CONCURRENCY=${CONCURRENCY}): ` +
-        `${result.perSecond} deployments/s ${DRAIN ? 'QUEUED' : 'request'} -> READY (requests accepted at ${result.acceptedPerSecond}/s), ` +
+        `${result.perSecond} deployments/s ${DRAIN ? 'requested event published' : 'request'} -> READY (requests accepted at ${result.acceptedPerSecond}/s), ` +
         `latency p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms; ` +
         `per deployment: database statements api ${result.statementsPerDeployment.api} / orchestrator ${result.statementsPerDeployment.orchestrator}, ` +
         `CPU ms api ${result.cpuMsPerDeployment.api} / orchestrator ${result.cpuMsPerDeployment.orchestrator} / this client ${result.cpuMsPerDeployment.client} ` +
@@ -455,7 +481,7 @@ async function main(): Promise<void> {
     }
     succeeded = failures === 0;
   } finally {
-    await Promise.all([stopChild(api), stopChild(orchestrator)]);
+    await Promise.all([api, ...orchestrators].map(stopChild));
     // The children's logs are kept only when something went wrong (or BENCH_KEEP_LOGS=1).
     if (succeeded && !process.env.BENCH_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
     else console.log(`the api's and orchestrator's logs: ${logDir}`);
