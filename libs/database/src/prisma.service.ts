@@ -43,6 +43,30 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     return (await this.connection.pool.query(sql.text, sql.values)).rows as T[];
   }
 
+  /**
+   * `query` inside one transaction on one pooled connection: BEGIN, the work's statements, COMMIT
+   * (ROLLBACK when the work throws). For a hot path that needs a transaction across round trips
+   * (the outbox relay holds its rows' locks while it publishes): Prisma's interactive transaction
+   * costs about 1.1 ms of CPU for two small statements here. Waits for a connection as long as it
+   * takes.
+   */
+  async queryTransaction<T>(work: (query: <R>(sql: Prisma.Sql) => Promise<R[]>) => Promise<T>): Promise<T> {
+    const client = await this.connection.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(async <R>(sql: Prisma.Sql) => (await client.query(sql.text, sql.values)).rows as R[]);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      // A connection that cannot even roll back is not given back to the pool.
+      await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   /** Round trip to the database; throws when it is unreachable. */
   async ping(): Promise<void> {
     await this.$queryRawUnsafe('SELECT 1');

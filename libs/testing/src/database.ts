@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { applyMigrations, defaultMigrationsDir, openDatabase, PrismaClient } from '@deploysphere/database';
+import { applyMigrations, defaultMigrationsDir, openDatabase, PrismaService } from '@deploysphere/database';
 
 /**
  * Throwaway databases for tests, on both engines the platform supports:
@@ -19,7 +18,8 @@ export interface TestDatabase {
   url: string;
   /** The pg pool Prisma uses (1 connection on PGlite); handy for raw SQL in assertions. */
   pool: Pool;
-  prisma: PrismaClient;
+  /** The platform's own client over that pool (close() ends both). */
+  prisma: PrismaService;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function createTestDatabase(
 
 async function createPgliteDatabase(migrate: boolean): Promise<TestDatabase> {
   const conn = await openDatabase({ embeddedDataDir: 'memory://', migrateOnStart: migrate });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(conn.pool) });
+  const prisma = new PrismaService({ url: conn.url, pool: conn.pool, close: async () => undefined });
   return {
     kind: 'pglite',
     url: conn.url,
@@ -91,7 +91,7 @@ async function createPostgresDatabase(migrate: boolean): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const pool = new Pool({ connectionString: url.toString(), max: 5 });
   pool.on('error', () => undefined); // the database is dropped under idle clients on close
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaService({ url: url.toString(), pool, close: async () => undefined });
   const drop = async () => {
     await prisma.$disconnect().catch(() => undefined);
     await pool.end().catch(() => undefined);

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { DeploymentRequestedV1, type IntegrationEventClass } from '@deploysphere/contracts';
-import type { PrismaService } from '@deploysphere/database';
 import { OutboxRelay, OutboxWriter, type MessageTransport, type OutgoingMessage } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
 import { requested, TEST_MESSAGING, waitFor } from './transport.behaviour';
@@ -46,7 +45,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const prisma = () => db.prisma as unknown as PrismaService;
+const prisma = () => db.prisma;
 const TOPIC = 'order.status.v1';
 const eventOn = { topic: TOPIC, type: DeploymentRequestedV1.type } as unknown as IntegrationEventClass<DeploymentRequestedV1>;
 

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { DeploymentRequestedV1, type IntegrationEventClass } from '@deploysphere/contracts';
-import type { PrismaService } from '@deploysphere/database';
 import { OutboxRelay, OutboxWriter, type MessageTransport, type MessagingOptions } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
 import { freePort } from '../../support/ports';
@@ -30,7 +29,7 @@ afterAll(async () => {
   await broker.cleanup();
 });
 
-const prisma = () => db.prisma as unknown as PrismaService;
+const prisma = () => db.prisma;
 
 async function transport(...args: Parameters<KafkaTestBroker['transport']>) {
   const t = await broker.transport(...args);

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { DeploymentReadyV1, DeploymentStatusChangedV1 } from '@deploysphere/contracts';
-import type { PrismaService } from '@deploysphere/database';
 import { event, InMemoryTransport, OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@deploysphere/testing';
 import { TEST_MESSAGING } from './transport.behaviour';
@@ -16,7 +15,7 @@ describe.each(testDatabaseKinds())('OutboxWriter on %s', (kind) => {
   afterAll(async () => {
     await db?.close();
   });
-  const prisma = () => db.prisma as unknown as PrismaService;
+  const prisma = () => db.prisma;
   const key = 'dpl_01jd8x3k9m2f4q7r8s9t0v1w2x';
   const meta = { key, correlationId: 'req-1' };
   const at = new Date().toISOString();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EventEnvelope } from '@deploysphere/contracts';
-import { PrismaService } from '@deploysphere/database';
+import { Prisma, PrismaService } from '@deploysphere/database';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 
@@ -59,43 +59,40 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One pass; returns how many rows were published. Exposed for tests and the CLI. */
   async publishPending(): Promise<number> {
-    return this.prisma.$transaction(
-      async (tx) => {
-        // Not a row whose key has an earlier row still backing off on the same topic: rows back
-        // off per row, so after an outage a row that failed once would otherwise overtake an
-        // earlier one of its key that failed more often (and waits longer). Consumers rely on
-        // order per key; the later row goes with (after) the earlier one once that is due.
-        const rows = await tx.$queryRaw<PendingRow[]>`
-          SELECT id, topic, key, payload, attempts FROM outbox_messages m
-          WHERE published_at IS NULL AND available_at <= now()
-            AND NOT EXISTS (
-              SELECT 1 FROM outbox_messages w
-              WHERE w.published_at IS NULL AND w.available_at > now()
-                AND w.topic = m.topic AND w.key = m.key AND (w.created_at, w.id) < (m.created_at, m.id))
-          ORDER BY created_at, id
-          LIMIT ${this.options.relayBatchSize}
-          FOR UPDATE SKIP LOCKED`;
-        if (rows.length === 0) return 0;
-        const ids = rows.map((r) => r.id);
-        try {
-          await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload })));
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          const attempts = rows[0].attempts + 1;
-          const delayMs = Math.min(30_000, 200 * 2 ** Math.min(attempts, 8));
-          this.logger.warn({ err: message, rows: rows.length, retryInMs: delayMs }, 'outbox publish failed; will retry');
-          await tx.$executeRaw`
-            UPDATE outbox_messages
-            SET attempts = attempts + 1, last_error = ${message.slice(0, 1000)},
-                available_at = now() + make_interval(secs => ${delayMs / 1000})
-            WHERE id = ANY(${ids})`;
-          return 0;
-        }
-        await tx.$executeRaw`UPDATE outbox_messages SET published_at = now() WHERE id = ANY(${ids})`;
-        return rows.length;
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    return this.prisma.queryTransaction(async (query) => {
+      // Not a row whose key has an earlier row still backing off on the same topic: rows back
+      // off per row, so after an outage a row that failed once would otherwise overtake an
+      // earlier one of its key that failed more often (and waits longer). Consumers rely on
+      // order per key; the later row goes with (after) the earlier one once that is due.
+      const rows = await query<PendingRow>(Prisma.sql`
+        SELECT id, topic, key, payload, attempts FROM outbox_messages m
+        WHERE published_at IS NULL AND available_at <= now()
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox_messages w
+            WHERE w.published_at IS NULL AND w.available_at > now()
+              AND w.topic = m.topic AND w.key = m.key AND (w.created_at, w.id) < (m.created_at, m.id))
+        ORDER BY created_at, id
+        LIMIT ${this.options.relayBatchSize}
+        FOR UPDATE SKIP LOCKED`);
+      if (rows.length === 0) return 0;
+      const ids = rows.map((r) => r.id);
+      try {
+        await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload })));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const attempts = rows[0].attempts + 1;
+        const delayMs = Math.min(30_000, 200 * 2 ** Math.min(attempts, 8));
+        this.logger.warn({ err: message, rows: rows.length, retryInMs: delayMs }, 'outbox publish failed; will retry');
+        await query(Prisma.sql`
+          UPDATE outbox_messages
+          SET attempts = attempts + 1, last_error = ${message.slice(0, 1000)},
+              available_at = now() + make_interval(secs => ${delayMs / 1000})
+          WHERE id = ANY(${ids})`);
+        return 0;
+      }
+      await query(Prisma.sql`UPDATE outbox_messages SET published_at = now() WHERE id = ANY(${ids})`);
+      return rows.length;
+    });
   }
 
   private async loop(): Promise<void> {
