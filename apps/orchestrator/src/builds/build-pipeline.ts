@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@deploysphere/common';
+import { Batcher, DomainError } from '@deploysphere/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
-import { PrismaService } from '@deploysphere/database';
+import { Prisma, PrismaService } from '@deploysphere/database';
 import { LOG_SINK, type LogSink } from '@deploysphere/logs';
 import {
   BUILD_RUNNER,
@@ -18,6 +18,19 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
+
+/** What a build needs of its project: the slug, and the build settings. */
+interface BuildProject {
+  id: string;
+  slug: string;
+  gitRepositoryUrl: string | null;
+  rootDirectory: string | null;
+  installCommand: string | null;
+  buildCommand: string | null;
+  outputDirectory: string | null;
+  framework: string | null;
+  buildTimeoutSeconds: number | null;
+}
 
 /** A deployment this instance owns (just claimed, or taken over after a restart). */
 export interface OwnedDeployment {
@@ -76,6 +89,14 @@ export class BuildPipeline {
   private readonly logger = new Logger('BuildPipeline');
   private readonly active = new Map<string, ActiveBuild>();
   private onFinished?: () => void;
+  /** The projects of the builds starting together, in one query. */
+  private readonly projects = new Batcher<string, BuildProject | undefined>(async (ids) => {
+    const rows = await this.prisma.query<BuildProject>(Prisma.sql`
+      SELECT id, slug, git_repository_url AS "gitRepositoryUrl", root_directory AS "rootDirectory", install_command AS "installCommand",
+        build_command AS "buildCommand", output_directory AS "outputDirectory", framework, build_timeout_seconds AS "buildTimeoutSeconds"
+      FROM projects WHERE id = ANY(${[...new Set(ids)]})`);
+    return ids.map((id) => rows.find((r) => r.id === id));
+  });
 
   constructor(
     private readonly prisma: PrismaService,
@@ -161,7 +182,7 @@ export class BuildPipeline {
 
   private async execute(d: OwnedDeployment, build: ActiveBuild, resume: boolean): Promise<void> {
     const [project, env] = await Promise.all([
-      this.prisma.project.findUnique({ where: { id: d.projectId } }),
+      this.projects.submit(d.projectId),
       this.environment.load(d.projectId, d.target).catch((err: unknown) => err as Error),
     ]);
     if (!project) return; // deleted with its deployments
@@ -269,7 +290,7 @@ export class BuildPipeline {
     env: { env: Record<string, string>; reserved: string[] },
     srcDir: string,
     outDir: string,
-    project: { gitRepositoryUrl: string | null; rootDirectory: string | null; installCommand: string | null; buildCommand: string | null; outputDirectory: string | null; framework: string | null; buildTimeoutSeconds: number | null },
+    project: BuildProject,
   ): Promise<RunningBuild> {
     const timeoutSeconds = Math.min(project.buildTimeoutSeconds ?? this.cfg.timeoutSeconds, this.cfg.timeoutMaxSeconds);
     const deadline = d.buildingAt.getTime() + timeoutSeconds * 1000;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
 import { DeploymentStatusChangedV1 } from '@deploysphere/contracts';
-import { PrismaService } from '@deploysphere/database';
+import { Prisma, PrismaService } from '@deploysphere/database';
 import { event, OutboxRelay, OutboxWriter, type OutboxEvent } from '@deploysphere/messaging';
 import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
 import { BUILD_CLAIM_LOCK, TRANSITION_TX } from '../orchestrator.constants';
@@ -263,23 +263,12 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async owned(ids: string[]): Promise<OwnedDeployment[]> {
-    const rows = await this.prisma.deployment.findMany({ where: { id: { in: ids }, orchestratorId: this.cfg.instanceId }, orderBy: { createdAt: 'asc' } });
-    return rows
-      .filter((r): r is typeof r & { status: 'BUILDING' | 'UPLOADING' } => r.status === 'BUILDING' || r.status === 'UPLOADING')
-      .map((r) => ({
-        id: r.id,
-        projectId: r.projectId,
-        target: r.target,
-        source: r.source,
-        sourceKey: r.sourceKey,
-        gitRef: r.gitRef,
-        commitSha: r.commitSha,
-        createdAt: r.createdAt,
-        buildingAt: r.buildingAt ?? new Date(),
-        status: r.status,
-        runnerRef: r.runnerRef,
-        cancelRequested: r.cancelRequestedAt !== null,
-        correlationId: r.correlationId ?? r.id,
-      }));
+    return this.prisma.query<OwnedDeployment>(Prisma.sql`
+      SELECT id, project_id AS "projectId", target::text AS target, source::text AS source, source_key AS "sourceKey", git_ref AS "gitRef",
+        commit_sha AS "commitSha", created_at AS "createdAt", coalesce(building_at, now()) AS "buildingAt", status::text AS status,
+        runner_ref AS "runnerRef", cancel_requested_at IS NOT NULL AS "cancelRequested", coalesce(correlation_id, id) AS "correlationId"
+      FROM deployments
+      WHERE id = ANY(${ids}) AND orchestrator_id = ${this.cfg.instanceId} AND status IN ('BUILDING', 'UPLOADING')
+      ORDER BY created_at`);
   }
 }
