@@ -80,6 +80,8 @@ describe('log ingest from Kafka into ClickHouse', () => {
     await consumer.start((d) => ingestor.add(d));
     await until(async () => (await Promise.all(deps.map((d) => storedCount(d)))).every((n) => n === 2000));
     await until(async () => Number((await query(`SELECT count() AS n FROM \`${ch.database}\`.access_logs FINAL WHERE project_id = '${project}'`))[0].n) === 500);
+    // The rows are visible in ClickHouse a moment before the insert's response reaches the ingestor.
+    await until(async () => ingestor.getStats().pendingRows === 0);
     const stats = ingestor.getStats();
     expect(stats.insertedBuildRows).toBe(6000);
     expect(stats.batches).toBeGreaterThanOrEqual(6);
