@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildOutcome, BuildRunner, BuildSpec, KnownBuild, LineListener, RunningBuild } from '@deploysphere/runner';
 
@@ -20,7 +20,6 @@ export class NoopBuildRunner implements BuildRunner {
   async start(spec: BuildSpec, onLine: LineListener): Promise<RunningBuild> {
     const began = Date.now();
     this.started++;
-    await mkdir(spec.outputDir, { recursive: true });
     await writeFile(join(spec.outputDir, 'index.html'), `<!doctype html><h1>${spec.deploymentId}</h1>\n`);
     onLine({ stream: 'stdout', message: 'no-op build: nothing to do', ts: new Date().toISOString() });
     const outcome: BuildOutcome = { status: 'succeeded', exitCode: 0, durationMs: Date.now() - began };

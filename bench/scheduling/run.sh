@@ -56,6 +56,7 @@ row("db statements/deployment, api", (r) => r.statementsPerDeployment.api);
 row("db statements/deployment, orch.", (r) => r.statementsPerDeployment.orchestrator);
 row("CPU ms/deployment, api", (r) => r.cpuMsPerDeployment.api);
 row("CPU ms/deployment, orchestrator", (r) => r.cpuMsPerDeployment.orchestrator);
+row("  of which in the kernel", (r) => r.orchestratorKernelCpuMs);
 row("CPU ms/deployment, bench client", (r) => r.cpuMsPerDeployment.client);
 row("CPU ms/deployment, PostgreSQL <=", (r) => r.cpuMsPerDeployment.postgres);
 row("CPU ms/deployment, Kafka <=", (r) => r.cpuMsPerDeployment.kafka);

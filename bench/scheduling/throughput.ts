@@ -88,7 +88,7 @@ const DRAIN = process.env.DRAIN === '1';
 const ORCHESTRATORS = Number(process.env.ORCHESTRATORS ?? 1);
 
 type Role = 'api' | 'orchestrator';
-type Counters = { queries: number; cpuMs: number; statements: Record<string, number> };
+type Counters = { queries: number; cpuMs: number; kernelCpuMs: number; statements: Record<string, number> };
 type FromChild = { ready: true; port?: number } | Counters | { profiled: string } | { held: boolean };
 type ToChild = { stop?: true; count?: true; profile?: 'start' | 'stop'; hold?: boolean };
 
@@ -134,7 +134,7 @@ async function child(role: Role): Promise<void> {
   process.on('message', async (m: ToChild) => {
     if (m.count) {
       const cpu = process.cpuUsage();
-      process.send!({ queries, cpuMs: (cpu.user + cpu.system) / 1000, statements: Object.fromEntries(byText) } satisfies FromChild);
+      process.send!({ queries, cpuMs: (cpu.user + cpu.system) / 1000, kernelCpuMs: cpu.system / 1000, statements: Object.fromEntries(byText) } satisfies FromChild);
     }
     // DRAIN=1: while the requests go in, no relay publishes (the outbox is shared: both children's
     // relays publish it) and the orchestrator's scheduler claims nothing (it reads the queue from
@@ -240,7 +240,7 @@ async function allCounters(api: Started, orchestrators: Started[]): Promise<[Cou
   const [a, ...os] = await Promise.all([api, ...orchestrators].map(counters));
   const statements: Record<string, number> = {};
   for (const o of os) for (const [text, n] of Object.entries(o.statements)) statements[text] = (statements[text] ?? 0) + n;
-  return [a, { queries: os.reduce((n, o) => n + o.queries, 0), cpuMs: os.reduce((n, o) => n + o.cpuMs, 0), statements }];
+  return [a, { queries: os.reduce((n, o) => n + o.queries, 0), cpuMs: os.reduce((n, o) => n + o.cpuMs, 0), kernelCpuMs: os.reduce((n, o) => n + o.kernelCpuMs, 0), statements }];
 }
 
 function hold(c: Started, held: boolean): Promise<void> {
@@ -420,7 +420,7 @@ async function main(): Promise<void> {
     }
     // Per deployment, each process (including its relay's and pollers' work): database statements
     // sent, and CPU time used (load-independent, unlike the rate on a shared machine).
-    const perDeployment = (i: number, what: 'queries' | 'cpuMs') => round((after[i][what] - before[i][what]) / DEPLOYMENTS);
+    const perDeployment = (i: number, what: 'queries' | 'cpuMs' | 'kernelCpuMs') => round((after[i][what] - before[i][what]) / DEPLOYMENTS);
     if (process.env.STATEMENTS) {
       // Which statements make up the count (STATEMENTS=1): per deployment, most frequent first.
       for (const [i, role] of (['api', 'orchestrator'] as const).entries()) {
@@ -457,6 +457,8 @@ async function main(): Promise<void> {
         postgres: round(services.postgres / DEPLOYMENTS),
         kafka: round(services.kafka / DEPLOYMENTS),
       },
+      // The share of the orchestrators' CPU spent in the kernel (system calls: sockets, files).
+      orchestratorKernelCpuMs: perDeployment(1, 'kernelCpuMs'),
       load: [round(loadBefore), round(loadavg()[0])],
     };
     console.log(
@@ -464,7 +466,7 @@ async function main(): Promise<void> {
         `${result.perSecond} deployments/s ${DRAIN ? 'requested event published' : 'request'} -> READY (requests accepted at ${result.acceptedPerSecond}/s), ` +
         `latency p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms; ` +
         `per deployment: database statements api ${result.statementsPerDeployment.api} / orchestrator ${result.statementsPerDeployment.orchestrator}, ` +
-        `CPU ms api ${result.cpuMsPerDeployment.api} / orchestrator ${result.cpuMsPerDeployment.orchestrator} / this client ${result.cpuMsPerDeployment.client} ` +
+        `CPU ms api ${result.cpuMsPerDeployment.api} / orchestrator ${result.cpuMsPerDeployment.orchestrator} (kernel ${result.orchestratorKernelCpuMs}) / this client ${result.cpuMsPerDeployment.client} ` +
         `(shared PostgreSQL <= ${result.cpuMsPerDeployment.postgres}, Kafka <= ${result.cpuMsPerDeployment.kafka}); ` +
         `load ${result.load.join('→')}`,
     );

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './ids';
 export * from './slug';
 export * from './batcher';
+export * from './fs';

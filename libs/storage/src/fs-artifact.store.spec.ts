@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { ConflictError } from '@deploysphere/common';
 import { RangeNotSatisfiableError } from './content-addressed.store';
 import { FsArtifactStore } from './fs-artifact.store';
-import { BlobChangedError, contentTypeFor, scanDirectory, type LocalFile } from './scan';
+import { BlobChangedError, KEPT_CONTENT_BUDGET, KEPT_FILE_MAX, contentTypeFor, scanDirectory, type LocalFile } from './scan';
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 const read = async (stream: Readable) => {
@@ -111,6 +111,37 @@ describe('FsArtifactStore', () => {
     const storeBlob = (store as unknown as { storeBlob(f: LocalFile): Promise<void> }).storeBlob.bind(store);
     await expect(storeBlob(file)).rejects.toBeInstanceOf(BlobChangedError);
     await expect(stat(join(store.root, 'blobs', file.sha256))).rejects.toThrow(/ENOENT/);
+    expect(await readdir(join(store.root, '.tmp'))).toEqual([]);
+  });
+
+  it('stores the bytes the scan hashed and kept, without reading the file again', async () => {
+    const dir = await tree({ 'index.html': 'home', 'big.bin': 'x'.repeat(KEPT_FILE_MAX + 1) });
+    const { files } = await scanDirectory(dir);
+    expect(files.find((f) => f.path === 'index.html')?.content?.toString()).toBe('home');
+    expect(files.find((f) => f.path === 'big.bin')?.content).toBeUndefined(); // over the per-file limit: read again
+    // Changed after the scan: the kept bytes (matching the manifest's digest) are what is stored.
+    await writeFile(join(dir, 'index.html'), 'changed after the scan');
+    const storeBlob = (store as unknown as { storeBlob(f: LocalFile): Promise<void> }).storeBlob.bind(store);
+    await storeBlob(files.find((f) => f.path === 'index.html')!);
+    expect(await readFile(join(store.root, 'blobs', sha256('home')), 'utf8')).toBe('home');
+  });
+
+  it('keeps file contents within a budget per scan', async () => {
+    const chunk = 'y'.repeat(KEPT_FILE_MAX);
+    const count = KEPT_CONTENT_BUDGET / KEPT_FILE_MAX + 2;
+    const dir = await tree(Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}.txt`, `${i}`.padEnd(KEPT_FILE_MAX, chunk)])));
+    const { files } = await scanDirectory(dir);
+    expect(files.filter((f) => f.content).length).toBe(KEPT_CONTENT_BUDGET / KEPT_FILE_MAX);
+    const { manifest } = await store.putDeployment('dpl_budget', dir);
+    for (const f of manifest.files) expect(await read((await store.getBlob(f.sha256)).stream)).toBe(`${f.path.slice(1, -4)}`.padEnd(KEPT_FILE_MAX, chunk));
+  });
+
+  it('makes its temp and blob directories again when something removed them', async () => {
+    await store.putDeployment('dpl_first', await tree({ 'a.txt': 'a' }));
+    await rm(join(store.root, '.tmp'), { recursive: true });
+    await rm(join(store.root, 'blobs'), { recursive: true });
+    const { manifest } = await store.putDeployment('dpl_second', await tree({ 'b.txt': 'b' }));
+    for (const f of manifest.files) expect(await read((await store.getBlob(f.sha256)).stream)).toBe(f.path.slice(0, 1));
     expect(await readdir(join(store.root, '.tmp'))).toEqual([]);
   });
 

@@ -42,11 +42,14 @@ export class FsArtifactStore extends ContentAddressedArtifactStore {
   }
 
   protected async storeBlob(file: LocalFile): Promise<void> {
+    const target = this.pathOf(blobKey(file.sha256));
+    // Bytes kept by the scan are the ones that were hashed: stored as they are, no second read.
+    if (file.content) return this.writeAtomically(target, [file.content]);
     const { handle, size } = await openRegularFile(file.absPath);
     try {
       // Small files in one read (most of a site), large ones streamed.
       const source = size <= SMALL_FILE ? [await handle.readFile()] : handle.createReadStream({ autoClose: false });
-      await this.writeAtomically(this.pathOf(blobKey(file.sha256)), source, (digest) => {
+      await this.writeAtomically(target, source, (digest) => {
         if (digest.sha256() !== file.sha256 || digest.bytes !== file.size) throw new BlobChangedError(file.path);
       });
     } finally {
@@ -135,9 +138,13 @@ export class FsArtifactStore extends ContentAddressedArtifactStore {
 
   /** Streams `source` into a synced temp file and returns it; the caller moves or removes it. */
   private async writeTemp(source: AsyncIterable<Buffer> | Iterable<Buffer>, verify?: (digest: Digest) => void): Promise<{ path: string }> {
-    await mkdir(this.tmpDir, { recursive: true });
     const path = join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
-    const out = await open(path, 'wx', 0o644);
+    // `.tmp/` is made when first needed (and again if something removed it), not before each write.
+    const out = await open(path, 'wx', 0o644).catch(async (error: unknown) => {
+      if (!isErrno(error, 'ENOENT')) throw error;
+      await mkdir(this.tmpDir, { recursive: true });
+      return open(path, 'wx', 0o644);
+    });
     try {
       const digest = new Digest();
       for await (const chunk of source) {
@@ -162,8 +169,12 @@ export class FsArtifactStore extends ContentAddressedArtifactStore {
   private async writeAtomically(target: string, source: AsyncIterable<Buffer> | Iterable<Buffer>, verify?: (digest: Digest) => void): Promise<void> {
     const tmp = await this.writeTemp(source, verify);
     try {
-      await mkdir(dirname(target), { recursive: true });
-      await rename(tmp.path, target);
+      // The target's directory (blobs/, sources/<project>/) usually exists: made only when missing.
+      await rename(tmp.path, target).catch(async (error: unknown) => {
+        if (!isErrno(error, 'ENOENT')) throw error;
+        await mkdir(dirname(target), { recursive: true });
+        await rename(tmp.path, target);
+      });
     } catch (error) {
       await unlink(tmp.path).catch(() => undefined);
       throw error;

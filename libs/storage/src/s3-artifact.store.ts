@@ -107,6 +107,8 @@ export class S3ArtifactStore extends ContentAddressedArtifactStore {
 
   protected async storeBlob(file: LocalFile): Promise<void> {
     const key = this.key(blobKey(file.sha256));
+    // Bytes kept by the scan are the ones that were hashed: sent as they are, no second read.
+    if (file.content) return this.upload(key, file.content, BLOB_CONTENT_TYPE);
     const { handle, size } = await openRegularFile(file.absPath);
     const changed = (digest: Digest) => digest.sha256() !== file.sha256 || digest.bytes !== file.size;
     if (size <= SMALL_FILE) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { contentType as mimeContentType } from 'mime-types';
@@ -16,6 +16,11 @@ export interface LocalFile {
   size: number;
   sha256: string;
   contentType: string;
+  /**
+   * The bytes that were hashed, kept for small files (within KEPT_CONTENT_BUDGET per scan) so
+   * storing the blob needs no second read: what is stored is exactly what was hashed.
+   */
+  content?: Buffer;
 }
 
 export type SkipReason = 'symlink-outside' | 'symlink-dangling' | 'symlink-to-directory' | 'not-regular-file' | 'invalid-path';
@@ -46,13 +51,15 @@ export function contentTypeFor(path: string): string {
  */
 export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{ files: LocalFile[]; skipped: SkippedEntry[] }> {
   const root = await realpath(dir);
-  if (!(await stat(root)).isDirectory()) throw new Error(`${dir} is not a directory`);
   const inside = (p: string) => p.startsWith(root + sep);
   const found: Array<{ path: string; absPath: string }> = [];
   const skipped: SkippedEntry[] = [];
 
   const walk = async (absDir: string, relDir: string): Promise<void> => {
-    const entries = await readdir(absDir, { withFileTypes: true });
+    const entries = await readdir(absDir, { withFileTypes: true }).catch((error: unknown) => {
+      if (absDir === root && (error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new Error(`${dir} is not a directory`);
+      throw error;
+    });
     for (const entry of entries) {
       const path = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
       const absPath = join(absDir, entry.name);
@@ -80,9 +87,15 @@ export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{
 
   // Code-unit order, so a manifest for the same tree is byte-identical whatever readdir returned.
   found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const files = await mapLimit(found, hashConcurrency, async ({ path, absPath }) => {
-    const { sha256, size } = await hashFile(absPath);
-    return { path, absPath, size, sha256, contentType: contentTypeFor(path) };
+  let keepable = KEPT_CONTENT_BUDGET;
+  const files = await mapLimit(found, hashConcurrency, async ({ path, absPath }): Promise<LocalFile> => {
+    const { sha256, size, content } = await hashFile(absPath);
+    const file: LocalFile = { path, absPath, size, sha256, contentType: contentTypeFor(path) };
+    if (content && size <= KEPT_FILE_MAX && size <= keepable) {
+      keepable -= size;
+      file.content = content;
+    }
+    return file;
   });
   return { files, skipped };
 }
@@ -104,22 +117,42 @@ export async function openRegularFile(absPath: string) {
 
 /** Up to this size a file is read in one call rather than streamed. */
 export const SMALL_FILE = 1024 * 1024;
+/** Files up to this size keep their bytes after the scan (LocalFile.content)… */
+export const KEPT_FILE_MAX = 256 * 1024;
+/** …up to this many bytes in all per scan. */
+export const KEPT_CONTENT_BUDGET = 4 * 1024 * 1024;
 
-export async function hashFile(absPath: string): Promise<{ sha256: string; size: number }> {
+/** Hashes a file; a small one (up to SMALL_FILE) is read in one call and its bytes returned. */
+export async function hashFile(absPath: string): Promise<{ sha256: string; size: number; content?: Buffer }> {
   const { handle, size } = await openRegularFile(absPath);
   const digest = new Digest();
   if (size <= SMALL_FILE) {
-    // Most site files are small: one read is several times faster than a stream per file.
+    // Most site files are small: one read is several times faster than a stream per file. Like
+    // readFile, the read trusts the size just taken from the open handle.
+    let content: Buffer;
     try {
-      digest.update(await handle.readFile());
+      content = await readWhole(handle, size);
     } finally {
       await handle.close();
     }
-  } else {
-    // The stream closes the handle when it ends or fails.
-    for await (const chunk of handle.createReadStream()) digest.update(chunk as Buffer);
+    digest.update(content);
+    return { sha256: digest.sha256(), size: digest.bytes, content };
   }
+  // The stream closes the handle when it ends or fails.
+  for await (const chunk of handle.createReadStream()) digest.update(chunk as Buffer);
   return { sha256: digest.sha256(), size: digest.bytes };
+}
+
+/** `size` bytes from the start of the file, fewer if it is shorter (its own buffer, not the pool's). */
+async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafeSlow(size);
+  let filled = 0;
+  while (filled < size) {
+    const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === size ? buffer : buffer.subarray(0, filled);
 }
 
 /** SHA-256 and byte count of everything passed to `update`. */

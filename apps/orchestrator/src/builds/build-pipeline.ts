@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Batcher, DomainError } from '@deploysphere/common';
+import { Batcher, DomainError, removeTree } from '@deploysphere/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
 import { Prisma, PrismaService } from '@deploysphere/database';
 import { LOG_SINK, type LogSink } from '@deploysphere/logs';
@@ -14,7 +14,7 @@ import {
 } from '@deploysphere/runner';
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
@@ -199,9 +199,14 @@ export class BuildPipeline {
       }
       if (env instanceof EnvDecryptionError) throw new BuildEnded('FAILED', env.code, env.message);
       if (env instanceof Error) throw env;
-      await rm(workspace, { recursive: true, force: true });
-      await mkdir(srcDir, { recursive: true });
-      await mkdir(outDir, { recursive: true });
+      // A new workspace, unless an earlier attempt left one behind: that one is removed first. (The
+      // source fetchers make `src/`; mkdir returns the first directory it created, so `outDir` itself
+      // means the workspace was there already.)
+      const created = await mkdir(outDir, { recursive: true });
+      if (created === undefined || created === outDir) {
+        await removeTree(workspace);
+        await mkdir(outDir, { recursive: true });
+      }
       const newWriter = (startSeq: number) =>
         new BuildLogWriter(this.sink, d.id, {
           startSeq,
@@ -277,7 +282,7 @@ export class BuildPipeline {
       await build.running?.dispose().catch((e) => this.logger.warn({ deploymentId: d.id, err: String(e) }, 'removing the build failed'));
     } finally {
       await writer?.flush();
-      if (!build.detached) await rm(workspace, { recursive: true, force: true }).catch(() => undefined);
+      if (!build.detached) await removeTree(workspace).catch(() => undefined);
     }
   }
 
@@ -320,8 +325,7 @@ export class BuildPipeline {
         if (err instanceof DomainError) throw new BuildEnded('FAILED', err.code, err.message);
         this.logger.warn({ deploymentId: d.id, attempt, err: String(err) }, 'fetching the source failed');
         if (attempt >= FETCH_ATTEMPTS) throw new BuildEnded('FAILED', 'SOURCE_FETCH_FAILED', 'The source could not be fetched');
-        await rm(srcDir, { recursive: true, force: true });
-        await mkdir(srcDir, { recursive: true });
+        await removeTree(srcDir);
         await new Promise((r) => setTimeout(r, 1_000));
       }
     }

@@ -15,17 +15,25 @@ const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | 
  * directory is emptied again.
  */
 export async function extractSourceArchive(input: Readable, targetDir: string, limits: ArchiveLimits, signal?: AbortSignal): Promise<ArchiveSummary> {
-  await mkdir(targetDir, { recursive: true });
+  const created = await mkdir(targetDir, { recursive: true });
   const root = await realpath(targetDir);
-  if ((await readdir(root)).length > 0) throw new Error(`extraction target ${root} is not empty`);
+  // A directory this call created is empty; one that was there already is checked.
+  if (created === undefined && (await readdir(root)).length > 0) throw new Error(`extraction target ${root} is not empty`);
   const at = (path: string) => join(root, ...path.split('/'));
+  // Directories known to exist, so a file's directory is made once, not before every file.
+  const made = new Set([root]);
+  const ensureDirectory = async (dir: string) => {
+    if (made.has(dir)) return;
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    for (let d = dir; !made.has(d) && d !== dirname(d); d = dirname(d)) made.add(d);
+  };
   try {
     const summary = await readSourceArchive(input, limits, {
       signal,
-      onDirectory: async (entry) => void (await mkdir(at(entry.path), { recursive: true, mode: 0o755 })),
+      onDirectory: (entry) => ensureDirectory(at(entry.path)),
       onFile: async (entry, content) => {
         const file = at(entry.path);
-        await mkdir(dirname(file), { recursive: true, mode: 0o755 });
+        await ensureDirectory(dirname(file));
         const handle = await open(file, CREATE_FILE, entry.executable ? 0o755 : 0o644);
         try {
           for await (const chunk of content) {
@@ -37,11 +45,11 @@ export async function extractSourceArchive(input: Readable, targetDir: string, l
       },
     });
     for (const link of summary.links.hardlinks) {
-      await mkdir(dirname(at(link.path)), { recursive: true, mode: 0o755 });
+      await ensureDirectory(dirname(at(link.path)));
       await copyFile(at(link.target), at(link.path), constants.COPYFILE_EXCL);
     }
     for (const link of summary.links.symlinks) {
-      await mkdir(dirname(at(link.path)), { recursive: true, mode: 0o755 });
+      await ensureDirectory(dirname(at(link.path)));
       await symlink(link.target, at(link.path));
     }
     return summary;
