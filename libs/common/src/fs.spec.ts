@@ -43,6 +43,20 @@ describe('removeTree', () => {
     expect(await readFile(join(outside, 'keep.txt'), 'utf8')).toBe('kept');
   });
 
+  it('removes a large tree in slices, letting the event loop run in between', async () => {
+    const dir = join(tmp, 'node_modules');
+    for (let d = 0; d < 6; d++) {
+      await mkdir(join(dir, `pkg${d}`, 'lib'), { recursive: true });
+      await Promise.all(Array.from({ length: 100 }, (_, f) => writeFile(join(dir, `pkg${d}`, 'lib', `f${f}.js`), 'x')));
+    }
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 0);
+    await removeTree(dir);
+    clearInterval(ticking);
+    expect(await readdir(tmp)).toEqual([]);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it('removes a single file, and does nothing for a path that does not exist', async () => {
     await writeFile(join(tmp, 'file'), 'x');
     await removeTree(join(tmp, 'file'));

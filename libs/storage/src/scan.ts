@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { constants, readdirSync, realpathSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { contentType as mimeContentType } from 'mime-types';
+import { SYNC_IO_MAX_BYTES, readSmallFile, syncCall } from '@deploysphere/common';
 import { mapLimit } from './limit';
 import { isSafeRelativePath } from './manifest';
 
@@ -50,13 +51,13 @@ export function contentTypeFor(path: string): string {
  * Skips are returned so the caller can report them in the build log.
  */
 export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{ files: LocalFile[]; skipped: SkippedEntry[] }> {
-  const root = await realpath(dir);
+  const root = await syncCall(() => realpathSync.native(dir));
   const inside = (p: string) => p.startsWith(root + sep);
   const found: Array<{ path: string; absPath: string }> = [];
   const skipped: SkippedEntry[] = [];
 
   const walk = async (absDir: string, relDir: string): Promise<void> => {
-    const entries = await readdir(absDir, { withFileTypes: true }).catch((error: unknown) => {
+    const entries = await syncCall(() => readdirSync(absDir, { withFileTypes: true })).catch((error: unknown) => {
       if (absDir === root && (error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new Error(`${dir} is not a directory`);
       throw error;
     });
@@ -70,11 +71,11 @@ export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{
       } else if (entry.isFile()) {
         found.push({ path, absPath });
       } else if (entry.isSymbolicLink()) {
-        const target = await realpath(absPath).catch(() => undefined);
+        const target = await syncCall(() => realpathSync.native(absPath)).catch(() => undefined);
         if (target === undefined) skipped.push({ path, reason: 'symlink-dangling' });
         else if (!inside(target)) skipped.push({ path, reason: 'symlink-outside' });
         else {
-          const targetStat = await stat(target);
+          const targetStat = await syncCall(() => statSync(target));
           if (targetStat.isFile()) found.push({ path, absPath: target });
           else skipped.push({ path, reason: targetStat.isDirectory() ? 'symlink-to-directory' : 'not-regular-file' });
         }
@@ -100,13 +101,15 @@ export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{
   return { files, skipped };
 }
 
+const OPEN_REGULAR_FLAGS = constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 /**
  * Opens a file for reading without following a symlink in its last component and checks it is
  * a regular file, so a link swapped in after the scan cannot redirect the read. O_NONBLOCK keeps
  * open() of a FIFO swapped in from waiting forever for a writer (no effect on regular files).
  */
 export async function openRegularFile(absPath: string) {
-  const handle = await open(absPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const handle = await open(absPath, constants.O_RDONLY | OPEN_REGULAR_FLAGS);
   const st = await handle.stat();
   if (!st.isFile()) {
     await handle.close();
@@ -118,41 +121,32 @@ export async function openRegularFile(absPath: string) {
 /** Up to this size a file is read in one call rather than streamed. */
 export const SMALL_FILE = 1024 * 1024;
 /** Files up to this size keep their bytes after the scan (LocalFile.content)… */
-export const KEPT_FILE_MAX = 256 * 1024;
+export const KEPT_FILE_MAX = SYNC_IO_MAX_BYTES;
 /** …up to this many bytes in all per scan. */
 export const KEPT_CONTENT_BUDGET = 4 * 1024 * 1024;
 
-/** Hashes a file; a small one (up to SMALL_FILE) is read in one call and its bytes returned. */
+/** Hashes a file; a small one (up to SYNC_IO_MAX_BYTES) is read with synchronous calls and its bytes returned. */
 export async function hashFile(absPath: string): Promise<{ sha256: string; size: number; content?: Buffer }> {
-  const { handle, size } = await openRegularFile(absPath);
   const digest = new Digest();
+  const small = await readSmallFile(absPath, OPEN_REGULAR_FLAGS);
+  if (small === undefined) throw new Error(`${absPath} disappeared during the scan`);
+  if (small !== 'large') {
+    digest.update(small);
+    return { sha256: digest.sha256(), size: digest.bytes, content: small };
+  }
+  const { handle, size } = await openRegularFile(absPath);
   if (size <= SMALL_FILE) {
-    // Most site files are small: one read is several times faster than a stream per file. Like
-    // readFile, the read trusts the size just taken from the open handle.
-    let content: Buffer;
+    // Up to a megabyte: one read is several times faster than a stream.
     try {
-      content = await readWhole(handle, size);
+      digest.update(await handle.readFile());
     } finally {
       await handle.close();
     }
-    digest.update(content);
-    return { sha256: digest.sha256(), size: digest.bytes, content };
+  } else {
+    // The stream closes the handle when it ends or fails.
+    for await (const chunk of handle.createReadStream()) digest.update(chunk as Buffer);
   }
-  // The stream closes the handle when it ends or fails.
-  for await (const chunk of handle.createReadStream()) digest.update(chunk as Buffer);
   return { sha256: digest.sha256(), size: digest.bytes };
-}
-
-/** `size` bytes from the start of the file, fewer if it is shorter (its own buffer, not the pool's). */
-async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafeSlow(size);
-  let filled = 0;
-  while (filled < size) {
-    const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled === size ? buffer : buffer.subarray(0, filled);
 }
 
 /** SHA-256 and byte count of everything passed to `update`. */

@@ -14,10 +14,9 @@ import {
 } from '@deploysphere/runner';
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
+import { WorkspacePool, type Workspace } from './workspaces';
 
 /** What a build needs of its project: the slug, and the build settings. */
 interface BuildProject {
@@ -89,6 +88,7 @@ export class BuildPipeline {
   private readonly logger = new Logger('BuildPipeline');
   private readonly active = new Map<string, ActiveBuild>();
   private onFinished?: () => void;
+  private readonly workspaces: WorkspacePool;
   /** The projects of the builds starting together, in one query. */
   private readonly projects = new Batcher<string, BuildProject | undefined>(async (ids) => {
     const rows = await this.prisma.query<BuildProject>(Prisma.sql`
@@ -107,7 +107,9 @@ export class BuildPipeline {
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(LOG_SINK) private readonly sink: LogSink,
     @Inject(buildsConfig.KEY) private readonly cfg: ConfigType<typeof buildsConfig>,
-  ) {}
+  ) {
+    this.workspaces = new WorkspacePool(cfg.workDir, cfg.instanceId);
+  }
 
   /** Called after each build ends (the scheduler looks at the queue again). */
   whenFinished(listener: () => void): void {
@@ -187,9 +189,9 @@ export class BuildPipeline {
     ]);
     if (!project) return; // deleted with its deployments
     const ctx: BuildContext = { id: d.id, projectId: d.projectId, slug: project.slug, target: d.target, createdAt: d.createdAt, correlationId: d.correlationId };
-    const workspace = join(this.cfg.workDir, d.id);
-    const srcDir = join(workspace, 'src');
-    const outDir = join(workspace, 'out');
+    let workspace: Workspace | undefined;
+    /** The runner's build has ended (nothing writes into the workspace any more). */
+    let runnerDone = false;
     let writer: BuildLogWriter | undefined;
     const started = Date.now();
     try {
@@ -199,14 +201,8 @@ export class BuildPipeline {
       }
       if (env instanceof EnvDecryptionError) throw new BuildEnded('FAILED', env.code, env.message);
       if (env instanceof Error) throw env;
-      // A new workspace, unless an earlier attempt left one behind: that one is removed first. (The
-      // source fetchers make `src/`; mkdir returns the first directory it created, so `outDir` itself
-      // means the workspace was there already.)
-      const created = await mkdir(outDir, { recursive: true });
-      if (created === undefined || created === outDir) {
-        await removeTree(workspace);
-        await mkdir(outDir, { recursive: true });
-      }
+      workspace = await this.workspaces.acquire();
+      const { srcDir, outDir } = workspace;
       const newWriter = (startSeq: number) =>
         new BuildLogWriter(this.sink, d.id, {
           startSeq,
@@ -241,6 +237,7 @@ export class BuildPipeline {
       }
 
       const outcome: BuildOutcome = await running.outcome;
+      runnerDone = true;
       if (build.detached || build.lost) return;
       if (resume) writer.system('The orchestrator restarted during this build; it was found again and followed to its end');
       if (build.canceled || outcome.status === 'canceled') throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
@@ -282,7 +279,12 @@ export class BuildPipeline {
       await build.running?.dispose().catch((e) => this.logger.warn({ deploymentId: d.id, err: String(e) }, 'removing the build failed'));
     } finally {
       await writer?.flush();
-      if (!build.detached) await removeTree(workspace).catch(() => undefined);
+      if (workspace && !build.detached) {
+        // Handed to the next build only when nothing can still write into it: no runner was
+        // started, or its build ended. Otherwise removed.
+        const quiet = !build.lost && (!build.running || runnerDone);
+        await (quiet ? this.workspaces.release(workspace) : removeTree(workspace.dir)).catch(() => undefined);
+      }
     }
   }
 

@@ -1,24 +1,28 @@
-import { constants } from 'node:fs';
-import { copyFile, mkdir, open, readdir, realpath, rm, symlink } from 'node:fs/promises';
+import { closeSync, constants, open as openFd, readdirSync, realpathSync } from 'node:fs';
+import { copyFile, mkdir, open, readdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { SYNC_IO_MAX_BYTES, syncCall, writeAllSync } from '@deploysphere/common';
 import type { ArchiveLimits } from './archive-limits';
 import { readSourceArchive, type ArchiveSummary } from './archive-reader';
 
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+const openNew = promisify(openFd);
 
 /**
  * Extracts a gzipped tar into an empty directory, under the same rules as intake
  * (readSourceArchive). Files are created exclusively and never through a link (O_EXCL |
  * O_NOFOLLOW), links are created only after the whole archive has been checked, hard links
  * become copies, modes are reduced to 0644/0755 and ownership is ignored. On failure the
- * directory is emptied again.
+ * directory is emptied again. Files and directories are created through the thread pool; a small
+ * file's content is written synchronously (see syncCall).
  */
 export async function extractSourceArchive(input: Readable, targetDir: string, limits: ArchiveLimits, signal?: AbortSignal): Promise<ArchiveSummary> {
   const created = await mkdir(targetDir, { recursive: true });
-  const root = await realpath(targetDir);
+  const root = await syncCall(() => realpathSync.native(targetDir));
   // A directory this call created is empty; one that was there already is checked.
-  if (created === undefined && (await readdir(root)).length > 0) throw new Error(`extraction target ${root} is not empty`);
+  if (created === undefined && (await syncCall(() => readdirSync(root))).length > 0) throw new Error(`extraction target ${root} is not empty`);
   const at = (path: string) => join(root, ...path.split('/'));
   // Directories known to exist, so a file's directory is made once, not before every file.
   const made = new Set([root]);
@@ -34,7 +38,19 @@ export async function extractSourceArchive(input: Readable, targetDir: string, l
       onFile: async (entry, content) => {
         const file = at(entry.path);
         await ensureDirectory(dirname(file));
-        const handle = await open(file, CREATE_FILE, entry.executable ? 0o755 : 0o644);
+        const mode = entry.executable ? 0o755 : 0o644;
+        if (entry.size <= SYNC_IO_MAX_BYTES) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of content) chunks.push(chunk);
+          const fd = await openNew(file, CREATE_FILE, mode);
+          try {
+            writeAllSync(fd, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+          } finally {
+            closeSync(fd);
+          }
+          return;
+        }
+        const handle = await open(file, CREATE_FILE, mode);
         try {
           for await (const chunk of content) {
             for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
