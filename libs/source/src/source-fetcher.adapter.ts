@@ -30,7 +30,7 @@ export class DefaultSourceFetcher implements SourceFetcher {
   private async extractUpload(ref: SourceReference, targetDir: string, signal?: AbortSignal): Promise<FetchedSource> {
     const object = ref.sourceKey ? await this.store.getObject(ref.sourceKey) : undefined;
     if (!object) throw new SourceFetchError('SOURCE_ARCHIVE_MISSING', 'The uploaded source archive is no longer in the artifact store');
-    const summary = await extractSourceArchive(object.stream, targetDir, this.options.limits, signal).catch((error: unknown) => {
+    const summary = await extractSourceArchive(object.bytes ?? object.stream, targetDir, this.options.limits, signal).catch((error: unknown) => {
       object.stream.destroy();
       throw error;
     });

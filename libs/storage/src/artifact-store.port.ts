@@ -20,6 +20,8 @@ export interface ArtifactManifest {
 export interface ObjectBody {
   stream: Readable;
   size: number;
+  /** The whole object, when the adapter read a small one at once (`stream` then replays it). */
+  bytes?: Buffer;
 }
 
 /**

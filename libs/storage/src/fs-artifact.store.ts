@@ -112,7 +112,7 @@ export class FsArtifactStore extends ContentAddressedArtifactStore {
   async getObject(key: string): Promise<ObjectBody | undefined> {
     // A small object (most source archives) is read at once.
     const small = await readSmallFile(this.pathOf(sourceKey(key)), constants.O_NOFOLLOW);
-    if (small !== 'large') return small && { stream: Readable.from([small]), size: small.length };
+    if (small !== 'large') return small && { stream: Readable.from([small]), size: small.length, bytes: small };
     const handle = await this.openKey(sourceKey(key));
     if (!handle) return undefined;
     const { size } = await handle.stat();

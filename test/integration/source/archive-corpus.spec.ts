@@ -42,11 +42,14 @@ describe('source archives: intake and extraction', () => {
     expect((error as ArchiveError).code).toBe(code);
     expect(files(join(root, 'artifacts', 'sources'))).toEqual([]);
     expect(files(options.spoolDir)).toEqual([]);
-    // Extraction (the orchestrator's side) applies the same rules and leaves nothing behind.
-    const target = join(root, `extract-${randomBytes(4).toString('hex')}`);
-    const again = await extractSourceArchive(Readable.from([body]), target, { ...options.limits, ...limits }).then(() => undefined, (e: unknown) => e);
-    expect((again as ArchiveError | undefined)?.code).toBe(code);
-    expect(files(target)).toEqual([]);
+    // Extraction (the orchestrator's side) applies the same rules and leaves nothing behind, from a
+    // stream and from the archive in memory (a small stored archive is read at once).
+    for (const input of [Readable.from([body]), body]) {
+      const target = join(root, `extract-${randomBytes(4).toString('hex')}`);
+      const again = await extractSourceArchive(input, target, { ...options.limits, ...limits }).then(() => undefined, (e: unknown) => e);
+      expect((again as ArchiveError | undefined)?.code).toBe(code);
+      expect(files(target)).toEqual([]);
+    }
     return error as ArchiveError;
   }
 
@@ -184,6 +187,13 @@ describe('source archives: intake and extraction', () => {
     expect(statSync(join(target, 'bin/build.sh')).mode & 0o7777).toBe(0o755);
     expect(statSync(join(target, 'setuid')).mode & 0o7777).toBe(0o755);
     expect(statSync(join(target, 'index.html')).mode & 0o7777).toBe(0o644);
+
+    // In memory (the small-archive path) and streamed: the same summary.
+    const fromMemory = await extractSourceArchive(gz, join(root, 'memory'), options.limits);
+    const fromStream = await extractSourceArchive(Readable.from([gz]), join(root, 'stream'), options.limits);
+    expect(fromMemory).toEqual(fromStream);
+    expect(fromMemory).toMatchObject({ files: 4, compressedBytes: gz.length });
+    expect(fromMemory.uncompressedBytes).toBeGreaterThan(gz.length);
   });
 
   it('reports a missing stored archive with a stable code', async () => {

@@ -18,7 +18,7 @@ const openNew = promisify(openFd);
  * directory is emptied again. Files and directories are created through the thread pool; a small
  * file's content is written synchronously (see syncCall).
  */
-export async function extractSourceArchive(input: Readable, targetDir: string, limits: ArchiveLimits, signal?: AbortSignal): Promise<ArchiveSummary> {
+export async function extractSourceArchive(input: Readable | Buffer, targetDir: string, limits: ArchiveLimits, signal?: AbortSignal): Promise<ArchiveSummary> {
   const created = await mkdir(targetDir, { recursive: true });
   const root = await syncCall(() => realpathSync.native(targetDir));
   // A directory this call created is empty; one that was there already is checked.

@@ -1,6 +1,6 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { ArchiveEntryPolicy, type ArchiveCounts, type ArchiveEntry, type ArchiveLinks } from './archive-entries';
 import { COMPRESSION_RATIO_FLOOR_BYTES, type ArchiveLimits } from './archive-limits';
@@ -29,30 +29,48 @@ export interface ReadArchiveOptions {
  * whole archive has been checked, for the caller to create last. Rejects with an ArchiveError
  * for anything wrong with the archive; an error of `input` itself (an aborted upload, a failed
  * read) or an abort is passed through unchanged.
+ *
+ * `input` may also be the whole archive in memory: one that inflates to at most
+ * SMALL_ARCHIVE_BYTES is then inflated at once, without the streams (most uploads are small).
  */
-export async function readSourceArchive(input: Readable, limits: ArchiveLimits, options: ReadArchiveOptions = {}): Promise<ArchiveSummary> {
+export async function readSourceArchive(input: Readable | Buffer, limits: ArchiveLimits, options: ReadArchiveOptions = {}): Promise<ArchiveSummary> {
   const policy = new ArchiveEntryPolicy(limits);
-  const compressed = new ByteCounter((bytes) => {
+  const checkCompressed = (bytes: number) => {
     if (bytes > limits.maxCompressedBytes) throw new ArchiveError('ARCHIVE_TOO_LARGE', `The archive is larger than ${limits.maxCompressedBytes} bytes`);
-  });
-  const uncompressed = new ByteCounter((bytes) => {
+  };
+  const checkUncompressed = (bytes: number, compressedBytes: number) => {
     if (bytes > limits.maxUncompressedBytes) {
       throw new ArchiveError('ARCHIVE_UNCOMPRESSED_TOO_LARGE', `The archive extracts to more than ${limits.maxUncompressedBytes} bytes`);
     }
-    if (bytes > COMPRESSION_RATIO_FLOOR_BYTES && bytes / Math.max(1, compressed.bytes) > limits.maxCompressionRatio) {
+    if (bytes > COMPRESSION_RATIO_FLOOR_BYTES && bytes / Math.max(1, compressedBytes) > limits.maxCompressionRatio) {
       throw new ArchiveError('ARCHIVE_COMPRESSION_RATIO_TOO_HIGH', `The archive expands more than ${limits.maxCompressionRatio} times: refused as a probable archive bomb`);
     }
-  });
-  const gunzip = createGunzip();
+  };
   const tar = tarExtract();
-
-  // The first stage to fail is the cause; the pipeline then destroys the others with the same error.
   let origin: 'input' | 'gzip' | 'tar' | undefined;
-  input.on('error', () => (origin ??= 'input'));
-  gunzip.on('error', () => (origin ??= 'gzip'));
   tar.on('error', () => (origin ??= 'tar'));
-
-  const piping = pipeline(input, compressed, gunzip, uncompressed, tar, { signal: options.signal });
+  const counted = { compressed: 0, uncompressed: 0 };
+  let piping: Promise<void>;
+  if (Buffer.isBuffer(input)) checkCompressed(input.length);
+  const inflated = Buffer.isBuffer(input) ? inflateSmall(input) : undefined;
+  if (Buffer.isBuffer(input) && inflated !== undefined) {
+    checkUncompressed(inflated.length, input.length);
+    counted.compressed = input.length;
+    counted.uncompressed = inflated.length;
+    piping = pipeline(Readable.from([inflated]), tar, { signal: options.signal });
+  } else {
+    const source = Buffer.isBuffer(input) ? Readable.from([input]) : input;
+    const compressed = new ByteCounter(checkCompressed);
+    const uncompressed = new ByteCounter((bytes) => checkUncompressed(bytes, compressed.bytes));
+    const gunzip = createGunzip();
+    // The first stage to fail is the cause; the pipeline then destroys the others with the same error.
+    source.on('error', () => (origin ??= 'input'));
+    gunzip.on('error', () => (origin ??= 'gzip'));
+    piping = pipeline(source, compressed, gunzip, uncompressed, tar, { signal: options.signal }).then(() => {
+      counted.compressed = compressed.bytes;
+      counted.uncompressed = uncompressed.bytes;
+    });
+  }
   piping.catch(() => undefined);
   try {
     for await (const content of tar) {
@@ -70,7 +88,22 @@ export async function readSourceArchive(input: Readable, limits: ArchiveLimits, 
     throw classify(error, origin);
   }
   const links = policy.finish();
-  return { ...policy.counts, links, compressedBytes: compressed.bytes, uncompressedBytes: uncompressed.bytes };
+  return { ...policy.counts, links, compressedBytes: counted.compressed, uncompressedBytes: counted.uncompressed };
+}
+
+/** An archive in memory inflates at once when it is at most this big inflated. */
+export const SMALL_ARCHIVE_BYTES = 1024 * 1024;
+
+/**
+ * The inflated archive, or undefined when it inflates to more than SMALL_ARCHIVE_BYTES (zlib stops
+ * there) or is not valid gzip: the stream path then reads it and reports what is wrong.
+ */
+function inflateSmall(gz: Buffer): Buffer | undefined {
+  try {
+    return gunzipSync(gz, { maxOutputLength: SMALL_ARCHIVE_BYTES });
+  } catch {
+    return undefined;
+  }
 }
 
 function classify(error: unknown, origin: 'input' | 'gzip' | 'tar' | undefined): unknown {
