@@ -58,4 +58,13 @@ describe('WorkspacePool', () => {
     expect(await readdir(join(workDir, 'workspaces', 'orch-1'))).toEqual(['0']);
     expect(await readFile(join(other.outDir, 'busy.html'), 'utf8')).toBe('busy');
   });
+
+  it('fails the build whose start could not wipe the old set, and tries again for the next one', async () => {
+    await writeFile(join(workDir, 'workspaces'), 'a file where the directory should be');
+    const pool = new WorkspacePool(workDir, 'orch-1');
+    await expect(pool.acquire()).rejects.toThrow(/ENOTDIR/);
+    await rm(join(workDir, 'workspaces'));
+    const w = await pool.acquire();
+    expect(await readdir(w.outDir)).toEqual([]);
+  });
 });

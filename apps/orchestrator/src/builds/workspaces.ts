@@ -29,7 +29,11 @@ export class WorkspacePool {
   }
 
   async acquire(): Promise<Workspace> {
-    await (this.wiped ??= removeTree(this.root));
+    // Tried again by the next build if it failed (this build then fails with the error).
+    await (this.wiped ??= removeTree(this.root).catch((error: unknown) => {
+      this.wiped = undefined;
+      throw error;
+    }));
     const reused = this.free.pop();
     const dir = reused ?? join(this.root, String(this.made++));
     const workspace = { dir, srcDir: join(dir, 'src'), outDir: join(dir, 'out') };
