@@ -51,15 +51,16 @@ export async function readSourceArchive(input: Readable | Buffer, limits: Archiv
   tar.on('error', () => (origin ??= 'tar'));
   const counted = { compressed: 0, uncompressed: 0 };
   let piping: Promise<void>;
-  if (Buffer.isBuffer(input)) checkCompressed(input.length);
-  const inflated = Buffer.isBuffer(input) ? inflateSmall(input) : undefined;
-  if (Buffer.isBuffer(input) && inflated !== undefined) {
-    checkUncompressed(inflated.length, input.length);
-    counted.compressed = input.length;
+  const whole = Buffer.isBuffer(input) ? input : undefined;
+  if (whole) checkCompressed(whole.length);
+  const inflated = whole && inflateSmall(whole);
+  if (whole && inflated) {
+    checkUncompressed(inflated.length, whole.length);
+    counted.compressed = whole.length;
     counted.uncompressed = inflated.length;
     piping = pipeline(Readable.from([inflated]), tar, { signal: options.signal });
   } else {
-    const source = Buffer.isBuffer(input) ? Readable.from([input]) : input;
+    const source = whole ? Readable.from([whole]) : (input as Readable);
     const compressed = new ByteCounter(checkCompressed);
     const uncompressed = new ByteCounter((bytes) => checkUncompressed(bytes, compressed.bytes));
     const gunzip = createGunzip();
@@ -92,7 +93,7 @@ export async function readSourceArchive(input: Readable | Buffer, limits: Archiv
 }
 
 /** An archive in memory inflates at once when it is at most this big inflated. */
-export const SMALL_ARCHIVE_BYTES = 1024 * 1024;
+const SMALL_ARCHIVE_BYTES = 1024 * 1024;
 
 /**
  * The inflated archive, or undefined when it inflates to more than SMALL_ARCHIVE_BYTES (zlib stops
