@@ -17,6 +17,15 @@ import {
 import { DomainError } from '@deploysphere/common';
 import { SITE, tarGzOf, tarOf, type TarEntry } from '../../support/archives';
 
+/** Sets one byte of the tar header at `header` and writes its checksum again (as tar does: the field counted as spaces). */
+function setHeaderByte(tar: Buffer, header: number, offset: number, value: number): void {
+  tar[header + offset] = value;
+  tar.fill(0x20, header + 148, header + 156);
+  let sum = 0;
+  for (let i = header; i < header + 512; i++) sum += tar[i];
+  tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, header + 148, 'latin1');
+}
+
 const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : []);
 
 describe('source archives: intake and extraction', () => {
@@ -85,6 +94,11 @@ describe('source archives: intake and extraction', () => {
     ['a fifo', [{ name: 'pipe', type: 'fifo' }], 'ARCHIVE_UNSUPPORTED_ENTRY'],
     ['the same file twice', [{ name: 'a.txt', content: '1' }, { name: './a.txt', content: '2' }], 'ARCHIVE_DUPLICATE_ENTRY'],
     ['a path longer than the limit', [{ name: `${'d/'.repeat(600)}x`, content: 'x' }], 'ARCHIVE_PATH_TOO_LONG'],
+    ['400 nested folders', [{ name: `${'a/'.repeat(400)}x`, content: 'x' }], 'ARCHIVE_PATH_TOO_DEEP'],
+    ['400 nested directory entries', Array.from({ length: 400 }, (_, i): TarEntry => ({ name: `${'a/'.repeat(i + 1)}`, type: 'directory' })), 'ARCHIVE_PATH_TOO_DEEP'],
+    ['a NUL inside a ustar name', [{ name: 'index.html', content: 'x' }, { name: 'evil\0.txt', content: 'x' }], 'ARCHIVE_CORRUPT'],
+    ['a NUL inside a symlink target field', [{ name: 'index.html', content: 'x' }, { name: 'l', type: 'symlink', linkname: 'index.html\0/../../etc' }], 'ARCHIVE_CORRUPT'],
+    ['a NUL inside a pax path', [{ name: 'index.html', content: 'x' }, { name: 'x.txt', content: 'x', pax: { path: 'evil\0.txt' } }], 'ARCHIVE_CORRUPT'],
     ['only directories', [{ name: './', type: 'directory' }, { name: 'd/', type: 'directory' }], 'ARCHIVE_EMPTY'],
   ];
 
@@ -120,6 +134,23 @@ describe('source archives: intake and extraction', () => {
     it('refuses a tar header with a bad checksum', async () => {
       const tar = await tarOf([{ name: 'a.txt', content: 'hello' }, { name: 'b.txt', content: 'world' }]);
       tar[512 * 2 + 10] ^= 0xff; // inside the second entry's header name
+      await expectRejected(gzipSync(tar), 'ARCHIVE_CORRUPT');
+    });
+
+    it('refuses a NUL inside a GNU long name instead of cutting the name there', async () => {
+      const name = `${'d/'.repeat(60)}evil\0.txt\0`;
+      const tar = await tarOf([
+        { name: 'index.html', content: 'x' },
+        { name: '././@LongLink', content: name },
+        { name: 'placeholder', content: 'x' },
+      ]);
+      // The second entry becomes a GNU long-name header ('L') for the third.
+      setHeaderByte(tar, 512 * 2, 156, 0x4c);
+      const honest = Buffer.from(tar);
+      honest.fill(0, 512 * 3 + name.indexOf('\0'), 512 * 3 + name.length);
+      Buffer.from(name.slice(0, name.indexOf('\0'))).copy(honest, 512 * 3);
+      // Control: the same archive with the name ending at its NUL is read (its path is the long name).
+      await expect(extractSourceArchive(gzipSync(honest), join(root, 'honest'), options.limits)).resolves.toMatchObject({ files: 2 });
       await expectRejected(gzipSync(tar), 'ARCHIVE_CORRUPT');
     });
 

@@ -45,8 +45,14 @@ describe('normalizeEntryPath', () => {
     ['a\nb', 'ARCHIVE_UNSAFE_PATH'],
     [`${'x'.repeat(256)}/y`, 'ARCHIVE_PATH_TOO_LONG'],
     ['x/'.repeat(600), 'ARCHIVE_PATH_TOO_LONG'],
+    [`${'x/'.repeat(64)}y`, 'ARCHIVE_PATH_TOO_DEEP'],
+    ['evil\0.txt', 'ARCHIVE_CORRUPT'],
   ])('refuses %j with %s', (raw, code) => {
-    expect(codeOf(() => normalizeEntryPath(raw, 1024))).toBe(code);
+    expect(codeOf(() => normalizeEntryPath(raw, 1024, 64))).toBe(code);
+  });
+
+  it('accepts a path exactly as deep as the limit', () => {
+    expect(normalizeEntryPath(`./${'x/'.repeat(63)}y`, 1024, 64)).toBe(`${'x/'.repeat(63)}y`);
   });
 });
 

@@ -57,14 +57,18 @@ const TYPES: Record<string, ArchiveEntryType | undefined> = {
  * are dropped; '' is the archive root itself. Anything that could address a file outside the
  * tree, or that a file system or a URL would read differently, is refused.
  */
-export function normalizeEntryPath(raw: string, maxPathLength: number): string {
+export function normalizeEntryPath(raw: string, maxPathLength: number, maxPathDepth = Infinity): string {
+  // A NUL cannot be part of a file name: the archive is damaged or crafted (tar readers cut the name there).
+  if (raw.includes('\0')) throw new ArchiveError('ARCHIVE_CORRUPT', 'An entry name contains a NUL byte', raw);
   if (raw.length > maxPathLength) throw new ArchiveError('ARCHIVE_PATH_TOO_LONG', `An entry path is longer than ${maxPathLength} characters`, raw);
   if (raw.startsWith('/')) throw unsafePath(raw, 'is absolute');
   if (CONTROL.test(raw)) throw unsafePath(raw, 'contains a control character');
   if (raw.includes('\\')) throw unsafePath(raw, 'contains a backslash');
   const path = raw.replace(/^(\.\/)+/, '').replace(/\/$/, '');
   if (path === '' || path === '.') return '';
-  for (const segment of path.split('/')) {
+  const segments = path.split('/');
+  if (segments.length > maxPathDepth) throw new ArchiveError('ARCHIVE_PATH_TOO_DEEP', `An entry path is more than ${maxPathDepth} levels deep`, raw);
+  for (const segment of segments) {
     if (segment === '..') throw unsafePath(raw, 'has a `..` segment');
     if (segment === '' || segment === '.') throw unsafePath(raw, 'has an empty or `.` segment');
     if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
@@ -138,7 +142,7 @@ export class ArchiveEntryPolicy {
     if (!type) {
       throw new ArchiveError('ARCHIVE_UNSUPPORTED_ENTRY', `Entry ${quoteEntry(name)} is a ${header.type ?? 'unknown kind of entry'}: only files, directories and links are allowed`, name);
     }
-    const path = normalizeEntryPath(name, this.limits.maxPathLength);
+    const path = normalizeEntryPath(name, this.limits.maxPathLength, this.limits.maxPathDepth);
     if (path === '') {
       if (type !== 'directory') throw unsafePath(name, 'names the archive root but is not a directory');
       return undefined;
@@ -205,6 +209,7 @@ export class ArchiveEntryPolicy {
 
   private checkSymlinkTarget(path: string, target: string): string {
     if (target === '') throw unsafeLink(path, 'has an empty target');
+    if (target.includes('\0')) throw new ArchiveError('ARCHIVE_CORRUPT', 'A link target contains a NUL byte', path);
     if (target.length > this.limits.maxPathLength) throw unsafeLink(path, `has a target longer than ${this.limits.maxPathLength} characters`);
     if (CONTROL.test(target)) throw unsafeLink(path, 'has a target with a control character');
     if (target.startsWith('/')) throw unsafeLink(path, `points to the absolute path ${quoteEntry(target)}`);
@@ -216,8 +221,9 @@ export class ArchiveEntryPolicy {
   private checkHardlinkTarget(path: string, raw: string): string {
     let target: string;
     try {
-      target = normalizeEntryPath(raw, this.limits.maxPathLength);
-    } catch {
+      target = normalizeEntryPath(raw, this.limits.maxPathLength, this.limits.maxPathDepth);
+    } catch (err) {
+      if ((err as ArchiveError).code === 'ARCHIVE_CORRUPT') throw err;
       throw unsafeLink(path, `is a hard link to ${quoteEntry(raw)}, outside the source tree`);
     }
     if (this.kinds.get(target) !== 'file') {

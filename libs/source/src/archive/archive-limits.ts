@@ -15,6 +15,8 @@ export interface ArchiveLimits {
   maxCompressionRatio: number;
   /** Characters of one entry path (and of a link target). */
   maxPathLength: number;
+  /** Segments of one entry path: a deep chain of tiny directories costs far more to copy than its bytes say. */
+  maxPathDepth: number;
 }
 
 /** Below this much output the ratio is not checked: a small, very repetitive file is no bomb. */
@@ -30,4 +32,5 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxFileBytes: 100 * 1024 * 1024,
   maxCompressionRatio: 200,
   maxPathLength: 1024,
+  maxPathDepth: 64,
 };

@@ -6,6 +6,7 @@ import { ArchiveEntryPolicy, type ArchiveCounts, type ArchiveEntry, type Archive
 import { COMPRESSION_RATIO_FLOOR_BYTES, type ArchiveLimits } from './archive-limits';
 import { ArchiveError } from './archive.errors';
 import { ByteCounter } from './byte-counter';
+import { TarNameGuard } from './tar-name-guard';
 
 export interface ArchiveSummary extends ArchiveCounts {
   compressedBytes: number;
@@ -58,7 +59,7 @@ export async function readSourceArchive(input: Readable | Buffer, limits: Archiv
     checkUncompressed(inflated.length, whole.length);
     counted.compressed = whole.length;
     counted.uncompressed = inflated.length;
-    piping = pipeline(Readable.from([inflated]), tar, { signal: options.signal });
+    piping = pipeline(Readable.from([inflated]), new TarNameGuard(), tar, { signal: options.signal });
   } else {
     const source = whole ? Readable.from([whole]) : (input as Readable);
     const compressed = new ByteCounter(checkCompressed);
@@ -67,7 +68,7 @@ export async function readSourceArchive(input: Readable | Buffer, limits: Archiv
     // The first stage to fail is the cause; the pipeline then destroys the others with the same error.
     source.on('error', () => (origin ??= 'input'));
     gunzip.on('error', () => (origin ??= 'gzip'));
-    piping = pipeline(source, compressed, gunzip, uncompressed, tar, { signal: options.signal }).then(() => {
+    piping = pipeline(source, compressed, gunzip, uncompressed, new TarNameGuard(), tar, { signal: options.signal }).then(() => {
       counted.compressed = compressed.bytes;
       counted.uncompressed = uncompressed.bytes;
     });
