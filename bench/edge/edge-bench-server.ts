@@ -6,12 +6,11 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { newId } from '@deploysphere/common';
-import { validateEnvironment, type httpConfig } from '@deploysphere/config';
+import { edgeConfig, validateEnvironment, type httpConfig } from '@deploysphere/config';
 import { FsArtifactStore } from '@deploysphere/storage';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InMemoryAccessLogSink } from '../../apps/edge-router/src/access-log/in-memory-access-log-sink.adapter';
-import { edgeSettingsFrom } from '../../apps/edge-router/src/config/edge.config';
 import { RouteTable } from '../../apps/edge-router/src/routing/route-table';
 import type { RouteSnapshot } from '../../apps/edge-router/src/routing/route.types';
 import { EdgeRequestHandler } from '../../apps/edge-router/src/server/edge-request.handler';
@@ -32,7 +31,8 @@ async function main(): Promise<void> {
   if (!values.site || !values.data || !values.hosts) throw new Error('--site, --data and --hosts are required');
   Logger.overrideLogger(['error', 'warn']);
 
-  const settings = edgeSettingsFrom(validateEnvironment(process.env));
+  validateEnvironment(process.env);
+  const settings = edgeConfig();
   const store = new FsArtifactStore(values.data);
   const snapshot: RouteSnapshot = { projects: [], deployments: [], domains: [] };
   const count = Number(values.projects);

@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { edgeConfig, httpConfig, type ConfigType, type EdgeSettings } from '@deploysphere/config';
 import { AccessLogPublisher, LogsModule } from '@deploysphere/logs';
 import { ACCESS_LOG_SINK } from './access-log/access-log-sink.port';
 import { PipelineAccessLogSink } from './access-log/pipeline-access-log-sink.adapter';
-import { edgeConfig, type EdgeSettings } from './config/edge.config';
 import { PrismaRouteSnapshotSource } from './routing/prisma-route-snapshot-source.adapter';
 import { ROUTE_SNAPSHOT_SOURCE } from './routing/route-snapshot-source.port';
 import { RouteTable } from './routing/route-table';
@@ -20,7 +18,7 @@ import { ManifestCache } from './serving/manifest-cache';
  * from the composition root (the platform's or the edge process's main module), which are global.
  */
 @Module({
-  imports: [ConfigModule.forFeature(edgeConfig), LogsModule],
+  imports: [LogsModule],
   providers: [
     {
       provide: RouteTable,

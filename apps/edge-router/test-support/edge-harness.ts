@@ -1,9 +1,8 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import type { ConfigType } from '@nestjs/config';
-import type { httpConfig } from '@deploysphere/config';
+import type { EdgeSettings, httpConfig } from '@deploysphere/config';
 import { InMemoryAccessLogSink } from '../src/access-log/in-memory-access-log-sink.adapter';
-import type { EdgeSettings } from '../src/config/edge.config';
 import { RouteTable } from '../src/routing/route-table';
 import type { RouteSnapshot } from '../src/routing/route.types';
 import { EdgeRequestHandler } from '../src/server/edge-request.handler';

@@ -1,10 +1,10 @@
 import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { dataConfig, databaseConfig, DeploySphereConfigModule, loggingConfig, type ConfigType } from '@deploysphere/config';
+import { dataConfig, databaseConfig, DeploySphereConfigModule, loggingConfig, storageConfig, type ConfigType } from '@deploysphere/config';
 import { DatabaseModule, PrismaService } from '@deploysphere/database';
 import { MESSAGE_TRANSPORT, MessagingModule, type MessageTransport } from '@deploysphere/messaging';
-import { ARTIFACT_STORE, StorageModule, storageOptionsFromEnv, type ArtifactStore } from '@deploysphere/storage';
+import { ARTIFACT_STORE, StorageModule, type ArtifactStore } from '@deploysphere/storage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -81,14 +81,8 @@ export class CoreModule {
         }),
         MessagingModule.forRoot({ relay: options.relay ?? true }),
         StorageModule.forRootAsync({
-          inject: [dataConfig.KEY],
-          useFactory: (data: ConfigType<typeof dataConfig>) => {
-            try {
-              return storageOptionsFromEnv(process.env, data.dataDir);
-            } catch (err) {
-              throw new Error(`Invalid configuration:\n  - ${(err as Error).message}`);
-            }
-          },
+          inject: [storageConfig.KEY],
+          useFactory: (storage: ConfigType<typeof storageConfig>) => storage,
         }),
       ],
       providers: [ReadinessRegistry, CoreReadiness, secretBoxProvider],

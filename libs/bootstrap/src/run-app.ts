@@ -1,23 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { validateEnvironment } from '@deploysphere/config';
-import { storageOptionsFromEnv } from '@deploysphere/storage';
+import { loadEnvironment } from '@deploysphere/config';
 import { Logger } from 'nestjs-pino';
-import { existsSync } from 'node:fs';
-
-/**
- * Checks the configuration before Nest starts, so a bad value is one clear message and exit 1
- * rather than a stack trace from inside module initialisation. `.env` is read the way
- * ConfigModule reads it: real environment variables win.
- */
-export function preflightConfiguration(): void {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const env = validateEnvironment(process.env);
-  try {
-    storageOptionsFromEnv(process.env, env.DEPLOYSPHERE_DATA_DIR);
-  } catch (err) {
-    throw new Error(`Invalid configuration:\n  - ${(err as Error).message}`);
-  }
-}
 
 /**
  * Runs an app's start-up with the failure rules every process shares: the JSON logger is
@@ -31,7 +14,8 @@ export async function runApp<T extends INestApplicationContext>(
   start: (app: T) => Promise<void> = async (app) => void (await app.init()),
 ): Promise<T> {
   try {
-    preflightConfiguration();
+    // Before Nest starts, so a bad value is one clear message and exit 1, not a stack trace from module initialisation.
+    loadEnvironment();
     const app = await create();
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

@@ -1,6 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { SecretBox } from '@deploysphere/common';
-import { dataConfig, securityConfig, type ConfigType } from '@deploysphere/config';
+import { dataConfig, authConfig, type ConfigType } from '@deploysphere/config';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +14,8 @@ export const SECRET_BOX = Symbol('SECRET_BOX');
  */
 export const secretBoxProvider: Provider = {
   provide: SECRET_BOX,
-  inject: [securityConfig.KEY, dataConfig.KEY],
-  useFactory: (security: ConfigType<typeof securityConfig>, data: ConfigType<typeof dataConfig>) => {
+  inject: [authConfig.KEY, dataConfig.KEY],
+  useFactory: (security: ConfigType<typeof authConfig>, data: ConfigType<typeof dataConfig>) => {
     if (security.encryptionKey) return new SecretBox(Buffer.from(security.encryptionKey, 'base64'));
     const file = join(data.dataDir, 'encryption.key');
     if (!existsSync(file)) {

@@ -1,7 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { ALL_CONFIG } from './config';
+import { authConfig } from './auth.config';
+import { buildsConfig } from './builds.config';
+import { databaseConfig } from './database.config';
+import { edgeConfig } from './edge.config';
+import { httpConfig } from './http.config';
+import { kafkaConfig } from './kafka.config';
+import { logsConfig } from './logs.config';
+import { redisConfig } from './redis.config';
+import { dataConfig, loggingConfig } from './runtime.config';
+import { sourceConfig } from './source.config';
+import { storageConfig } from './storage.config';
 import { validateEnvironment } from './env.validation';
+
+/** Every area's factory, each injectable as `@Inject(xConfig.KEY) cfg: ConfigType<typeof xConfig>`. */
+export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig];
 
 /**
  * Global, validated configuration. A bad value stops start-up with a message naming it.

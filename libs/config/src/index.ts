@@ -1,4 +1,15 @@
-export * from './config';
+export * from './auth.config';
+export * from './builds.config';
 export * from './config.module';
+export * from './database.config';
+export * from './edge.config';
 export * from './env.validation';
+export * from './host-environment';
+export * from './http.config';
+export * from './kafka.config';
+export * from './logs.config';
+export * from './redis.config';
+export * from './runtime.config';
+export * from './source.config';
+export * from './storage.config';
 export type { ConfigType } from '@nestjs/config';

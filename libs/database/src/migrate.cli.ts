@@ -5,12 +5,19 @@
  * Options: --dir <migrations dir>; --mark-rolled-back <name> (after repairing a failed migration by
  * hand; the offline stand-in for `prisma migrate resolve --rolled-back`), then migrate.
  */
+import { databaseConfig, loadEnvironment } from '@deploysphere/config';
 import { Client } from 'pg';
 import { applyMigrations, markRolledBack } from './migrator';
 import { defaultMigrationsDir } from './paths';
 
 async function main(): Promise<number> {
-  const url = process.env.DATABASE_URL;
+  try {
+    loadEnvironment();
+  } catch (err) {
+    console.error(`db:migrate: ${(err as Error).message}`);
+    return 2;
+  }
+  const { url } = databaseConfig();
   if (!url) {
     console.error('db:migrate: DATABASE_URL is not set (e.g. postgresql://user:pass@host:5432/db)');
     return 2;

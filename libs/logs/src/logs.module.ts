@@ -1,5 +1,5 @@
 import { Global, Inject, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
-import { kafkaConfig, logsConfig, type ConfigType } from '@deploysphere/config';
+import { kafkaConfig, logsConfig, redisConfig, type ConfigType } from '@deploysphere/config';
 import { Topics } from '@deploysphere/contracts';
 import { PrismaService } from '@deploysphere/database';
 import { InMemoryLiveLogBus } from './live/in-memory-live-log.bus';
@@ -58,10 +58,10 @@ class LogsLifecycle implements OnModuleDestroy {
   providers: [
     {
       provide: LIVE_LOG_BUS,
-      inject: [logsConfig.KEY],
-      useFactory: (cfg: ConfigType<typeof logsConfig>): LiveLogBus => {
+      inject: [logsConfig.KEY, redisConfig.KEY],
+      useFactory: (cfg: ConfigType<typeof logsConfig>, redis: ConfigType<typeof redisConfig>): LiveLogBus => {
         const buffer = { maxLines: cfg.liveBufferLines, ttlSeconds: cfg.liveBufferTtlSeconds };
-        return cfg.redisUrl ? new RedisLiveLogBus({ url: cfg.redisUrl, ...buffer }) : new InMemoryLiveLogBus(buffer);
+        return redis.url ? new RedisLiveLogBus({ url: redis.url, ...buffer }) : new InMemoryLiveLogBus(buffer);
       },
     },
     {

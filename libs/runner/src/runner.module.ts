@@ -25,7 +25,7 @@ const UNISOLATED_WARNING = [
  * to the process runner (with a loud warning) when none answers; production refuses that
  * fallback, and BUILD_RUNNER=process, unless ALLOW_UNISOLATED_BUILDS=true.
  */
-export async function createBuildRunner(cfg: BuildsSettings, env: NodeJS.ProcessEnv = process.env, logger = new Logger('BuildRunner')): Promise<BuildRunner> {
+export async function createBuildRunner(cfg: BuildsSettings, logger = new Logger('BuildRunner')): Promise<BuildRunner> {
   let kind = cfg.runner;
   if (kind === 'auto') {
     kind = (await DockerBuildRunner.daemonAnswers()) ? 'docker' : 'process';
@@ -45,20 +45,13 @@ export async function createBuildRunner(cfg: BuildsSettings, env: NodeJS.Process
       logger.warn(UNISOLATED_WARNING);
       return new ProcessBuildRunner({ workDir: cfg.workDir });
     case 'ecs': {
-      const region = env.AWS_REGION || env.S3_REGION || 'us-east-1';
-      const s3Endpoint = env.S3_ENDPOINT || undefined;
-      const pathStyle = env.S3_FORCE_PATH_STYLE;
+      const { region, s3Endpoint, s3ForcePathStyle, ...ecs } = cfg.ecs;
       logger.log({ cluster: cfg.ecs.cluster, taskDefinition: cfg.ecs.taskDefinition, bucket: cfg.ecs.transferBucket, logGroup: cfg.ecs.logGroup }, 'build runner: ecs');
       return new EcsBuildRunner({
-        ...cfg.ecs,
-        transferBucket: cfg.ecs.transferBucket,
+        ...ecs,
         ecs: new ECSClient({ region }),
         logs: cfg.ecs.logGroup ? new CloudWatchLogsClient({ region }) : undefined,
-        s3: new S3Client({
-          region,
-          endpoint: s3Endpoint,
-          forcePathStyle: pathStyle ? pathStyle === 'true' || pathStyle === '1' : s3Endpoint !== undefined,
-        }),
+        s3: new S3Client({ region, endpoint: s3Endpoint, forcePathStyle: s3ForcePathStyle }),
       });
     }
     default:

@@ -14,5 +14,5 @@ export {
   validateManifest,
 } from './manifest';
 export { BlobChangedError, contentTypeFor, type SkipReason, type SkippedEntry } from './scan';
-export { STORAGE_OPTIONS, storageOptionsFromEnv, type StorageOptions } from './storage.options';
+export { STORAGE_OPTIONS, type StorageOptions } from './storage.options';
 export { StorageModule, createArtifactStore, type StorageModuleAsyncOptions } from './storage.module';

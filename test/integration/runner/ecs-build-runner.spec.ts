@@ -191,12 +191,24 @@ describe('EcsBuildRunner against moto', () => {
     expect(await transferKeys(s.deploymentId)).toEqual([]);
   }, 60_000);
 
-  it('BUILD_RUNNER=ecs builds the runner from configuration (AWS_* and S3_* from the environment)', async () => {
+  it('BUILD_RUNNER=ecs builds the runner from configuration (the transfer bucket reached like the artifact store)', async () => {
     const settings = {
       runner: 'ecs',
-      ecs: { cluster: aws.cluster, taskDefinition: aws.taskDefinition, subnets: aws.subnets, securityGroups: aws.securityGroups, assignPublicIp: false, containerName: 'builder', logStreamPrefix: 'build', transferBucket: aws.bucket },
+      ecs: {
+        region: aws.region,
+        cluster: aws.cluster,
+        taskDefinition: aws.taskDefinition,
+        subnets: aws.subnets,
+        securityGroups: aws.securityGroups,
+        assignPublicIp: false,
+        containerName: 'builder',
+        logStreamPrefix: 'build',
+        transferBucket: aws.bucket,
+        s3Endpoint: aws.endpoint,
+        s3ForcePathStyle: true,
+      },
     } as unknown as BuildsSettings;
-    const configured = await createBuildRunner(settings, { ...process.env, AWS_ENDPOINT_URL: aws.endpoint, S3_ENDPOINT: aws.endpoint });
+    const configured = await createBuildRunner(settings);
     expect(configured.kind).toBe('ecs');
     expect(await configured.isReady()).toBe(true);
   });

@@ -122,19 +122,19 @@ describe('choosing the runner (BUILD_RUNNER)', () => {
 
   it('process: warns loudly that builds are not isolated', async () => {
     const warn = jest.fn();
-    const runner = await createBuildRunner(base, {}, { log: () => undefined, warn } as unknown as Logger);
+    const runner = await createBuildRunner(base, { log: () => undefined, warn } as unknown as Logger);
     expect(runner.kind).toBe('process');
     expect(runner.isolated).toBe(false);
     expect(warn.mock.calls[0][0]).toContain('BUILDS ARE NOT ISOLATED');
   });
 
   it('process in production: refused unless ALLOW_UNISOLATED_BUILDS=true', async () => {
-    await expect(createBuildRunner({ ...base, production: true }, {}, quiet)).rejects.toThrow(/ALLOW_UNISOLATED_BUILDS/);
-    expect((await createBuildRunner({ ...base, production: true, allowUnisolated: true }, {}, quiet)).kind).toBe('process');
+    await expect(createBuildRunner({ ...base, production: true }, quiet)).rejects.toThrow(/ALLOW_UNISOLATED_BUILDS/);
+    expect((await createBuildRunner({ ...base, production: true, allowUnisolated: true }, quiet)).kind).toBe('process');
   });
 
   it('auto: docker when the engine answers (scripts/test.sh starts it)', async () => {
-    expect((await createBuildRunner({ ...base, runner: 'auto' }, {}, quiet)).kind).toBe('docker');
+    expect((await createBuildRunner({ ...base, runner: 'auto' }, quiet)).kind).toBe('docker');
   });
 });
 

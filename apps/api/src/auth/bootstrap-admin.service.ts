@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { generateToken, hashToken, newId } from '@deploysphere/common';
-import { securityConfig, type ConfigType } from '@deploysphere/config';
+import { authConfig, type ConfigType } from '@deploysphere/config';
 import { PrismaService } from '@deploysphere/database';
 
 export const ADMIN_TEAM_SLUG = 'admin';
@@ -17,7 +17,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
 
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(securityConfig.KEY) private readonly security: ConfigType<typeof securityConfig>,
+    @Inject(authConfig.KEY) private readonly security: ConfigType<typeof authConfig>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AliasMovedV1, DeploymentReadyV1, DomainRemovedV1, DomainVerifiedV1, ProjectDeletedV1, ProjectRoutingChangedV1, Topics } from '@deploysphere/contracts';
 import { ConsumerHost } from '@deploysphere/messaging';
-import { edgeConfig, type EdgeSettings } from '../config/edge.config';
+import { edgeConfig, type EdgeSettings } from '@deploysphere/config';
 import { ManifestCache } from '../serving/manifest-cache';
 import { ROUTE_SNAPSHOT_SOURCE, type RouteSnapshotSource } from './route-snapshot-source.port';
 import { RouteTable } from './route-table';

@@ -1,8 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { edgeConfig, httpConfig, type ConfigType, type EdgeSettings } from '@deploysphere/config';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { edgeConfig, type EdgeSettings } from '../config/edge.config';
 import { EdgeRequestHandler } from './edge-request.handler';
 
 /**

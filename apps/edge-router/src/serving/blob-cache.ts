@@ -3,7 +3,7 @@ import { ARTIFACT_STORE, type ArtifactStore, type ObjectBody } from '@deploysphe
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import { edgeConfig, type EdgeSettings } from '../config/edge.config';
+import { edgeConfig, type EdgeSettings } from '@deploysphere/config';
 import type { ByteRange } from './byte-range';
 import { BR, GZIP, type FileRecord } from './deployment-files';
 import { WeightedLru, type Weighted } from './weighted-lru';

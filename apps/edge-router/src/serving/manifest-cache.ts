@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
-import { edgeConfig, type EdgeSettings } from '../config/edge.config';
+import { edgeConfig, type EdgeSettings } from '@deploysphere/config';
 import { DeploymentFiles } from './deployment-files';
 import { WeightedLru } from './weighted-lru';
 

@@ -1,6 +1,6 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { logsConfig, type ConfigType } from '@deploysphere/config';
+import { redisConfig, type ConfigType } from '@deploysphere/config';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
@@ -28,7 +28,7 @@ export class GatewayIoAdapter extends IoAdapter {
 
   override createIOServer(_port: number, options?: ServerOptions): Server {
     const http = this.app.get(GatewayHttpServer);
-    const cfg = this.app.get<ConfigType<typeof logsConfig>>(logsConfig.KEY);
+    const redis = this.app.get<ConfigType<typeof redisConfig>>(redisConfig.KEY);
     const server = new Server(http.server, {
       ...options,
       serveClient: false,
@@ -37,8 +37,8 @@ export class GatewayIoAdapter extends IoAdapter {
       pingInterval: 20_000,
       pingTimeout: 20_000,
     });
-    if (cfg.redisUrl) {
-      const pub = new Redis(cfg.redisUrl, { connectionName: 'deploysphere-gateway-adapter-pub' });
+    if (redis.url) {
+      const pub = new Redis(redis.url, { connectionName: 'deploysphere-gateway-adapter-pub' });
       const sub = pub.duplicate({ connectionName: 'deploysphere-gateway-adapter-sub' });
       for (const client of [pub, sub]) client.on('error', (err) => this.logger.warn({ err: err.message }, 'socket.io redis adapter connection error'));
       this.redis.push(pub, sub);

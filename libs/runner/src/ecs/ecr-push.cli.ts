@@ -1,4 +1,5 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { buildsConfig, loadEnvironment } from '@deploysphere/config';
 import Docker from 'dockerode';
 import { EcrBuilderImage } from './ecr-builder-image';
 
@@ -10,7 +11,8 @@ import { EcrBuilderImage } from './ecr-builder-image';
  */
 async function main(): Promise<void> {
   const [localImage, tag] = process.argv.slice(2);
-  const repository = process.env.ECR_REPOSITORY;
+  loadEnvironment();
+  const repository = buildsConfig().ecs.ecrRepository;
   if (!localImage || !tag || !repository) {
     process.stderr.write('usage: ECR_REPOSITORY=<name> node ecr-push.cli.js <local-image> <tag>\n');
     process.exit(2);

@@ -1,3 +1,4 @@
+import { inheritedEnvironment } from '@deploysphere/config';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -60,7 +61,7 @@ export class ProcessBuildRunner implements BuildRunner {
 
     const env: Record<string, string> = {
       ...builderEnvironment(spec),
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      PATH: inheritedEnvironment(['PATH']).PATH ?? '/usr/local/bin:/usr/bin:/bin',
       HOME: join(workspace, 'home'),
       LANG: 'C.UTF-8',
       TMPDIR: join(workspace, 'home'),

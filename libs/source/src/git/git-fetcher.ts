@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { inheritedEnvironment } from '@deploysphere/config';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -109,7 +110,7 @@ function gitEnvironment(work: string, target: string, url: URL, credential: GitC
   ];
   if (credential) config.push([`credential.${credentialScope(url)}.helper`, CREDENTIAL_HELPER]);
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: inheritedEnvironment(['PATH']).PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: join(work, 'home'),
     LANG: 'C',
     LC_ALL: 'C',
@@ -127,7 +128,7 @@ function gitEnvironment(work: string, target: string, url: URL, credential: GitC
     env[`GIT_CONFIG_KEY_${i}`] = key;
     env[`GIT_CONFIG_VALUE_${i}`] = value;
   });
-  for (const name of PASS_THROUGH) if (process.env[name] !== undefined) env[name] = process.env[name];
+  Object.assign(env, inheritedEnvironment(PASS_THROUGH));
   if (credential) {
     env.DEPLOYSPHERE_GIT_USERNAME = credential.username;
     env.DEPLOYSPHERE_GIT_PASSWORD = credential.token;

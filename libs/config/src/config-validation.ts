@@ -1,0 +1,52 @@
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+
+/** Class-transformer helpers shared by the areas' environment classes. */
+export const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+export const toNumber = toInt;
+export const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1' || value === true) return true;
+  if (value === 'false' || value === '0' || value === false) return false;
+  return value;
+};
+export const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+export const PORT = { message: 'must be an integer port number (0–65535; 0 picks a free port)' };
+
+export type Raw = Record<string, unknown>;
+type Ctor<T> = new () => T;
+
+/** One line per bad variable, quoting what was given (never a converted NaN). */
+function describe(errors: ValidationError[], raw: Raw): string[] {
+  return errors.map((e) => {
+    const given = raw[e.property];
+    const got = given === undefined ? 'unset' : JSON.stringify(String(given)).slice(0, 60);
+    return `  - ${e.property}: ${Object.values(e.constraints ?? {})[0]} (got ${got})`;
+  });
+}
+
+export const invalidConfiguration = (problems: string[]): Error =>
+  new Error(`Invalid configuration:\n${problems.join('\n')}\nSee .env.example for every variable and its default.`);
+
+/** The variables an area's class declares. */
+export const areaVariables = (schema: Ctor<object>): string[] => [
+  ...new Set(getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false).map((m) => m.propertyName)),
+];
+
+/** Converts and checks the variables one area's class declares: its typed values (defaults filled) and one line per problem. */
+export function checkArea<T extends object>(schema: Ctor<T>, raw: Raw): { values: T; problems: string[] } {
+  const values = plainToInstance(schema, raw, { exposeDefaultValues: true, excludeExtraneousValues: false });
+  const errors = validateSync(values, { skipMissingProperties: false, forbidUnknownValues: false, stopAtFirstError: true });
+  return { values, problems: describe(errors, raw) };
+}
+
+/**
+ * The values of one area read from this process's environment, for its `registerAs` factory.
+ * Start-up has already validated every area (validateEnvironment), so this throws only when a
+ * factory is used without it, and then with the same message.
+ */
+export function readArea<T extends object>(schema: Ctor<T>): T {
+  const { values, problems } = checkArea(schema, process.env);
+  if (problems.length > 0) throw invalidConfiguration(problems);
+  return values;
+}

@@ -1,0 +1,62 @@
+import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { hostname } from 'node:os';
+import { emptyToUndefined, readArea, toInt } from './config-validation';
+
+const EDGE_CACHE = { message: 'must be an integer from 1 to 65536' };
+const EDGE_MANIFESTS = { message: 'must be an integer from 1000 to 10000000' };
+const EDGE_BUFFER = { message: 'must be an integer from 100 to 1000000' };
+const EDGE_FLUSH = { message: 'must be an integer from 10 to 60000' };
+const EDGE_GRACE = { message: 'must be an integer from 0 to 300000' };
+
+/** The edge router's caches, identity, access log and shutdown (its port is in the http area). */
+export class EdgeEnvironment {
+  /** Bytes of file content (and compressed variants) kept in memory, in MiB. */
+  @Transform(toInt) @IsInt(EDGE_CACHE) @Min(1, EDGE_CACHE) @Max(65_536, EDGE_CACHE)
+  EDGE_CACHE_MB = 256;
+
+  /** Manifest entries (files) kept in memory across cached deployments. */
+  @Transform(toInt) @IsInt(EDGE_MANIFESTS) @Min(1_000, EDGE_MANIFESTS) @Max(10_000_000, EDGE_MANIFESTS)
+  EDGE_MANIFEST_CACHE_FILES = 200_000;
+
+  /** Edge router instance name (its own consumer group: every instance sees every route event). Default `<hostname>-<pid>`; set it to the pod name. */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'must be 1–100 characters of [A-Za-z0-9._-]' })
+  EDGE_INSTANCE_ID?: string;
+
+  /** Access records buffered before the edge drops (and counts) new ones. */
+  @Transform(toInt) @IsInt(EDGE_BUFFER) @Min(100, EDGE_BUFFER) @Max(1_000_000, EDGE_BUFFER)
+  EDGE_ACCESS_LOG_BUFFER = 10_000;
+
+  @Transform(toInt) @IsInt(EDGE_FLUSH) @Min(10, EDGE_FLUSH) @Max(60_000, EDGE_FLUSH)
+  EDGE_ACCESS_LOG_FLUSH_MS = 1_000;
+
+  /** How long in-flight requests may finish after SIGTERM. */
+  @Transform(toInt) @IsInt(EDGE_GRACE) @Min(0, EDGE_GRACE) @Max(300_000, EDGE_GRACE)
+  EDGE_SHUTDOWN_GRACE_MS = 10_000;
+}
+
+export interface EdgeSettings {
+  /** Bytes of file content (and compressed variants) kept in memory. */
+  cacheBytes: number;
+  /** Manifest entries (files) kept in memory across every cached deployment. */
+  manifestCacheFiles: number;
+  /** Distinguishes this instance's consumer group: every edge instance must see every route event. */
+  instanceId: string;
+  accessLogBuffer: number;
+  accessLogFlushMs: number;
+  shutdownGraceMs: number;
+}
+
+function shape(env: EdgeEnvironment): EdgeSettings {
+  return {
+    cacheBytes: env.EDGE_CACHE_MB * 1024 * 1024,
+    manifestCacheFiles: env.EDGE_MANIFEST_CACHE_FILES,
+    instanceId: env.EDGE_INSTANCE_ID || `${hostname()}-${process.pid}`,
+    accessLogBuffer: env.EDGE_ACCESS_LOG_BUFFER,
+    accessLogFlushMs: env.EDGE_ACCESS_LOG_FLUSH_MS,
+    shutdownGraceMs: env.EDGE_SHUTDOWN_GRACE_MS,
+  };
+}
+
+export const edgeConfig = registerAs('edge', (): EdgeSettings => shape(readArea(EdgeEnvironment)));

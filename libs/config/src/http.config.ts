@@ -1,0 +1,52 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { PORT, readArea, toInt } from './config-validation';
+
+/** Listening addresses of every app, request body limits and the domain deployments are served under. */
+export class HttpEnvironment {
+  @IsString()
+  BIND_HOST = '0.0.0.0';
+
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
+  API_PORT = 3000;
+
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
+  GATEWAY_PORT = 3001;
+
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
+  EDGE_PORT = 8080;
+
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
+  ORCHESTRATOR_PORT = 3002;
+
+  @Transform(toInt) @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
+  LOG_INGEST_PORT = 3003;
+
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' }) @MaxLength(10)
+  API_JSON_BODY_LIMIT = '1mb';
+
+  /** Largest git webhook body (GitHub caps its payloads at 25 MB); read raw for the signature check. */
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 25mb' }) @MaxLength(10)
+  API_WEBHOOK_BODY_LIMIT = '25mb';
+
+  @IsString() @Matches(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+    message: 'must be a lower-case DNS name such as localhost or apps.example.com',
+  })
+  ROOT_DOMAIN = 'localhost';
+}
+
+export const httpConfig = registerAs('http', () => {
+  const env = readArea(HttpEnvironment);
+  return {
+    host: env.BIND_HOST,
+    apiPort: env.API_PORT,
+    gatewayPort: env.GATEWAY_PORT,
+    edgePort: env.EDGE_PORT,
+    orchestratorPort: env.ORCHESTRATOR_PORT,
+    logIngestPort: env.LOG_INGEST_PORT,
+    jsonBodyLimit: env.API_JSON_BODY_LIMIT,
+    webhookBodyLimit: env.API_WEBHOOK_BODY_LIMIT,
+    rootDomain: env.ROOT_DOMAIN,
+  };
+});
