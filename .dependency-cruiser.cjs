@@ -3,6 +3,7 @@
  *  - an app never imports another app; only the all-in-one composition root apps/platform
  *    composes them;
  *  - a lib never imports an app;
+ *  - only apps import libs/bootstrap (the composition of a process);
  *  - libs/contracts stays framework-free (it is what other languages' SDKs mirror);
  *  - no circular imports.
  */
@@ -21,6 +22,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'only-apps-import-bootstrap',
+      comment: 'libs/bootstrap composes a whole process; a lib needing one of its parts gets it from the lib that owns it.',
+      severity: 'error',
+      from: { path: '^libs/', pathNot: '^libs/bootstrap/' },
+      to: { path: '^libs/bootstrap/' },
     },
     {
       name: 'contracts-framework-free',

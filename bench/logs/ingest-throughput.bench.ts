@@ -13,7 +13,8 @@
 // is printed apart). Target: pipeline >= 50% of raw.
 import { createClient } from '@clickhouse/client';
 import { Logger } from '@nestjs/common';
-import { ClickHouseLogStore, KafkaLogTopics, LogIngestor, type BuildLogLine } from '@deploysphere/logs';
+import { ClickHouseLogStore, KafkaLogTopics, type BuildLogLine } from '@deploysphere/logs';
+import { LogIngestor } from '../../apps/log-ingest/src/ingest/log-ingestor';
 import type { BuildLogBatchV1 } from '@deploysphere/contracts';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

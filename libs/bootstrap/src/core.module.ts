@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
+import { SECRET_BOX } from '@deploysphere/common';
 import { dataConfig, databaseConfig, DeploySphereConfigModule, loggingConfig, storageConfig, type ConfigType } from '@deploysphere/config';
 import { DatabaseModule, PrismaService } from '@deploysphere/database';
 import { MESSAGE_TRANSPORT, MessagingModule, type MessageTransport } from '@deploysphere/messaging';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 /** A client-supplied X-Request-Id is kept as the correlation id when it looks sane. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 import { ReadinessRegistry } from './readiness';
-import { SECRET_BOX, secretBoxProvider } from './secret-box.provider';
+import { secretBoxProvider } from './secret-box.provider';
 
 export interface CoreOptions {
   /** Name in every log line (`app` field). */

@@ -1,11 +1,9 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { SecretBox } from '@deploysphere/common';
+import { SECRET_BOX, SecretBox } from '@deploysphere/common';
 import { dataConfig, authConfig, type ConfigType } from '@deploysphere/config';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-export const SECRET_BOX = Symbol('SECRET_BOX');
 
 /**
  * The key that encrypts env var values at rest. Production requires DEPLOYSPHERE_ENCRYPTION_KEY

@@ -18,6 +18,9 @@ export function safeEqual(a: string, b: string): boolean {
 
 const VERSION = 'v1';
 
+/** Injection token of the process's SecretBox (provided by CoreModule, used by apps and libs alike). */
+export const SECRET_BOX = Symbol('SECRET_BOX');
+
 /**
  * AES-256-GCM with a random 96-bit IV per value. The project and key names are bound as
  * additional authenticated data so a ciphertext cannot be moved to another variable.

@@ -9,7 +9,6 @@ export * from './pipeline/access-log.publisher';
 export * from './pipeline/build-log.publisher';
 export * from './pipeline/in-memory-log.topics';
 export * from './pipeline/kafka-log.topics';
-export * from './pipeline/log-ingestor';
 export * from './pipeline/log-topics.port';
 export * from './store/clickhouse/clickhouse-log.store';
 export * from './store/clickhouse/clickhouse-sql';

@@ -1,6 +1,7 @@
 import { createClient } from '@clickhouse/client';
 import { deadLetterTopic, type BuildLogBatchV1 } from '@deploysphere/contracts';
-import { AccessLogPublisher, ClickHouseLogStore, KafkaLogTopics, LogIngestor, type LogDelivery, type LogStore } from '@deploysphere/logs';
+import { AccessLogPublisher, ClickHouseLogStore, KafkaLogTopics, type LogDelivery, type LogStore } from '@deploysphere/logs';
+import { LogIngestor } from '../../../apps/log-ingest/src/ingest/log-ingestor';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { deleteKafkaTopics, requireClickHouse, requireKafka, uniqueName, type TestClickHouse } from '../../support/log-services';

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
 import { logsConfig, type ConfigType } from '@deploysphere/config';
-import { LOG_STORE, LOG_TOPIC_CONSUMER, LogIngestor, type LogStore, type LogTopicConsumer } from '@deploysphere/logs';
+import { LOG_STORE, LOG_TOPIC_CONSUMER, type LogStore, type LogTopicConsumer } from '@deploysphere/logs';
+import { LogIngestor } from './log-ingestor';
 
 /**
  * Log topics → log store. Deliveries go into a LogIngestor (batches by LOG_BATCH_MAX_ROWS /

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SECRET_BOX } from '@deploysphere/bootstrap';
-import { Batcher, envVarAad, type SecretBox } from '@deploysphere/common';
+import { Batcher, envVarAad, SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { PrismaService, type EnvVar } from '@deploysphere/database';
 import { isReservedBuildEnv } from '@deploysphere/runner';
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SECRET_BOX } from '@deploysphere/bootstrap';
-import type { SecretBox } from '@deploysphere/common';
+import { SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
 import { openGitCredential, type GitCredential, type GitCredentialStore } from './git-credentials';
 

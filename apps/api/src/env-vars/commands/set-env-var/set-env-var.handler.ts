@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { SECRET_BOX } from '@deploysphere/bootstrap';
-import { newId, NotFoundError, type SecretBox } from '@deploysphere/common';
+import { newId, NotFoundError, SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
 import { EnvVarDto, envVarAad } from '../../env-var.response.dto';
 import { SetEnvVarCommand } from './set-env-var.command';

@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { SECRET_BOX } from '@deploysphere/bootstrap';
-import { NotFoundError, type SecretBox } from '@deploysphere/common';
+import { NotFoundError, SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
 import { EnvVarDto, envVarAad } from '../../env-var.response.dto';
 import { ListEnvVarsQuery } from './list-env-vars.query';

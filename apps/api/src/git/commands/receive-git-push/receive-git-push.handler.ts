@@ -1,7 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { SECRET_BOX } from '@deploysphere/bootstrap';
-import { DomainError, ID_PATTERN, newId, type SecretBox } from '@deploysphere/common';
+import { DomainError, ID_PATTERN, newId, SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { isUniqueViolation, PrismaService, type GitWebhookDelivery } from '@deploysphere/database';
 import { OutboxRelay } from '@deploysphere/messaging';
 import { RequestedDeploymentWriter } from '../../../deployments/requested-deployment.writer';

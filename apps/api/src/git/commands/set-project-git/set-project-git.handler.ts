@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { SECRET_BOX } from '@deploysphere/bootstrap';
-import { NotFoundError, type SecretBox } from '@deploysphere/common';
+import { NotFoundError, SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { PrismaService, type Prisma } from '@deploysphere/database';
 import { DEFAULT_GIT_USERNAME, sealGitCredential } from '@deploysphere/source';
 import { PROJECT_GIT_FIELDS, ProjectGitDto } from '../../project-git.response.dto';

@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AccessLogRecordV1 } from '@deploysphere/contracts';
-import type { BuildLogLine } from '../build-log';
-import type { LogStore } from '../store/log-store.port';
-import type { LogDelivery } from './log-topics.port';
+import type { BuildLogLine, LogDelivery, LogStore } from '@deploysphere/logs';
 
 export interface LogIngestorOptions {
   /** A batch is inserted once it holds this many rows… */

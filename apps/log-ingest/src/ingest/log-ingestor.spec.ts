@@ -1,6 +1,5 @@
 import type { AccessLogRecordV1 } from '@deploysphere/contracts';
-import type { BuildLogLine } from '../build-log';
-import type { LogStore } from '../store/log-store.port';
+import type { BuildLogLine, LogStore } from '@deploysphere/logs';
 import { IngestorClosedError, LogIngestor } from './log-ingestor';
 
 const DEP = 'dpl_01jd8x3k9m2f4q7r8s9t0v1w2x';
