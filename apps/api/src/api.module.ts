@@ -5,6 +5,7 @@ import { AliasesModule } from './aliases/aliases.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { TokenAuthenticator } from '@deploysphere/auth';
+import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { DomainsModule } from './domains/domains.module';
 import { EnvVarsModule } from './env-vars/env-vars.module';
@@ -16,7 +17,7 @@ import { TokensModule } from './tokens/tokens.module';
 
 /** The REST API's features. Infrastructure (config, database, messaging, CQRS) comes from CoreModule. */
 @Module({
-  imports: [TeamsModule, TokensModule, ProjectsModule, EnvVarsModule, DeploymentsModule, AliasesModule, DomainsModule, GitModule, LogQueriesModule],
+  imports: [DeploymentRepositoryModule, TeamsModule, TokensModule, ProjectsModule, EnvVarsModule, DeploymentsModule, AliasesModule, DomainsModule, GitModule, LogQueriesModule],
   controllers: [HealthController],
   providers: [TokenAuthenticator, BootstrapAdminService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LogsModule } from '@deploysphere/logs';
 import { RunnerModule } from '@deploysphere/runner';
 import { SourceModule } from '@deploysphere/source';
@@ -17,7 +18,7 @@ import { DropProjectBuildsHandler } from './projects/commands/drop-project-build
  * SECRET_BOX) comes from CoreModule; the build runner, source fetcher and log sink from their libs.
  */
 @Module({
-  imports: [RunnerModule, SourceModule, LogsModule],
+  imports: [DeploymentRepositoryModule, RunnerModule, SourceModule, LogsModule],
   providers: [
     DeploymentEventsConsumer,
     AcceptDeploymentHandler,

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AliasMover } from './alias-mover';
 import { PromoteDeploymentHandler } from './commands/promote-deployment/promote-deployment.handler';
 import { PromoteDeploymentHttpController } from './commands/promote-deployment/promote-deployment.http.controller';
 import { RollbackProjectHandler } from './commands/rollback-project/rollback-project.handler';
@@ -8,6 +7,6 @@ import { RollbackProjectHttpController } from './commands/rollback-project/rollb
 /** What the production URL serves: promote and rollback move the alias without rebuilding. */
 @Module({
   controllers: [PromoteDeploymentHttpController, RollbackProjectHttpController],
-  providers: [AliasMover, PromoteDeploymentHandler, RollbackProjectHandler],
+  providers: [PromoteDeploymentHandler, RollbackProjectHandler],
 })
 export class AliasesModule {}

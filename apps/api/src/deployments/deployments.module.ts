@@ -9,12 +9,10 @@ import { GetDeploymentHandler } from './queries/get-deployment/get-deployment.ha
 import { GetDeploymentHttpController } from './queries/get-deployment/get-deployment.http.controller';
 import { ListDeploymentsHandler } from './queries/list-deployments/list-deployments.handler';
 import { ListDeploymentsHttpController } from './queries/list-deployments/list-deployments.http.controller';
-import { RequestedDeploymentWriter } from './requested-deployment.writer';
 
 @Module({
   imports: [SourceModule],
   controllers: [RequestDeploymentHttpController, ListDeploymentsHttpController, GetDeploymentHttpController, CancelDeploymentHttpController],
-  providers: [RequestedDeploymentWriter, RequestDeploymentHandler, UploadDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler],
-  exports: [RequestedDeploymentWriter],
+  providers: [RequestDeploymentHandler, UploadDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler],
 })
 export class DeploymentsModule {}

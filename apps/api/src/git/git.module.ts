@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { DeploymentsModule } from '../deployments/deployments.module';
 import { ReceiveGitPushHandler } from './commands/receive-git-push/receive-git-push.handler';
 import { ReceiveGitPushHttpController } from './commands/receive-git-push/receive-git-push.http.controller';
 import { SetProjectGitHandler } from './commands/set-project-git/set-project-git.handler';
@@ -9,7 +8,6 @@ import { GetProjectGitHttpController } from './queries/get-project-git/get-proje
 
 /** A project's git settings and the push webhook that turns pushes into deployments. */
 @Module({
-  imports: [DeploymentsModule],
   controllers: [GetProjectGitHttpController, SetProjectGitHttpController, ReceiveGitPushHttpController],
   providers: [GetProjectGitHandler, SetProjectGitHandler, ReceiveGitPushHandler],
 })

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Batcher, DomainError, removeTree } from '@deploysphere/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
 import { Prisma, PrismaService } from '@deploysphere/database';
+import type { OwnedDeployment } from '@deploysphere/deployments';
 import { LOG_SINK, type LogSink } from '@deploysphere/logs';
 import {
   BUILD_RUNNER,
@@ -32,21 +33,7 @@ interface BuildProject {
 }
 
 /** A deployment this instance owns (just claimed, or taken over after a restart). */
-export interface OwnedDeployment {
-  id: string;
-  projectId: string;
-  target: 'PREVIEW' | 'PRODUCTION';
-  source: 'UPLOAD' | 'GIT';
-  sourceKey: string | null;
-  gitRef: string | null;
-  commitSha: string | null;
-  createdAt: Date;
-  buildingAt: Date;
-  status: 'BUILDING' | 'UPLOADING';
-  runnerRef: string | null;
-  cancelRequested: boolean;
-  correlationId: string;
-}
+export type { OwnedDeployment };
 
 interface ActiveBuild {
   projectId: string;
@@ -314,10 +301,7 @@ export class BuildPipeline {
           signal,
         );
         if (fetched.commitSha || fetched.commitMessage) {
-          await this.prisma.deployment.update({
-            where: { id: d.id },
-            data: { commitSha: fetched.commitSha ?? undefined, commitMessage: fetched.commitMessage?.slice(0, 1000) ?? undefined },
-          });
+          await this.transitions.recordCommit(d.id, { sha: fetched.commitSha ?? undefined, message: fetched.commitMessage ?? undefined });
         }
         break;
       } catch (err) {

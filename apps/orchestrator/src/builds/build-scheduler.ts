@@ -1,15 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
-import { DeploymentStatusChangedV1 } from '@deploysphere/contracts';
-import { Prisma, PrismaService } from '@deploysphere/database';
-import { event, OutboxRelay, OutboxWriter, type OutboxEvent } from '@deploysphere/messaging';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository, type OwnedDeployment } from '@deploysphere/deployments';
 import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
-import { BUILD_CLAIM_LOCK, TRANSITION_TX } from '../orchestrator.constants';
-import { BuildPipeline, type OwnedDeployment } from './build-pipeline';
-import { planClaims, type QueuedDeployment } from './claim-plan';
-
-const ACTIVE = ['BUILDING', 'UPLOADING'];
+import { BUILD_CLAIM_LOCK } from '../orchestrator.constants';
+import { BuildPipeline } from './build-pipeline';
+import { planClaims } from './claim-plan';
 
 /**
  * The build queue is the QUEUED rows: nothing is lost in a restart. One serialized loop per
@@ -38,9 +34,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private runnerWasReady = true;
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
     private readonly pipeline: BuildPipeline,
     private readonly readiness: ReadinessRegistry,
     @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
@@ -111,10 +105,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private async renewLeases(): Promise<void> {
     const ids = this.pipeline.leasedIds();
     if (ids.length === 0) return;
-    const rows = await this.prisma.$queryRaw<Array<{ id: string; cancel: boolean }>>`
-      UPDATE deployments SET lease_expires_at = now() + make_interval(secs => ${this.cfg.leaseSeconds})
-      WHERE id = ANY(${ids}) AND orchestrator_id = ${this.cfg.instanceId} AND status = ANY(${ACTIVE}::"DeploymentStatus"[])
-      RETURNING id, cancel_requested_at IS NOT NULL AS cancel`;
+    const rows = await this.deployments.renewLeases(this.cfg.instanceId, ids, this.cfg.leaseSeconds);
     const owned = new Set(rows.map((r) => r.id));
     for (const r of rows) if (r.cancel) this.pipeline.cancel(r.id);
     // Gone from BUILDING/UPLOADING or owned by another instance: only the pipeline's own final
@@ -125,22 +116,10 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   /** Takes over BUILDING/UPLOADING rows whose owner is gone, and resumes them here. */
   private async recover(): Promise<void> {
     const local = this.pipeline.activeIds();
-    const taken = await this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<Array<{ id: string; owner: string | null }>>`
-        SELECT id, orchestrator_id AS owner FROM deployments
-        WHERE status = ANY(${ACTIVE}::"DeploymentStatus"[]) AND NOT (id = ANY(${local}))
-          AND (orchestrator_id = ${this.cfg.instanceId} OR orchestrator_id IS NULL OR lease_expires_at IS NULL OR lease_expires_at < now())
-        ORDER BY building_at LIMIT 50
-        FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return [];
-      await tx.$executeRaw`
-        UPDATE deployments SET orchestrator_id = ${this.cfg.instanceId}, lease_expires_at = now() + make_interval(secs => ${this.cfg.leaseSeconds})
-        WHERE id = ANY(${rows.map((r) => r.id)})`;
-      return rows;
-    });
+    const taken = await this.deployments.takeOver(this.cfg.instanceId, local, this.cfg.leaseSeconds);
     if (taken.length === 0) return;
     for (const d of await this.owned(taken.map((r) => r.id))) {
-      this.logger.warn({ deploymentId: d.id, status: d.status, previousOwner: taken.find((t) => t.id === d.id)?.owner, runnerRef: d.runnerRef }, 'recovering a build whose orchestrator is gone');
+      this.logger.warn({ deploymentId: d.id, status: d.status, previousOwner: taken.find((t) => t.id === d.id)?.previousOwner, runnerRef: d.runnerRef }, 'recovering a build whose orchestrator is gone');
       this.pipeline.run(d, true);
     }
   }
@@ -159,8 +138,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const ids = [...new Set(known.map((k) => k.deploymentId))].filter((id) => !local.has(id));
     // Only deployments this database knows to have ended: an unknown id may belong to another
     // installation sharing the engine (a deleted project's builds go with ProjectDeleted).
-    const ended = await this.prisma.deployment.findMany({ where: { id: { in: ids }, status: { in: ['READY', 'FAILED', 'CANCELED', 'TIMED_OUT'] } }, select: { id: true } });
-    const remove = new Set(ended.map((d) => d.id));
+    const remove = new Set(await this.deployments.endedAmong(ids));
     for (const k of known) {
       if (local.has(k.deploymentId) || !remove.has(k.deploymentId)) continue;
       this.logger.warn({ deploymentId: k.deploymentId, runnerRef: k.runnerRef }, 'removing a leftover build of a deployment that already ended');
@@ -181,94 +159,23 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (!ready) return;
 
-    const claimed = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BUILD_CLAIM_LOCK})`;
-      const busyRows = await tx.$queryRaw<Array<{ projectId: string; n: number }>>`
-        SELECT project_id AS "projectId", count(*)::int AS n FROM deployments WHERE status = ANY(${ACTIVE}::"DeploymentStatus"[]) GROUP BY project_id`;
-      const activeTotal = busyRows.reduce((sum, r) => sum + r.n, 0);
-      const slots = Math.min(localSlots, this.cfg.concurrency - activeTotal);
-      // Nothing can start: the queue is read (and superseded rows ended) on a pass that can.
-      if (slots <= 0) return [];
-      // Every queued deployment of the projects to start (not busy, by the age of their oldest
-      // queued deployment, as many as there are slots) and of the projects with something to
-      // supersede (two queued in one line: production, or a git branch's previews; the plan
-      // decides). Chosen over the whole queue: a window of its oldest rows would be all one busy
-      // project's once it queued that many. Read, not locked: no other claimer runs while this
-      // one holds the claim lock, and every change below is conditional on the row still being
-      // QUEUED (a cancel that got there first wins).
-      const busy = busyRows.map((r) => r.projectId);
-      const queued = await tx.$queryRaw<Array<QueuedDeployment & { correlationId: string | null }>>`
-        WITH q AS (
-          SELECT * FROM deployments WHERE status = 'QUEUED' AND cancel_requested_at IS NULL
-        ), next AS (
-          SELECT project_id FROM q WHERE project_id <> ALL(${busy}::text[])
-          GROUP BY project_id ORDER BY min(created_at), min(id) LIMIT ${slots}
-        ), superseding AS (
-          SELECT project_id FROM q WHERE target = 'PRODUCTION' OR (source = 'GIT' AND git_ref IS NOT NULL)
-          GROUP BY project_id, target, CASE WHEN target = 'PRODUCTION' THEN NULL ELSE git_ref END HAVING count(*) > 1
-        )
-        SELECT id, project_id AS "projectId", target::text AS target, source::text AS source, git_ref AS "gitRef", created_at AS "createdAt",
-          correlation_id AS "correlationId"
-        FROM q WHERE project_id IN (SELECT project_id FROM next UNION SELECT project_id FROM superseding)
-        ORDER BY created_at, id`;
-      if (queued.length === 0) return [];
-      const correlation = new Map(queued.map((d) => [d.id, d.correlationId ?? d.id]));
-      const plan = planClaims(queued, new Set(busy), slots);
-      const now = new Date();
-      const events: OutboxEvent[] = [];
-      for (const s of plan.supersede) {
-        const { count } = await tx.deployment.updateMany({
-          where: { id: s.id, status: 'QUEUED' },
-          data: { status: 'CANCELED', finishedAt: now, failureCode: 'SUPERSEDED', failureMessage: `Superseded by the newer deployment ${s.by} before its build started` },
-        });
-        if (count === 0) continue;
-        events.push(
-          event(
-            DeploymentStatusChangedV1,
-            { deploymentId: s.id, projectId: s.projectId, from: 'QUEUED', to: 'CANCELED', failureCode: 'SUPERSEDED', at: now.toISOString() },
-            { key: s.id, correlationId: correlation.get(s.id)! },
-          ),
-        );
-        this.logger.log({ deploymentId: s.id, supersededBy: s.by }, 'queued deployment superseded');
-      }
-      let started: string[] = [];
-      if (plan.start.length > 0) {
-        const rows = await tx.$queryRaw<Array<{ id: string }>>`
-          UPDATE deployments SET status = 'BUILDING', building_at = ${now}, orchestrator_id = ${this.cfg.instanceId},
-            lease_expires_at = now() + make_interval(secs => ${this.cfg.leaseSeconds}), runner_ref = NULL, updated_at = ${now}
-          WHERE id = ANY(${plan.start.map((d) => d.id)}) AND status = 'QUEUED' AND cancel_requested_at IS NULL
-          RETURNING id`;
-        const updated = new Set(rows.map((r) => r.id));
-        const starting = plan.start.filter((d) => updated.has(d.id));
-        started = starting.map((d) => d.id);
-        for (const d of starting) {
-          events.push(
-            event(
-              DeploymentStatusChangedV1,
-              { deploymentId: d.id, projectId: d.projectId, from: 'QUEUED', to: 'BUILDING', at: now.toISOString() },
-              { key: d.id, correlationId: correlation.get(d.id)! },
-            ),
-          );
-        }
-      }
-      await this.outbox.addMany(tx, events);
-      return started;
-    }, TRANSITION_TX);
-    if (claimed.length === 0) return;
-    this.relay.nudge();
-    for (const d of await this.owned(claimed)) {
+    const { started, superseded } = await this.deployments.claim({
+      owner: this.cfg.instanceId,
+      leaseSeconds: this.cfg.leaseSeconds,
+      lock: BUILD_CLAIM_LOCK,
+      concurrency: this.cfg.concurrency,
+      localSlots,
+      plan: planClaims,
+    });
+    for (const s of superseded) this.logger.log({ deploymentId: s.id, supersededBy: s.by }, 'queued deployment superseded');
+    if (started.length === 0) return;
+    for (const d of await this.owned(started)) {
       this.logger.log({ deploymentId: d.id, projectId: d.projectId, target: d.target }, 'build claimed');
       this.pipeline.run(d, false);
     }
   }
 
-  private async owned(ids: string[]): Promise<OwnedDeployment[]> {
-    return this.prisma.query<OwnedDeployment>(Prisma.sql`
-      SELECT id, project_id AS "projectId", target::text AS target, source::text AS source, source_key AS "sourceKey", git_ref AS "gitRef",
-        commit_sha AS "commitSha", created_at AS "createdAt", coalesce(building_at, now()) AS "buildingAt", status::text AS status,
-        runner_ref AS "runnerRef", cancel_requested_at IS NOT NULL AS "cancelRequested", coalesce(correlation_id, id) AS "correlationId"
-      FROM deployments
-      WHERE id = ANY(${ids}) AND orchestrator_id = ${this.cfg.instanceId} AND status IN ('BUILDING', 'UPLOADING')
-      ORDER BY created_at`);
+  private owned(ids: string[]): Promise<OwnedDeployment[]> {
+    return this.deployments.owned(this.cfg.instanceId, ids);
   }
 }

@@ -1,9 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConflictError, NotFoundError } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
-import { OutboxRelay } from '@deploysphere/messaging';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import type { AliasDto } from '../../alias.response.dto';
-import { AliasMover } from '../../alias-mover';
 import { RollbackProjectCommand } from './rollback-project.command';
 
 /**
@@ -12,30 +10,9 @@ import { RollbackProjectCommand } from './rollback-project.command';
  */
 @CommandHandler(RollbackProjectCommand)
 export class RollbackProjectHandler implements ICommandHandler<RollbackProjectCommand> {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly aliases: AliasMover,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(@Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository) {}
 
-  async execute({ teamId, projectId, deploymentId, correlationId }: RollbackProjectCommand): Promise<AliasDto> {
-    const result = await this.prisma.$transaction(async (tx) => {
-      const project = await tx.project.findFirst({ where: { id: projectId, teamId }, include: { alias: { include: { deployment: true } } } });
-      if (!project) throw new NotFoundError('project', projectId);
-      const live = project.alias?.deployment;
-      const target = deploymentId
-        ? await tx.deployment.findFirst({ where: { id: deploymentId, projectId } })
-        : await tx.deployment.findFirst({
-            where: { projectId, target: 'PRODUCTION', status: 'READY', ...(live ? { createdAt: { lt: live.createdAt }, id: { not: live.id } } : {}) },
-            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          });
-      if (!target) {
-        if (deploymentId) throw new NotFoundError('deployment', deploymentId);
-        throw new ConflictError('NO_PREVIOUS_DEPLOYMENT', 'There is no earlier READY production deployment to roll back to');
-      }
-      return this.aliases.move(tx, project, target, correlationId);
-    });
-    this.relay.nudge();
-    return result;
+  execute({ teamId, projectId, deploymentId, correlationId }: RollbackProjectCommand): Promise<AliasDto> {
+    return this.deployments.rollback(teamId, projectId, deploymentId, correlationId);
   }
 }

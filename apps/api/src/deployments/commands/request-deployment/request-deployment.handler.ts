@@ -1,9 +1,9 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, NotFoundError } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
-import { OutboxRelay } from '@deploysphere/messaging';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { DeploymentDto } from '../../deployment.response.dto';
-import { RequestedDeploymentWriter } from '../../requested-deployment.writer';
 import { RequestDeploymentCommand } from './request-deployment.command';
 
 /**
@@ -13,13 +13,12 @@ import { RequestDeploymentCommand } from './request-deployment.command';
 @CommandHandler(RequestDeploymentCommand)
 export class RequestDeploymentHandler implements ICommandHandler<RequestDeploymentCommand> {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly writer: RequestedDeploymentWriter,
-    private readonly relay: OutboxRelay,
+    private readonly outbox: OutboxWriter,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
   ) {}
 
   async execute({ caller, projectId, target, source, correlationId }: RequestDeploymentCommand): Promise<DeploymentDto> {
-    const deployment = await this.prisma.$transaction(async (tx) => {
+    const deployment = await this.outbox.transaction(async (tx) => {
       const project = await tx.project.findFirst({ where: { id: projectId, teamId: caller.teamId } });
       if (!project) throw new NotFoundError('project', projectId);
       if (source.kind === 'GIT' && !project.gitRepositoryUrl) {
@@ -29,7 +28,7 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
           'This project has no gitRepositoryUrl: set one, or upload the source as a gzipped tar',
         );
       }
-      return this.writer.write(tx, {
+      return this.deployments.createQueued(tx, {
         projectId,
         teamId: caller.teamId,
         target,
@@ -41,7 +40,6 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
         correlationId,
       });
     });
-    this.relay.nudge();
     return DeploymentDto.from(deployment);
   }
 }

@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
-import type { PrismaService } from '@deploysphere/database';
-import type { OutboxRelay } from '@deploysphere/messaging';
+import type { DeploymentRepository } from '@deploysphere/deployments';
 import type { SourceUploads } from '@deploysphere/source';
-import type { RequestedDeploymentWriter } from '../../requested-deployment.writer';
 import { UploadDeploymentCommand } from './upload-deployment.command';
 import { UploadDeploymentHandler } from './upload-deployment.handler';
 
@@ -10,36 +8,30 @@ const caller = { tokenId: 'tok_1', teamId: 'team_1', scopes: ['write' as const] 
 
 function setup(options: { projectExists?: boolean; projectGoneMeanwhile?: boolean; writeFails?: boolean } = {}) {
   const row = (id: string) => ({ id, projectId: 'prj_1', status: 'QUEUED', target: 'PREVIEW', source: 'UPLOAD', createdAt: new Date(), gitRef: null, commitSha: null });
-  const prisma = { query: jest.fn().mockResolvedValue(options.projectExists === false ? [] : [{ '?column?': 1 }]) };
+  // Its events are published by the outbox writer after commit (tested with OutboxWriter).
   const writer = {
-    writeIfProjectVisible: jest.fn(async (_prisma: unknown, request: { id: string }) => {
+    isProjectVisible: jest.fn().mockResolvedValue(options.projectExists !== false),
+    createQueuedIfProjectVisible: jest.fn(async (request: { id?: string }) => {
       if (options.writeFails) throw new Error('database unavailable');
-      return options.projectGoneMeanwhile ? undefined : row(request.id);
+      return options.projectGoneMeanwhile ? undefined : row(request.id!);
     }),
   };
-  const relay = { nudge: jest.fn() };
   const uploads = {
     accept: jest.fn(async (key: string) => ({ sourceKey: key, files: 1, compressedBytes: 10, extractedBytes: 20 })),
     discard: jest.fn().mockResolvedValue(undefined),
   };
-  const handler = new UploadDeploymentHandler(
-    prisma as unknown as PrismaService,
-    writer as unknown as RequestedDeploymentWriter,
-    relay as unknown as OutboxRelay,
-    uploads as unknown as SourceUploads,
-  );
+  const handler = new UploadDeploymentHandler(writer as Pick<DeploymentRepository, keyof typeof writer> as DeploymentRepository, uploads as unknown as SourceUploads);
   const command = new UploadDeploymentCommand(caller, 'prj_1', 'PREVIEW', Readable.from([Buffer.from('x')]), 1, 'req-1');
-  return { handler, command, writer, relay, uploads };
+  return { handler, command, writer, uploads };
 }
 
 describe('UploadDeploymentHandler', () => {
   it('stores the archive under the deployment id and records the deployment with that key', async () => {
-    const { handler, command, writer, relay, uploads } = setup();
+    const { handler, command, writer, uploads } = setup();
     const dto = await handler.execute(command);
     const key = uploads.accept.mock.calls[0][0];
     expect(key).toBe(`${dto.id}.tar.gz`);
-    expect(writer.writeIfProjectVisible.mock.calls[0][1]).toMatchObject({ id: dto.id, source: 'UPLOAD', sourceKey: key, target: 'PREVIEW', teamId: 'team_1', createdByTokenId: 'tok_1' });
-    expect(relay.nudge).toHaveBeenCalled();
+    expect(writer.createQueuedIfProjectVisible.mock.calls[0][0]).toMatchObject({ id: dto.id, source: 'UPLOAD', sourceKey: key, target: 'PREVIEW', teamId: 'team_1', createdByTokenId: 'tok_1' });
     expect(uploads.discard).not.toHaveBeenCalled();
   });
 
@@ -50,16 +42,14 @@ describe('UploadDeploymentHandler', () => {
   });
 
   it('removes the stored archive when the deployment cannot be recorded', async () => {
-    const { handler, command, relay, uploads } = setup({ writeFails: true });
+    const { handler, command, uploads } = setup({ writeFails: true });
     await expect(handler.execute(command)).rejects.toThrow('database unavailable');
     expect(uploads.discard).toHaveBeenCalledWith(uploads.accept.mock.calls[0][0]);
-    expect(relay.nudge).not.toHaveBeenCalled();
   });
 
   it('a project deleted while its archive was read: 404, and the archive is removed', async () => {
-    const { handler, command, relay, uploads } = setup({ projectGoneMeanwhile: true });
+    const { handler, command, uploads } = setup({ projectGoneMeanwhile: true });
     await expect(handler.execute(command)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
     expect(uploads.discard).toHaveBeenCalledWith(uploads.accept.mock.calls[0][0]);
-    expect(relay.nudge).not.toHaveBeenCalled();
   });
 });

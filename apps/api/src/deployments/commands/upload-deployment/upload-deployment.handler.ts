@@ -1,11 +1,9 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { newId, NotFoundError } from '@deploysphere/common';
-import { Prisma, PrismaService } from '@deploysphere/database';
-import { OutboxRelay } from '@deploysphere/messaging';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { SourceUploads } from '@deploysphere/source';
 import { DeploymentDto } from '../../deployment.response.dto';
-import { RequestedDeploymentWriter } from '../../requested-deployment.writer';
 import { UploadDeploymentCommand } from './upload-deployment.command';
 
 /**
@@ -18,23 +16,20 @@ export class UploadDeploymentHandler implements ICommandHandler<UploadDeployment
   private readonly logger = new Logger(UploadDeploymentHandler.name);
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly writer: RequestedDeploymentWriter,
-    private readonly relay: OutboxRelay,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
     private readonly uploads: SourceUploads,
   ) {}
 
   async execute({ caller, projectId, target, archive, declaredBytes, correlationId }: UploadDeploymentCommand): Promise<DeploymentDto> {
     // Before reading a byte: an unknown project costs the caller nothing to learn, and us nothing to store.
-    const [visible] = await this.prisma.query(Prisma.sql`SELECT 1 FROM projects WHERE id = ${projectId} AND team_id = ${caller.teamId}`);
-    if (!visible) throw new NotFoundError('project', projectId);
+    if (!(await this.deployments.isProjectVisible(caller.teamId, projectId))) throw new NotFoundError('project', projectId);
 
     const id = newId('dpl');
     const upload = await this.uploads.accept(`${id}.tar.gz`, archive, declaredBytes);
     let deployment;
     try {
       // The project may have been deleted while the archive was read: checked again, in the write.
-      deployment = await this.writer.writeIfProjectVisible(this.prisma, {
+      deployment = await this.deployments.createQueuedIfProjectVisible({
         id,
         projectId,
         teamId: caller.teamId,
@@ -51,7 +46,6 @@ export class UploadDeploymentHandler implements ICommandHandler<UploadDeployment
       );
       throw error;
     }
-    this.relay.nudge();
     this.logger.log(
       { deploymentId: id, projectId, files: upload.files, compressedBytes: upload.compressedBytes, extractedBytes: upload.extractedBytes, correlationId },
       'source upload accepted',

@@ -2,8 +2,8 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, ID_PATTERN, newId, SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { isUniqueViolation, PrismaService, type GitWebhookDelivery } from '@deploysphere/database';
-import { OutboxRelay } from '@deploysphere/messaging';
-import { RequestedDeploymentWriter } from '../../../deployments/requested-deployment.writer';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { signatureMatches, webhookSecretAad } from '../../webhook-signature';
 import { decidePush } from './git-push.payload';
 import { ReceiveGitPushCommand } from './receive-git-push.command';
@@ -29,8 +29,8 @@ export class ReceiveGitPushHandler implements ICommandHandler<ReceiveGitPushComm
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly writer: RequestedDeploymentWriter,
-    private readonly relay: OutboxRelay,
+    private readonly outbox: OutboxWriter,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {}
 
@@ -61,12 +61,12 @@ export class ReceiveGitPushHandler implements ICommandHandler<ReceiveGitPushComm
 
     let recorded: GitWebhookDelivery;
     try {
-      recorded = await this.prisma.$transaction(async (tx) => {
+      recorded = await this.outbox.transaction(async (tx) => {
         const deploymentId = decision?.outcome === 'DEPLOY' ? newId('dpl') : null;
         // The delivery first: a racing copy of it fails here, before creating anything.
         const delivery = await tx.gitWebhookDelivery.create({ data: { projectId, deliveryId, event, outcome, deploymentId } });
         if (decision?.outcome === 'DEPLOY') {
-          await this.writer.write(tx, {
+          await this.deployments.createQueued(tx, {
             id: deploymentId!,
             projectId,
             teamId: project.teamId,
@@ -87,7 +87,6 @@ export class ReceiveGitPushHandler implements ICommandHandler<ReceiveGitPushComm
       throw error;
     }
     if (recorded.deploymentId) {
-      this.relay.nudge();
       this.logger.log({ projectId, deliveryId, deploymentId: recorded.deploymentId, correlationId }, 'git push deployment requested');
     }
     return result(recorded, false);

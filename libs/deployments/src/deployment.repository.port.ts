@@ -1,0 +1,139 @@
+import type { DeploymentStatusName, DeploymentTargetName } from '@deploysphere/contracts';
+import type { Deployment, PrismaTx } from '@deploysphere/database';
+
+export const DEPLOYMENT_REPOSITORY = Symbol('DEPLOYMENT_REPOSITORY');
+
+/** A transaction a caller opened (its own checks, and this repository's writes, commit together). */
+export type DeploymentTx = PrismaTx;
+
+export interface DeploymentRequest {
+  /** Preassigned when something is stored under the id before the row exists (an upload's archive). */
+  id?: string;
+  projectId: string;
+  teamId: string;
+  target: DeploymentTargetName;
+  source: 'GIT' | 'UPLOAD';
+  gitRef?: string | null;
+  commitSha?: string | null;
+  commitMessage?: string | null;
+  sourceKey?: string | null;
+  /** The API token behind the request; null for a webhook. */
+  createdByTokenId?: string | null;
+  correlationId: string;
+}
+
+/** What every transition of one build needs to know and to put in its events. */
+export interface BuildContext {
+  id: string;
+  projectId: string;
+  slug: string;
+  target: DeploymentTargetName;
+  createdAt: Date;
+  correlationId: string;
+}
+
+export type FinalStatus = 'FAILED' | 'TIMED_OUT' | 'CANCELED';
+
+/** A QUEUED deployment as the scheduler sees it when it plans what to start. */
+export interface QueuedDeployment {
+  id: string;
+  projectId: string;
+  target: DeploymentTargetName;
+  source: 'UPLOAD' | 'GIT';
+  gitRef: string | null;
+  createdAt: Date;
+}
+
+/** What the scheduler decided for the queue it was shown. */
+export interface ClaimDecision {
+  supersede: Array<{ id: string; projectId: string; by: string }>;
+  start: QueuedDeployment[];
+}
+
+export interface ClaimRequest {
+  owner: string;
+  leaseSeconds: number;
+  /** Advisory lock held while claiming, so instances count running builds one at a time. */
+  lock: number;
+  /** Global BUILD_CONCURRENCY. */
+  concurrency: number;
+  /** Free slots of this instance. */
+  localSlots: number;
+  /** Decides what to start and what to supersede among the queued deployments of the projects shown. */
+  plan: (queued: QueuedDeployment[], busy: ReadonlySet<string>, slots: number) => ClaimDecision;
+}
+
+export interface ClaimResult {
+  started: string[];
+  superseded: Array<{ id: string; by: string }>;
+}
+
+/** A deployment this orchestrator instance owns (BUILDING or UPLOADING). */
+export interface OwnedDeployment {
+  id: string;
+  projectId: string;
+  target: DeploymentTargetName;
+  source: 'UPLOAD' | 'GIT';
+  sourceKey: string | null;
+  gitRef: string | null;
+  commitSha: string | null;
+  createdAt: Date;
+  buildingAt: Date;
+  status: 'BUILDING' | 'UPLOADING';
+  runnerRef: string | null;
+  cancelRequested: boolean;
+  correlationId: string;
+}
+
+/** A move of a project's production alias (or its confirmation when it already pointed there). */
+export interface AliasMove {
+  projectId: string;
+  deploymentId: string;
+  previousDeploymentId: string | null;
+  movedAt: string;
+}
+
+/** What a cancel request found (QUEUED → CANCELED at once; a running build only gets the request). */
+export type StopOutcome = 'ended' | 'running' | 'canceled';
+
+/**
+ * Every read and write of deployments and project aliases. Each status change checks, in the
+ * statement that makes it, the statuses the lifecycle allows it from (and, out of an active
+ * status, the owning orchestrator instance), and writes its events to the outbox in the same
+ * transaction; a change that no longer applies writes nothing and reports it.
+ */
+export interface DeploymentRepository {
+  /** Whether the project exists and is the team's (checked before an upload is read). */
+  isProjectVisible(teamId: string, projectId: string): Promise<boolean>;
+  /** The QUEUED row and its DeploymentRequested event, in the caller's transaction (which made its own checks). */
+  createQueued(tx: DeploymentTx, request: DeploymentRequest): Promise<Deployment>;
+  /** The same in one statement, only if the project is still the team's; undefined (nothing written) when not. */
+  createQueuedIfProjectVisible(request: DeploymentRequest): Promise<Deployment | undefined>;
+  /** The user's cancel: QUEUED → CANCELED, or a cancel request for a running build. Not the team's: NotFoundError. */
+  cancel(teamId: string, deploymentId: string, correlationId: string): Promise<Deployment>;
+  /** Points the project's alias at a READY deployment of the team. */
+  promote(teamId: string, deploymentId: string, correlationId: string): Promise<AliasMove>;
+  /** Points the alias at `deploymentId`, or at the newest READY production deployment older than the live one. */
+  rollback(teamId: string, projectId: string, deploymentId: string | undefined, correlationId: string): Promise<AliasMove>;
+
+  /** Records a DeploymentRequested event once per consumer (batched) and reads the deployment's status (null: deleted). */
+  recordRequest(consumer: string, eventId: string, deploymentId: string): Promise<{ first: boolean; status: DeploymentStatusName | null }>;
+  /** A cancel request that reached the orchestrator, in the caller's transaction (its processed-message record). */
+  stop(tx: DeploymentTx, deploymentId: string, requestedAt: Date, meta: { correlationId: string; causationId: string }): Promise<StopOutcome>;
+  /** Claims queued deployments for `owner` within the concurrency limits; supersedes what the plan says. */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** Extends `owner`'s lease on its active builds; returns those it still owns, with their cancel requests. */
+  renewLeases(owner: string, ids: string[], leaseSeconds: number): Promise<Array<{ id: string; cancel: boolean }>>;
+  /** Takes over active deployments whose owner is gone (or is `owner` restarted), except `running`. */
+  takeOver(owner: string, running: string[], leaseSeconds: number): Promise<Array<{ id: string; previousOwner: string | null }>>;
+  owned(owner: string, ids: string[]): Promise<OwnedDeployment[]>;
+  /** Those of `ids` whose deployments ended. */
+  endedAmong(ids: string[]): Promise<string[]>;
+  setRunnerRef(owner: string, deploymentId: string, runnerRef: string): Promise<boolean>;
+  /** The commit a git fetch resolved. */
+  recordCommit(deploymentId: string, commit: { sha?: string; message?: string }): Promise<void>;
+  buildSucceeded(owner: string, ctx: BuildContext, build: { runner: string; durationMs: number; framework?: string }): Promise<boolean>;
+  /** UPLOADING → READY; a production deployment also goes live unless a newer one is. Undefined: did not apply. */
+  ready(owner: string, ctx: BuildContext, manifestKey: string): Promise<{ aliasMoved: boolean } | undefined>;
+  finish(owner: string, ctx: BuildContext, to: FinalStatus, failure: { code: string; message: string; causationId?: string }): Promise<boolean>;
+}
