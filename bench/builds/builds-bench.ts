@@ -21,7 +21,7 @@ import { CoreModule } from '@deploysphere/bootstrap';
 import { newId } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
 import { createTestDatabase } from '@deploysphere/testing';
-import { BUILD_RUNNER, DockerBuildRunner, packDirectory, type BuildRunner } from '@deploysphere/runner';
+import { BUILD_RUNNER, DockerBuildRunner, packDirectory, type BuildRunner } from '../../apps/orchestrator/src/runner';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';

@@ -40,7 +40,7 @@ interface RunSetup extends Settings {
 // ---- builds: write lines at the target rate ----------------------------------------------------
 async function builds(setup: RunSetup): Promise<void> {
   const { BuildLogPublisher, RedisLiveLogBus } = require('@deploysphere/logs') as typeof import('@deploysphere/logs');
-  const { BuildLogWriter } = require('@deploysphere/runner') as typeof import('@deploysphere/runner');
+  const { BuildLogWriter } = require('../../apps/orchestrator/src/runner') as typeof import('../../apps/orchestrator/src/runner');
   const bus = new RedisLiveLogBus({ url: setup.redisUrl, maxLines: 50_000, ttlSeconds: 3600 });
   // The Kafka side is off the live path; it is dropped here so only the live path is measured.
   const nullTopics = { name: 'null', publishBuild: async () => undefined, publishAccess: async () => undefined };

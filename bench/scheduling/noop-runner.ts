@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildOutcome, BuildRunner, BuildSpec, KnownBuild, LineListener, RunningBuild } from '@deploysphere/runner';
+import type { BuildOutcome, BuildRunner, BuildSpec, KnownBuild, LineListener, RunningBuild } from '../../apps/orchestrator/src/runner';
 
 /**
  * A BuildRunner that builds nothing: each build succeeds at once, leaving a one-file artifact

@@ -67,7 +67,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client as PgClient } from 'pg';
 import { pack } from 'tar-stream';
 import { CoreModule } from '@deploysphere/bootstrap';
-import { BUILD_RUNNER } from '@deploysphere/runner';
+import { BUILD_RUNNER } from '../../apps/orchestrator/src/runner';
 import { OutboxRelay } from '@deploysphere/messaging';
 import { createTestDatabase } from '@deploysphere/testing';
 import { ApiModule } from '../../apps/api/src/api.module';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # DeploySphere ECS build task entrypoint (/usr/local/bin/deploysphere-ecs-task in the ECS builder
 # image, the task definition's entryPoint). Fargate has no bind mounts, so the orchestrator's ECS
-# runner (libs/runner/src/ecs) hands the build its inputs and collects its output through S3
+# runner (apps/orchestrator/src/runner/ecs) hands the build its inputs and collects its output through S3
 # objects reached with presigned URLs: the task needs no AWS permissions, and the project's env
 # (secrets included) never appears in the task's overrides, which DescribeTasks shows.
 #

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { packDirectory, type BuildLimits, type RunnerLine } from '@deploysphere/runner';
+import { packDirectory, type BuildLimits, type RunnerLine } from '../../apps/orchestrator/src/runner';
 import { gzipSync } from 'node:zlib';
 import type { SourceFetcher, SourceReference } from '@deploysphere/source';
 

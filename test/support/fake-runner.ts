@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { BuildOutcome, BuildRunner, BuildSpec, KnownBuild, LineListener, RunningBuild } from '@deploysphere/runner';
+import type { BuildOutcome, BuildRunner, BuildSpec, KnownBuild, LineListener, RunningBuild } from '../../apps/orchestrator/src/runner';
 
 interface FakeBuild {
   spec: BuildSpec;

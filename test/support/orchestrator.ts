@@ -5,7 +5,7 @@ import { envVarAad, newId, SecretBox } from '@deploysphere/common';
 import { PrismaService, type PrismaClient } from '@deploysphere/database';
 import { InMemoryLogSink, LOG_SINK } from '@deploysphere/logs';
 import { OutboxRelay } from '@deploysphere/messaging';
-import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
+import { BUILD_RUNNER, type BuildRunner } from '../../apps/orchestrator/src/runner';
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@deploysphere/testing';

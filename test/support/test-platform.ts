@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CoreModule } from '@deploysphere/bootstrap';
 import { PrismaService } from '@deploysphere/database';
-import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
+import { BUILD_RUNNER, type BuildRunner } from '../../apps/orchestrator/src/runner';
 import { InMemoryTransport, MESSAGE_TRANSPORT } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@deploysphere/testing';
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LogsModule } from '@deploysphere/logs';
-import { RunnerModule } from '@deploysphere/runner';
+import { RunnerModule } from './runner';
 import { SourceModule } from '@deploysphere/source';
 import { BuildEnvironment } from './builds/build-environment';
 import { BuildPipeline } from './builds/build-pipeline';

@@ -4,7 +4,7 @@ import { DeploymentCancelRequestedV1 } from '@deploysphere/contracts';
 import type { PrismaClient } from '@deploysphere/database';
 import { InMemoryLogSink } from '@deploysphere/logs';
 import { OutboxWriter } from '@deploysphere/messaging';
-import { DockerBuildRunner } from '@deploysphere/runner';
+import { DockerBuildRunner } from '../../../apps/orchestrator/src/runner';
 import { builderImage } from '../../support/builds';
 import { eventsOf, eventually, OrchestratorWorld, seedDeployment, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
 

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '@deploysphere/common';
-import { DockerBuildRunner, type BuildSpec, type RunnerLine } from '@deploysphere/runner';
+import { DockerBuildRunner, type BuildSpec, type RunnerLine } from '../../../apps/orchestrator/src/runner';
 import { builderImage, FIXTURE_SITES, lineCollector, listFiles, removeDir, scratchDir, TEST_LIMITS } from '../../support/builds';
 
 const docker = new Docker();

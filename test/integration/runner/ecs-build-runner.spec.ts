@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import Docker from 'dockerode';
 import { join } from 'node:path';
 import { newId } from '@deploysphere/common';
-import { createBuildRunner, EcrBuilderImage, EcsBuildRunner, RunnerUnavailableError, type BuildSpec, type BuildsSettings, type EcsRunnerOptions } from '@deploysphere/runner';
+import { createBuildRunner, EcrBuilderImage, EcsBuildRunner, RunnerUnavailableError, type BuildSpec, type BuildsSettings, type EcsRunnerOptions } from '../../../apps/orchestrator/src/runner';
 import { builderImage, FIXTURE_SITES, lineCollector, listFiles, REPO_ROOT, removeDir, scratchDir, TEST_LIMITS } from '../../support/builds';
 import { motoAws, type MotoAws } from '../../support/moto';
 

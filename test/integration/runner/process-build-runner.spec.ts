@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '@deploysphere/common';
-import { createBuildRunner, ProcessBuildRunner, type BuildSpec, type BuildsSettings } from '@deploysphere/runner';
+import { createBuildRunner, ProcessBuildRunner, type BuildSpec, type BuildsSettings } from '../../../apps/orchestrator/src/runner';
 import { FIXTURE_SITES, lineCollector, listFiles, removeDir, scratchDir, TEST_LIMITS } from '../../support/builds';
 import { OrchestratorWorld, seedDeployment, waitForStatus } from '../../support/orchestrator';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Batcher, envVarAad, SECRET_BOX, type SecretBox } from '@deploysphere/common';
 import { PrismaService, type EnvVar } from '@deploysphere/database';
-import { isReservedBuildEnv } from '@deploysphere/runner';
+import { isReservedBuildEnv } from '../runner';
 
 export interface DecryptedBuildEnv {
   /** Variables handed to the build (reserved names left out). */

@@ -12,7 +12,7 @@ import {
   type BuildRunner,
   type RunnerLine,
   type RunningBuild,
-} from '@deploysphere/runner';
+} from '../runner';
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
 import { DEPLOYMENT_REPOSITORY, type DeploymentRepository, type OwnedDeployment } from '@deploysphere/deployments';
-import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
+import { BUILD_RUNNER, type BuildRunner } from '../runner';
 import { BUILD_CLAIM_LOCK } from '../orchestrator.constants';
 import { BuildPipeline } from './build-pipeline';
 import { planClaims } from './claim-plan';

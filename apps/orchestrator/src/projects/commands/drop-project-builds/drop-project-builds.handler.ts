@@ -1,6 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { BUILD_RUNNER, type BuildRunner } from '@deploysphere/runner';
+import { BUILD_RUNNER, type BuildRunner } from '../../../runner';
 import { BuildPipeline } from '../../../builds/build-pipeline';
 import { DropProjectBuildsCommand } from './drop-project-builds.command';
 

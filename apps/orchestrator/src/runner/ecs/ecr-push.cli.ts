@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { EcrBuilderImage } from './ecr-builder-image';
 
 /**
- * node dist/libs/runner/src/ecs/ecr-push.cli.js <local-image> <tag>
+ * node dist/apps/orchestrator/src/runner/ecs/ecr-push.cli.js <local-image> <tag>
  * Ensures ECR_REPOSITORY exists, logs in with an ECR token and pushes <local-image> as
  * <repository-uri>:<tag>; prints that reference (use it in the task definition). AWS settings come
  * from the usual SDK environment (AWS_REGION, credentials, AWS_ENDPOINT_URL).
