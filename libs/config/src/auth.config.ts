@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsBase64, IsOptional, Matches } from 'class-validator';
-import { emptyToUndefined, readArea } from './config-validation';
+import { emptyToUndefined, readArea } from './area.validation';
 import { RuntimeEnvironment } from './runtime.config';
 
 /** The bootstrap admin token and the key that encrypts stored secrets. */

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { emptyToUndefined, readArea, toBool, toInt, toNumber, type Raw } from './config-validation';
+import { emptyToUndefined, readArea, toBool, toInt, toNumber, type Raw } from './area.validation';
 import { RuntimeEnvironment } from './runtime.config';
 import { readStorage } from './storage.config';
 

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { emptyToUndefined, readArea, toBool, toInt } from './config-validation';
+import { emptyToUndefined, readArea, toBool, toInt } from './area.validation';
 
 const POOL = { message: 'must be an integer from 1 to 200' };
 

@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { hostname } from 'node:os';
-import { emptyToUndefined, readArea, toInt } from './config-validation';
+import { emptyToUndefined, readArea, toInt } from './area.validation';
 
 const EDGE_CACHE = { message: 'must be an integer from 1 to 65536' };
 const EDGE_MANIFESTS = { message: 'must be an integer from 1000 to 10000000' };

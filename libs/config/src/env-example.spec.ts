@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { areaVariables } from './config-validation';
+import { areaVariables } from './area.validation';
 import { AREA_ENVIRONMENTS } from './env.validation';
 import { STORAGE_VARIABLES } from './storage.config';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AuthEnvironment, authProblems } from './auth.config';
 import { BuildsEnvironment, buildsProblems } from './builds.config';
-import { areaVariables, checkArea, invalidConfiguration, type Raw } from './config-validation';
+import { areaVariables, checkArea, invalidConfiguration, type Raw } from './area.validation';
 import { DatabaseEnvironment } from './database.config';
 import { EdgeEnvironment } from './edge.config';
 import { HttpEnvironment } from './http.config';

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { PORT, readArea, toInt } from './config-validation';
+import { PORT, readArea, toInt } from './area.validation';
 
 /** Listening addresses of every app, request body limits and the domain deployments are served under. */
 export class HttpEnvironment {

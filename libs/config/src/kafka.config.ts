@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { emptyToUndefined, readArea, toInt } from './config-validation';
+import { emptyToUndefined, readArea, toInt } from './area.validation';
 
 /** The message transport: Kafka when KAFKA_BROKERS is set, in process otherwise. */
 export class KafkaEnvironment {

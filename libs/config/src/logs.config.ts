@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { emptyToUndefined, readArea, toInt } from './config-validation';
+import { emptyToUndefined, readArea, toInt } from './area.validation';
 
 /** Build and access logs: where they are stored, how they are batched and kept, and the live channel's limits. */
 export class LogsEnvironment {

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsOptional, Matches } from 'class-validator';
-import { emptyToUndefined, readArea } from './config-validation';
+import { emptyToUndefined, readArea } from './area.validation';
 
 export class RedisEnvironment {
   /** Set: live log fan-out through Redis pub/sub and the Socket.IO Redis adapter. Unset: in process. */

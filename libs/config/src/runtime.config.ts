@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsString, MinLength } from 'class-validator';
 import { resolve } from 'node:path';
-import { readArea } from './config-validation';
+import { readArea } from './area.validation';
 
 /** What every process shares: its mode, its log level and where embedded state lives. */
 export class RuntimeEnvironment {

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { readArea, toInt } from './config-validation';
+import { readArea, toInt } from './area.validation';
 
 const UPLOAD_BYTES = { message: 'must be an integer number of bytes, from 1024 (1 KiB) to 100 GiB' };
 const UPLOAD_FILES = { message: 'must be an integer from 1 to 10000000' };

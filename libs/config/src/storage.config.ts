@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { join, resolve } from 'node:path';
-import { invalidConfiguration, readArea } from './config-validation';
+import { invalidConfiguration, readArea } from './area.validation';
 import { RuntimeEnvironment } from './runtime.config';
 
 export type StorageSettings =
@@ -105,9 +105,12 @@ export function storageProblems(env: Record<string, unknown>, dataDir: string): 
 
 /** The artifact store this process's environment names. */
 export function readStorage(): StorageSettings {
-  const problems = storageProblems(process.env, readArea(RuntimeEnvironment).DEPLOYSPHERE_DATA_DIR);
-  if (problems.length > 0) throw invalidConfiguration(problems);
-  return storageSettingsFrom(process.env, readArea(RuntimeEnvironment).DEPLOYSPHERE_DATA_DIR);
+  const dataDir = readArea(RuntimeEnvironment).DEPLOYSPHERE_DATA_DIR;
+  try {
+    return storageSettingsFrom(process.env, dataDir);
+  } catch (err) {
+    throw invalidConfiguration([`  - ${(err as Error).message}`]);
+  }
 }
 
 export const storageConfig = registerAs('storage', readStorage);

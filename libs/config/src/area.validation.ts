@@ -35,7 +35,7 @@ export const areaVariables = (schema: Ctor<object>): string[] => [
 
 /** Converts and checks the variables one area's class declares: its typed values (defaults filled) and one line per problem. */
 export function checkArea<T extends object>(schema: Ctor<T>, raw: Raw): { values: T; problems: string[] } {
-  const values = plainToInstance(schema, raw, { exposeDefaultValues: true, excludeExtraneousValues: false });
+  const values = plainToInstance(schema, raw, { exposeDefaultValues: true });
   const errors = validateSync(values, { skipMissingProperties: false, forbidUnknownValues: false, stopAtFirstError: true });
   return { values, problems: describe(errors, raw) };
 }
