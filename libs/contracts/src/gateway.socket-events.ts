@@ -45,7 +45,7 @@ export interface LogLinePayload {
 
 export interface SubscribeRequest {
   deploymentId: string;
-  /** First line wanted (default 1: the whole build). Lines before it are not sent. */
+  /** First line wanted (default 1: the whole build; 0 means the same). Lines before it are not sent. */
   fromSeq?: number;
 }
 
@@ -96,6 +96,7 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
+  /** Without an ack callback, a refusal comes as a `gateway:error` event instead. */
   'logs:subscribe': (request: SubscribeRequest, ack: (result: SubscribeResult) => void) => void;
   'logs:unsubscribe': (request: UnsubscribeRequest, ack?: (result: { ok: true }) => void) => void;
 }

@@ -1,5 +1,5 @@
 import { newId } from '@deploysphere/common';
-import { DeploymentStatusChangedV1, Topics, type DeploymentStatusName, type EventEnvelope } from '@deploysphere/contracts';
+import { DeploymentStatusChangedV1, Topics, type DeploymentStatusName, type EventEnvelope, type GatewayError } from '@deploysphere/contracts';
 import { BuildLogPublisher, LOG_SINK, LOG_STORE, type BuildLogLine, type LogStore } from '@deploysphere/logs';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
@@ -148,12 +148,41 @@ describe.each(Object.keys(modes))('gateway (%s)', (modeName) => {
     it('refuses what the token may not see, with a code', async () => {
       const c = await client();
       expect(await subscribe(c, 'not-an-id')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await subscribe(c, await tenant.deploymentId(), 0)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await subscribe(c, await tenant.deploymentId(), -1)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await subscribe(c, await tenant.deploymentId(), 1.5)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
       const stranger = await seedTenant(gateway.prisma);
       expect(await subscribe(c, await stranger.deploymentId())).toMatchObject({ ok: false, error: { code: 'DEPLOYMENT_NOT_FOUND' } });
       const scopeless = await seedTenant(gateway.prisma, []);
       const weak = await client(scopeless.token);
       expect(await subscribe(weak, await scopeless.deploymentId())).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_SCOPE' } });
+    });
+
+    it('reads fromSeq 0 as from the start', async () => {
+      const dep = await tenant.deploymentId();
+      const build = new FakeBuild(gateway, dep, tenant.projectId);
+      await build.write(30);
+      const c = await client();
+      const rec = new Recorder(c, dep);
+      expect(await subscribe(c, dep, 0)).toEqual({ ok: true, deploymentId: dep, fromSeq: 1, status: 'BUILDING' });
+      await until(() => rec.seqs.length >= 30, 20_000, 'backlog from line 1');
+      expect(rec.seqs).toEqual(range(1, 30));
+    });
+
+    it('answers a refused subscription without an ack callback with a gateway:error event', async () => {
+      const c = await client();
+      const errors: GatewayError[] = [];
+      c.on('gateway:error', (e) => errors.push(e));
+      const stranger = await seedTenant(gateway.prisma);
+      const hidden = await stranger.deploymentId();
+      // A plain emit, as a client without acknowledgements sends it.
+      const untyped = c as unknown as { emit(event: string, body: unknown): void };
+      untyped.emit('logs:subscribe', { deploymentId: hidden, fromSeq: -3 });
+      untyped.emit('logs:subscribe', { deploymentId: hidden });
+      await until(() => errors.length >= 2, 10_000, 'two error events');
+      expect(errors).toEqual([
+        expect.objectContaining({ code: 'VALIDATION_FAILED', deploymentId: hidden }),
+        expect.objectContaining({ code: 'DEPLOYMENT_NOT_FOUND', deploymentId: hidden }),
+      ]);
     });
 
     it('streams a build exactly once and in order: from the start, joined mid-build, from a line, and after the end', async () => {

@@ -87,16 +87,19 @@ export class LogStreamGateway implements OnGatewayInit, OnGatewayDisconnect, OnM
 
   @SubscribeMessage('logs:subscribe')
   async subscribe(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown, @Ack() ack?: (result: SubscribeResult) => void): Promise<void> {
-    const reply = ack ?? (() => undefined);
+    // A client that sent no ack callback still hears why it gets nothing: the refusal as an error event.
+    const reply = ack ?? ((result: SubscribeResult) => void (result.ok ? undefined : socket.emit('gateway:error', result.error)));
     const request = body as { deploymentId?: unknown; fromSeq?: unknown } | null;
     const deploymentId = request?.deploymentId;
-    const fromSeq = request?.fromSeq ?? 1;
+    const requested = request?.fromSeq ?? 1;
     if (typeof deploymentId !== 'string' || !ID_PATTERN.test(deploymentId)) {
       return reply(refuse('VALIDATION_FAILED', 'deploymentId must be a deployment id'));
     }
-    if (typeof fromSeq !== 'number' || !Number.isSafeInteger(fromSeq) || fromSeq < 1) {
-      return reply(refuse('VALIDATION_FAILED', 'fromSeq must be an integer >= 1', deploymentId));
+    if (typeof requested !== 'number' || !Number.isSafeInteger(requested) || requested < 0) {
+      return reply(refuse('VALIDATION_FAILED', 'fromSeq must be an integer >= 0 (0 and 1 both mean from the start)', deploymentId));
     }
+    // Lines are numbered from 1; 0 is what most clients send for "from the start".
+    const fromSeq = Math.max(1, requested);
     if (!hasScope(socket.data.principal, 'read')) return reply(refuse('INSUFFICIENT_SCOPE', 'This needs a token with the "read" scope', deploymentId));
     const sessions = socket.data.sessions;
     if (!sessions.has(deploymentId) && sessions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
