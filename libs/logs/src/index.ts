@@ -10,6 +10,7 @@ export * from './pipeline/build-log.publisher';
 export * from './pipeline/in-memory-log.topics';
 export * from './pipeline/kafka-log.topics';
 export * from './pipeline/log-topics.port';
+export * from './store/build-log.reader';
 export * from './store/clickhouse/clickhouse-log.store';
 export * from './store/clickhouse/clickhouse-sql';
 export * from './store/database-log.store';

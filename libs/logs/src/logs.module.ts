@@ -11,6 +11,7 @@ import { BuildLogPublisher } from './pipeline/build-log.publisher';
 import { InMemoryLogTopics } from './pipeline/in-memory-log.topics';
 import { KafkaLogTopics } from './pipeline/kafka-log.topics';
 import { LOG_TOPIC_CONSUMER, LOG_TOPIC_PUBLISHER, type LogTopicConsumer, type LogTopicPublisher } from './pipeline/log-topics.port';
+import { BuildLogReader } from './store/build-log.reader';
 import { ClickHouseLogStore } from './store/clickhouse/clickhouse-log.store';
 import { DatabaseLogStore } from './store/database-log.store';
 import { LOG_STORE, type LogStore } from './store/log-store.port';
@@ -51,6 +52,7 @@ class LogsLifecycle implements OnModuleDestroy {
  *   LOG_TOPIC_CONSUMER   the same object, consumer side
  *   LOG_SINK             BuildLogPublisher: what the build runner writes lines to
  *   AccessLogPublisher   what the edge router's access-log sink sends batches through
+ *   BuildLogReader       what the API reads build logs through (the store, then the live buffer)
  * Global and static, so every app that imports it in one process shares one instance.
  */
 @Global()
@@ -99,8 +101,13 @@ class LogsLifecycle implements OnModuleDestroy {
       inject: [LOG_TOPIC_PUBLISHER],
       useFactory: (topics: LogTopicPublisher) => new AccessLogPublisher(topics),
     },
+    {
+      provide: BuildLogReader,
+      inject: [LOG_STORE, LIVE_LOG_BUS],
+      useFactory: (store: LogStore, bus: LiveLogBus) => new BuildLogReader(store, bus),
+    },
     LogsLifecycle,
   ],
-  exports: [LIVE_LOG_BUS, LOG_STORE, LOG_TOPIC_PUBLISHER, LOG_TOPIC_CONSUMER, LOG_SINK, BuildLogPublisher, AccessLogPublisher],
+  exports: [LIVE_LOG_BUS, LOG_STORE, LOG_TOPIC_PUBLISHER, LOG_TOPIC_CONSUMER, LOG_SINK, BuildLogPublisher, AccessLogPublisher, BuildLogReader],
 })
 export class LogsModule {}

@@ -1,18 +1,20 @@
-import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
-import { decodeSeqCursor, encodeSeqCursor, LOG_STORE, type LogStore } from '@deploysphere/logs';
+import { BuildLogReader, decodeSeqCursor, encodeSeqCursor } from '@deploysphere/logs';
 import type { Page } from '../../../http/pagination';
 import type { LogLineDto } from './deployment-logs.response.dto';
 import { GetDeploymentLogsQuery } from './get-deployment-logs.query';
 
-/** A deployment's build log from the log store, ascending by seq, keyset-paginated on seq. */
+/**
+ * A deployment's build log, ascending by seq, keyset-paginated on seq: from the log store, read
+ * through the live buffer, so it is complete as soon as the deployment's status is final.
+ */
 @QueryHandler(GetDeploymentLogsQuery)
 export class GetDeploymentLogsHandler implements IQueryHandler<GetDeploymentLogsQuery> {
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(LOG_STORE) private readonly store: LogStore,
+    private readonly logs: BuildLogReader,
   ) {}
 
   async execute({ teamId, deploymentId, filter, limit, cursor }: GetDeploymentLogsQuery): Promise<Page<LogLineDto>> {
@@ -20,7 +22,7 @@ export class GetDeploymentLogsHandler implements IQueryHandler<GetDeploymentLogs
     if (!(await this.prisma.deployment.findFirst({ where: { id: deploymentId, project: { teamId } }, select: { id: true } }))) {
       throw new NotFoundError('deployment', deploymentId);
     }
-    const rows = await this.store.searchBuildLines({
+    const rows = await this.logs.search({
       deploymentId,
       afterSeq: Math.max(afterCursor, (filter.fromSeq ?? 1) - 1),
       limit: limit + 1,
