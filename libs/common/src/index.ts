@@ -4,3 +4,4 @@ export * from './ids';
 export * from './slug';
 export * from './batcher';
 export * from './fs';
+export * from './secret-mask';

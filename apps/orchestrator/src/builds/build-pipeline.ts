@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Batcher, DomainError, removeTree } from '@deploysphere/common';
+import { Batcher, DomainError, removeTree, SecretMask } from '@deploysphere/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
 import { Prisma, PrismaService } from '@deploysphere/database';
 import type { OwnedDeployment } from '@deploysphere/deployments';
@@ -46,8 +46,16 @@ interface ActiveBuild {
   lost: boolean;
   /** Its final transition is done (only clean-up remains): no lease to renew. */
   settled: boolean;
+  /**
+   * The project's secret values in every form: applied to the build log and to every failure
+   * message and logged error of this build, since a runner or engine error may quote the env.
+   */
+  mask: SecretMask;
   done: Promise<void>;
 }
+
+/** An error as one log field: its stack (or message), secrets masked. */
+const errorText = (err: unknown, mask: SecretMask): string => mask.apply(err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 /** A build ended before READY: how, and why. */
 class BuildEnded extends Error {
@@ -119,10 +127,19 @@ export class BuildPipeline {
   /** Starts (or resumes) an owned deployment in the background. Registers it synchronously. */
   run(d: OwnedDeployment, resume: boolean): void {
     if (this.active.has(d.id)) return;
-    const build: ActiveBuild = { projectId: d.projectId, abort: new AbortController(), canceled: false, detached: false, lost: false, settled: false, done: Promise.resolve() };
+    const build: ActiveBuild = {
+      projectId: d.projectId,
+      abort: new AbortController(),
+      canceled: false,
+      detached: false,
+      lost: false,
+      settled: false,
+      mask: SecretMask.NONE,
+      done: Promise.resolve(),
+    };
     this.active.set(d.id, build);
     build.done = this.execute(d, build, resume)
-      .catch((err) => this.logger.error({ deploymentId: d.id, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'build pipeline failed'))
+      .catch((err) => this.logger.error({ deploymentId: d.id, err: errorText(err, build.mask) }, 'build pipeline failed'))
       .finally(() => {
         this.active.delete(d.id);
         this.onFinished?.();
@@ -136,7 +153,7 @@ export class BuildPipeline {
     if (!build.canceled) {
       build.canceled = true;
       build.abort.abort(new Error('canceled'));
-      void build.running?.cancel().catch((err) => this.logger.warn({ deploymentId, err: String(err) }, 'stopping the build failed'));
+      void build.running?.cancel().catch((err) => this.logger.warn({ deploymentId, err: build.mask.apply(String(err)) }, 'stopping the build failed'));
     }
     return true;
   }
@@ -175,6 +192,8 @@ export class BuildPipeline {
       this.environment.load(d.projectId, d.target).catch((err: unknown) => err as Error),
     ]);
     if (!project) return; // deleted with its deployments
+    if (!(env instanceof Error)) build.mask = new SecretMask(env.secrets);
+    const { mask } = build;
     const ctx: BuildContext = { id: d.id, projectId: d.projectId, slug: project.slug, target: d.target, createdAt: d.createdAt, correlationId: d.correlationId };
     let workspace: Workspace | undefined;
     /** The runner's build has ended (nothing writes into the workspace any more). */
@@ -194,8 +213,8 @@ export class BuildPipeline {
         new BuildLogWriter(this.sink, d.id, {
           startSeq,
           maxBytes: this.cfg.logMaxBytes,
-          secrets: env.secrets,
-          onError: (err) => this.logger.warn({ deploymentId: d.id, err: String(err) }, 'writing build log lines failed'),
+          secrets: mask,
+          onError: (err) => this.logger.warn({ deploymentId: d.id, err: mask.apply(String(err)) }, 'writing build log lines failed'),
         });
 
       let running: RunningBuild;
@@ -252,18 +271,20 @@ export class BuildPipeline {
       // Live subscribers get their end-of-stream now rather than after the gateway's fallback delay.
       await this.sink.end?.(d.id, 'READY');
       this.logger.log({ deploymentId: d.id, projectId: d.projectId, ms: Date.now() - started, files: stored.manifest.files.length, aliasMoved: ready.aliasMoved }, 'deployment ready');
-      await running.dispose().catch((err) => this.logger.warn({ deploymentId: d.id, err: String(err) }, 'removing the build failed'));
+      await running.dispose().catch((err) => this.logger.warn({ deploymentId: d.id, err: mask.apply(String(err)) }, 'removing the build failed'));
     } catch (err) {
       if (build.detached || build.lost) return;
       const ended = err instanceof BuildEnded ? err : new BuildEnded('FAILED', 'RUNNER_ERROR', `The build could not be run: ${(err as Error).message}`);
-      if (!(err instanceof BuildEnded)) this.logger.error({ deploymentId: d.id, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'build failed unexpectedly');
-      writer?.system(ended.status === 'CANCELED' ? 'Build canceled' : `${ended.status === 'TIMED_OUT' ? 'Build timed out' : 'Build failed'}: ${ended.message} (${ended.code})`);
+      if (!(err instanceof BuildEnded)) this.logger.error({ deploymentId: d.id, err: errorText(err, mask) }, 'build failed unexpectedly');
+      // Runner and engine errors may quote the build's env (Docker and Node both echo a value they refuse).
+      const message = mask.apply(ended.message);
+      writer?.system(ended.status === 'CANCELED' ? 'Build canceled' : `${ended.status === 'TIMED_OUT' ? 'Build timed out' : 'Build failed'}: ${message} (${ended.code})`);
       await writer?.flush();
-      await this.transitions.finish(ctx, ended.status, ended.code, ended.message);
+      await this.transitions.finish(ctx, ended.status, ended.code, message);
       build.settled = true;
       await this.sink.end?.(d.id, ended.status);
       this.logger.log({ deploymentId: d.id, status: ended.status, code: ended.code, ms: Date.now() - started }, 'deployment ended');
-      await build.running?.dispose().catch((e) => this.logger.warn({ deploymentId: d.id, err: String(e) }, 'removing the build failed'));
+      await build.running?.dispose().catch((e) => this.logger.warn({ deploymentId: d.id, err: mask.apply(String(e)) }, 'removing the build failed'));
     } finally {
       await writer?.flush();
       if (workspace && !build.detached) {

@@ -1,3 +1,4 @@
+import { SecretMask } from '@deploysphere/common';
 import type { BuildLogLine, LogSink } from '@deploysphere/logs';
 import type { RunnerLine } from './build-runner.port';
 
@@ -6,8 +7,8 @@ export interface BuildLogWriterOptions {
   startSeq?: number;
   /** Bytes of build output (stdout/stderr) kept; beyond it lines are dropped with one notice. */
   maxBytes: number;
-  /** Values masked as `***` in every line (the project's secret env values). */
-  secrets?: string[];
+  /** Values masked as `***` in every line (the project's secret env values), in every form SecretMask knows. */
+  secrets?: string[] | SecretMask;
   /** Lines are handed to the sink in batches: at most this many… */
   maxBatch?: number;
   /** …or after this long. */
@@ -15,9 +16,6 @@ export interface BuildLogWriterOptions {
   /** A sink failure never fails the build; it is reported here. */
   onError?: (err: unknown) => void;
 }
-
-/** Secrets shorter than this are not masked: masking "1" or "true" would shred every line. */
-export const MIN_MASKED_SECRET_LENGTH = 4;
 
 /**
  * Numbers a build's lines (per deployment, gap-free from `startSeq`), masks secret values,
@@ -31,7 +29,7 @@ export class BuildLogWriter {
   private buffer: BuildLogLine[] = [];
   private timer?: NodeJS.Timeout;
   private chain: Promise<void> = Promise.resolve();
-  private readonly secrets: string[];
+  private readonly secrets: SecretMask;
   private readonly maxBatch: number;
   private readonly flushIntervalMs: number;
 
@@ -41,7 +39,7 @@ export class BuildLogWriter {
     private readonly options: BuildLogWriterOptions,
   ) {
     this.seq = options.startSeq ?? 1;
-    this.secrets = [...new Set((options.secrets ?? []).filter((s) => s.length >= MIN_MASKED_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+    this.secrets = options.secrets instanceof SecretMask ? options.secrets : new SecretMask(options.secrets ?? []);
     this.maxBatch = options.maxBatch ?? 200;
     // Short enough for the live-log latency target (p50 ≤ 20 ms end to end), long enough to batch bursts.
     this.flushIntervalMs = options.flushIntervalMs ?? 5;
@@ -84,14 +82,8 @@ export class BuildLogWriter {
   }
 
   private push(line: RunnerLine): void {
-    this.buffer.push({ deploymentId: this.deploymentId, seq: this.seq++, ts: line.ts, stream: line.stream, message: this.mask(line.message) });
+    this.buffer.push({ deploymentId: this.deploymentId, seq: this.seq++, ts: line.ts, stream: line.stream, message: this.secrets.apply(line.message) });
     if (this.buffer.length >= this.maxBatch) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushIntervalMs);
-  }
-
-  private mask(message: string): string {
-    let out = message;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('***');
-    return out;
   }
 }
