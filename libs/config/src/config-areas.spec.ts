@@ -1,5 +1,10 @@
+import { Test } from '@nestjs/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { authConfig } from './auth.config';
 import { buildsConfig } from './builds.config';
+import { DeploySphereConfigModule } from './config.module';
 import { databaseConfig } from './database.config';
 import { edgeConfig } from './edge.config';
 import { validateEnvironment } from './env.validation';
@@ -85,5 +90,24 @@ describe('start-up validation covers every area', () => {
     expect(() => validateEnvironment({ REDIS_URL: 'http://x', EDGE_ACCESS_LOG_FLUSH_MS: '1', KAFKA_PARTITIONS: '0' })).toThrow(
       /KAFKA_PARTITIONS[\s\S]*REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL[\s\S]*EDGE_ACCESS_LOG_FLUSH_MS/,
     );
+  });
+
+  it('a variable set only in .env reaches its area through the config module', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-dotenv-'));
+    writeFileSync(join(dir, '.env'), 'S3_BUCKET=from-dotenv\nEDGE_CACHE_MB=3\n');
+    const cwd = process.cwd();
+    const saved = process.env;
+    process.env = {};
+    process.chdir(dir);
+    try {
+      const app = await Test.createTestingModule({ imports: [DeploySphereConfigModule.forRoot()] }).compile();
+      expect(app.get(storageConfig.KEY)).toMatchObject({ driver: 's3', bucket: 'from-dotenv' });
+      expect(app.get(edgeConfig.KEY)).toMatchObject({ cacheBytes: 3 * 1024 * 1024 });
+      await app.close();
+    } finally {
+      process.chdir(cwd);
+      process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -43,7 +43,9 @@ export type EnvironmentVariables = RuntimeEnvironment &
  * values, or throws one message naming every bad variable and what it expects.
  */
 export function validateEnvironment(raw: Raw): EnvironmentVariables {
-  const env: Record<string, unknown> = {};
+  // Every given variable is kept (ConfigModule writes them back to process.env, `.env` ones
+  // included); each area's own are replaced by their converted values.
+  const env: Record<string, unknown> = { ...raw };
   const problems: string[] = [];
   for (const schema of AREA_ENVIRONMENTS) {
     const { values, problems: bad } = checkArea<object>(schema, raw);
