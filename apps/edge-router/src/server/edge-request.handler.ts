@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream';
 import { ACCESS_LOG_SINK, type AccessLogSink } from '../access-log/access-log-sink.port';
@@ -69,15 +70,53 @@ export class EdgeRequestHandler {
     }
   };
 
+  /**
+   * What node's HTTP parser refuses before a request exists (bad bytes, headers too large, a
+   * request that never completes) is answered like every other error: the edge's page, its
+   * security headers, `Connection: close`, and an access record.
+   */
+  readonly clientError = (err: Error & { code?: string }, socket: Socket): void => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // A response of this connection is already on the wire: raw bytes now would corrupt it.
+    if ((socket as Socket & { _httpMessage?: ServerResponse })._httpMessage?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const page = err.code === 'HPE_HEADER_OVERFLOW' ? Pages.headersTooLarge : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? Pages.requestTimeout : Pages.malformed;
+    const lines = [`HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}`];
+    for (let i = 0; i < page.headers.length; i += 2) lines.push(`${page.headers[i]}: ${page.headers[i + 1]}`);
+    const started = performance.now();
+    socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), page.body]));
+    this.accessLog.record({
+      time: Date.now(),
+      host: '',
+      deploymentId: null,
+      projectId: null,
+      method: '',
+      path: '',
+      status: page.status,
+      bytes: page.body.length,
+      durationMs: performance.now() - started,
+      userAgent: null,
+      clientIp: socket.remoteAddress ?? null,
+    });
+  };
+
   private route(x: Exchange): void {
     if (x.hostCount !== 1) return this.page(x, Pages.invalidHost);
     const resolved = this.table.resolve(x.host);
     if (resolved.kind === 'invalid') return this.page(x, Pages.invalidHost);
-    if (x.method !== 'GET' && x.method !== 'HEAD') return this.page(x, Pages.methodNotAllowed);
-    if (resolved.kind === 'platform') return this.platform(x);
+    if (resolved.kind === 'platform') return x.method === 'GET' || x.method === 'HEAD' ? this.platform(x) : this.page(x, Pages.methodNotAllowed);
+    if (resolved.kind !== 'unknown') x.projectId = resolved.project.id;
+    if (x.method !== 'GET' && x.method !== 'HEAD') {
+      if (resolved.kind === 'deployment') x.deploymentId = resolved.deployment.id;
+      return this.page(x, Pages.methodNotAllowed);
+    }
     if (!this.table.loaded) return this.page(x, Pages.starting);
     if (resolved.kind === 'unknown') return this.page(x, Pages.unknownHost);
-    x.projectId = resolved.project.id;
     if (resolved.kind === 'no-deployment') return this.page(x, Pages.noDeployment);
 
     const deployment = resolved.deployment;

@@ -290,6 +290,31 @@ describe('EdgeServer (real listener on 127.0.0.1)', () => {
       expect(res.headers.allow).toBe('GET, HEAD');
     });
 
+    it('attributes a 405 to the project and deployment of a known host', async () => {
+      await edge.get(shop, '/', {}, 'POST');
+      await edge.get('nope.localhost', '/', {}, 'DELETE');
+      await edge.accessLog.flush();
+      const [known, unknown] = edge.accessLog.recent();
+      expect(known).toMatchObject({ status: 405, method: 'POST', projectId: SHOP, deploymentId: V1 });
+      expect(unknown).toMatchObject({ status: 405, method: 'DELETE', projectId: null, deploymentId: null });
+    });
+
+    it.each([
+      ['a missing Host on HTTP/1.1', 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n', 400],
+      ['a header line without a colon', 'GET / HTTP/1.1\r\nHost: shop.localhost\r\nNo colon here\r\n\r\n', 400],
+      ['bytes that are not HTTP', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n', 400],
+      ['headers over the limit', `GET / HTTP/1.1\r\nHost: shop.localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ])('answers %s like every other error, and logs it', async (_what, bytes, status) => {
+      const res = await edge.raw(bytes);
+      expect(res.status).toBe(status);
+      expect(res.text).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
+      expect(res.text).toMatch(/\r\nContent-Security-Policy: default-src 'none'/i);
+      expect(res.text).toMatch(/\r\nConnection: close\r\n/i);
+      expect(res.text).toContain('<h1>');
+      await edge.accessLog.flush();
+      expect(edge.accessLog.recent().at(-1)).toMatchObject({ status, clientIp: '127.0.0.1' });
+    });
+
     it('answers 503 without a stack when the store fails', async () => {
       edge.store.failure = new Error('disk on fire at /var/secret/path');
       const res = await edge.get(shop, '/');

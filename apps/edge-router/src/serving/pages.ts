@@ -55,6 +55,9 @@ export const Pages = {
   notFound: page(404, 'Page not found', 'This deployment has no file at this path.'),
   platform: page(404, 'DeploySphere edge', 'Projects are served at their own subdomains of this address.'),
   invalidHost: page(400, 'Bad request', 'The Host header is missing or malformed.'),
+  malformed: page(400, 'Bad request', 'The request could not be read.', ['Connection', 'close']),
+  headersTooLarge: page(431, 'Request headers too large', 'The request headers are larger than this server accepts.', ['Connection', 'close']),
+  requestTimeout: page(408, 'Request timeout', 'The request was not received in time.', ['Connection', 'close']),
   methodNotAllowed: page(405, 'Method not allowed', 'Only GET and HEAD are served here.', ['Allow', 'GET, HEAD']),
   starting: page(503, 'Starting up', 'The edge is loading its routes. Try again in a moment.', ['Retry-After', '1']),
   unavailable: page(503, 'Temporarily unavailable', 'The files of this deployment cannot be read right now. Try again shortly.', [
