@@ -227,16 +227,22 @@ export class EdgeRequestHandler {
       ? this.rangeHeaders(files, file, `bytes ${range.start}-${range.end}/${file.size}`, range.end - range.start + 1)
       : this.fileHeaders(files, file, IDENTITY, status === 404 ? 404 : 200, file.size);
     if (x.head) return this.write(x, status, headers, undefined);
-    this.blobs.open(file.sha256, range).then(
+    this.blobs.open(file, range).then(
       (body) => {
         if (x.res.destroyed) {
-          body.stream.destroy();
+          body.destroy();
           return;
         }
         if (this.draining) x.res.shouldKeepAlive = false;
         x.res.writeHead(status, headers);
-        pipeline(body.stream, x.res, (err) => {
-          if (err) this.logger.warn({ deploymentId: x.deploymentId, sha256: file.sha256, err: String(err) }, 'stream interrupted');
+        // Sent now, not with the first body bytes, which the check may hold back.
+        x.res.flushHeaders();
+        pipeline(body, x.res, (err) => {
+          if (err instanceof BlobIntegrityError) {
+            // The status line is out: cutting the connection is the only way left to say so.
+            this.logger.error({ deploymentId: x.deploymentId, sha256: file.sha256 }, 'stored bytes do not match their digest; response cut');
+            this.blobs.evict(file.sha256);
+          } else if (err) this.logger.warn({ deploymentId: x.deploymentId, sha256: file.sha256, err: String(err) }, 'stream interrupted');
           this.log(x, status, err ? 0 : range ? range.end - range.start + 1 : file.size);
         });
       },

@@ -48,6 +48,22 @@ const snapshot = (): RouteSnapshot => ({
   domains: [],
 });
 
+/** A GET that reports whether the body arrived whole (as many bytes as Content-Length said). */
+function download(port: number, host: string, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; received: number; complete: boolean }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host, connection: 'close', ...headers }, agent: false }, (res) => {
+      let received = 0;
+      const done = (complete: boolean) => resolve({ status: res.statusCode!, received, complete });
+      res.on('data', (c: Buffer) => (received += c.length));
+      res.on('end', () => done(received === Number(res.headers['content-length'])));
+      res.on('aborted', () => done(false));
+      res.on('error', () => done(false));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('EdgeServer (real listener on 127.0.0.1)', () => {
@@ -347,6 +363,40 @@ describe('EdgeServer (real listener on 127.0.0.1)', () => {
         const part = await small.get(shop, '/assets/logo.png', { range: 'bytes=10-19' });
         expect(part.body.equals(asset.subarray(10, 20))).toBe(true);
       } finally {
+        await small.close();
+      }
+    });
+
+    it('verifies streamed files while streaming: tampered bytes cut the connection, whole or ranged', async () => {
+      const small = await startEdge({ store: edge.store, snapshot: snapshot(), settings: { cacheBytes: 256 * 1024 } });
+      const logged: string[] = [];
+      Logger.overrideLogger({ log() {}, warn() {}, error: (m: unknown, ...rest: unknown[]) => logged.push(JSON.stringify([m, ...rest])) } as never);
+      try {
+        const digest = sha(asset);
+        const tampered = Buffer.from(asset);
+        tampered[tampered.length - 1] ^= 0xff;
+        edge.store.blobs.set(digest, tampered);
+        const whole = await download(small.port, shop, '/assets/logo.png');
+        expect(whole.status).toBe(200);
+        expect(whole.complete).toBe(false);
+        expect(whole.received).toBeLessThan(asset.length);
+        const part = await download(small.port, shop, '/assets/logo.png', { range: 'bytes=0-99' });
+        expect(part.status).toBe(206);
+        expect(part.complete).toBe(false);
+        expect(logged.some((l) => l.includes(digest) && l.includes('do not match'))).toBe(true);
+
+        // Restored: served whole; then a range is read alone, the blob having passed once.
+        edge.store.blobs.set(digest, asset);
+        const ok = await download(small.port, shop, '/assets/logo.png');
+        expect(ok).toMatchObject({ status: 200, complete: true, received: asset.length });
+        const ranges: Array<unknown> = [];
+        const getBlob = edge.store.getBlob.bind(edge.store);
+        edge.store.getBlob = (d, range) => (ranges.push(range), getBlob(d, range));
+        const okPart = await small.get(shop, '/assets/logo.png', { range: 'bytes=10-19' });
+        expect(okPart.body.equals(asset.subarray(10, 20))).toBe(true);
+        expect(ranges).toEqual([{ start: 10, end: 19 }]);
+      } finally {
+        Logger.overrideLogger(false);
         await small.close();
       }
     });

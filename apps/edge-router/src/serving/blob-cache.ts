@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ARTIFACT_STORE, type ArtifactStore, type ObjectBody } from '@deploysphere/storage';
+import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { edgeConfig, type EdgeSettings } from '@deploysphere/config';
+import type { Readable } from 'node:stream';
 import type { ByteRange } from './byte-range';
 import { BR, GZIP, type FileRecord } from './deployment-files';
+import { BlobIntegrityError, VerifyingStream } from './verifying-stream';
 import { WeightedLru, type Weighted } from './weighted-lru';
 
 const gzipAsync = promisify(gzip);
@@ -16,13 +18,10 @@ const ENTRY_OVERHEAD = 256;
 /** A compressed variant is kept only when it saves at least this share of the bytes. */
 const MIN_SAVING = 0.1;
 
-/** The stored bytes did not hash to the digest they are stored under: never served. */
-export class BlobIntegrityError extends Error {
-  constructor(readonly sha256: string) {
-    super(`blob ${sha256} does not match its digest`);
-    this.name = 'BlobIntegrityError';
-  }
-}
+export { BlobIntegrityError };
+
+/** Digests of large blobs whose whole stored body passed the check in this process (bounded). */
+const VERIFIED_MEMO = 10_000;
 
 /**
  * A blob's bytes and its compressed variants. A variant is `undefined` until computed, `null`
@@ -52,6 +51,7 @@ export class CachedBlob implements Weighted {
 export class BlobCache {
   private readonly lru: WeightedLru<string, CachedBlob>;
   private readonly loading = new Map<string, Promise<CachedBlob>>();
+  private readonly verified = new Set<string>();
   /** Larger files are streamed from the store on every request rather than evicting everything else. */
   readonly maxEntryBytes: number;
 
@@ -84,9 +84,29 @@ export class BlobCache {
     return pending;
   }
 
-  /** Streams a blob (or a range of it) straight from the store: for files too large to cache. */
-  open(sha256: string, range?: ByteRange): Promise<ObjectBody> {
-    return this.store.getBlob(sha256, range);
+  /**
+   * Streams a file (or a range of it) straight from the store, for files too large to cache,
+   * verified on the way (see VerifyingStream). A range is cut out of the whole blob until the
+   * blob has once passed the check whole in this process; after that a range is read alone,
+   * as the cache trusts bytes it verified once.
+   */
+  async open(file: FileRecord, range?: ByteRange): Promise<Readable> {
+    if (range && this.verified.has(file.sha256)) return (await this.store.getBlob(file.sha256, range)).stream;
+    const body = await this.store.getBlob(file.sha256);
+    const verifier = new VerifyingStream(file.sha256, file.size, range);
+    verifier.once('end', () => {
+      if (this.verified.size >= VERIFIED_MEMO) this.verified.delete(this.verified.values().next().value!);
+      this.verified.add(file.sha256);
+    });
+    body.stream.once('error', (err) => verifier.destroy(err));
+    verifier.once('close', () => body.stream.destroy());
+    return body.stream.pipe(verifier);
+  }
+
+  /** Forgets everything held or believed about a blob (its stored bytes failed the check). */
+  evict(sha256: string): void {
+    this.lru.delete(sha256);
+    this.verified.delete(sha256);
   }
 
   /**
