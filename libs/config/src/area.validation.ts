@@ -16,11 +16,24 @@ export const PORT = { message: 'must be an integer port number (0–65535; 0 pic
 export type Raw = Record<string, unknown>;
 type Ctor<T> = new () => T;
 
+/** Variables whose whole value is a secret: a message gives only their length. */
+const SECRET_VARIABLES = new Set(['DEPLOYSPHERE_ADMIN_TOKEN', 'DEPLOYSPHERE_ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD']);
+
+/**
+ * A given value as a start-up message may quote it: a secret variable by its length only, and any
+ * URL's user and password (`scheme://user:pass@host`) hidden. Cut to 60 characters.
+ */
+export function quoted(name: string, value: unknown): string {
+  const text = String(value);
+  if (SECRET_VARIABLES.has(name)) return `a value of ${text.length} characters, not shown`;
+  return JSON.stringify(text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@')).slice(0, 60);
+}
+
 /** One line per bad variable, quoting what was given (never a converted NaN). */
 function describe(errors: ValidationError[], raw: Raw): string[] {
   return errors.map((e) => {
     const given = raw[e.property];
-    const got = given === undefined ? 'unset' : JSON.stringify(String(given)).slice(0, 60);
+    const got = given === undefined ? 'unset' : quoted(e.property, given);
     return `  - ${e.property}: ${Object.values(e.constraints ?? {})[0]} (got ${got})`;
   });
 }

@@ -81,6 +81,26 @@ describe('each area reads and shapes its own variables', () => {
 });
 
 describe('start-up validation covers every area', () => {
+  it('never quotes a secret: secret variables by length, URL credentials hidden', () => {
+    let message = '';
+    try {
+      validateEnvironment({
+        DATABASE_URL: 'mysql://app:hunter2@db:3306/x',
+        REDIS_URL: 'http://:redis-pass@cache:6379',
+        DEPLOYSPHERE_ADMIN_TOKEN: 'short-admin-secret',
+        DEPLOYSPHERE_ENCRYPTION_KEY: 'not base64 secret!',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL: must be a postgresql:// connection URL (got "mysql://***@db:3306/x")');
+    expect(message).toContain('REDIS_URL: must be a redis:// or rediss:// URL (got "http://***@cache:6379")');
+    expect(message).toContain('DEPLOYSPHERE_ADMIN_TOKEN: must be 32–200 characters of [A-Za-z0-9_-.] (got a value of 18 characters, not shown)');
+    expect(message).toMatch(/DEPLOYSPHERE_ENCRYPTION_KEY: .*\(got a value of 18 characters, not shown\)/);
+    for (const secret of ['hunter2', 'redis-pass', 'short-admin-secret', 'not base64 secret']) expect(message).not.toContain(secret);
+    expect(() => validateEnvironment({ S3_BUCKET: 'bkt', S3_ENDPOINT: 'ftp://key:s3-secret@minio' })).toThrow(/S3_ENDPOINT must be an http\(s\) URL .*got "ftp:\/\/\*\*\*@minio"/);
+  });
+
   it('reports a bad S3 setting with the rest of the configuration', () => {
     expect(() => validateEnvironment({ S3_PREFIX: 'x' })).toThrow(/^Invalid configuration:\n {2}- S3_PREFIX is set but S3_BUCKET is not/);
     expect(() => validateEnvironment({ AWS_REGION: 'Europe' })).toThrow(/AWS_REGION: must be a region name/);

@@ -59,11 +59,16 @@ export function validateEnvironment(raw: Raw): EnvironmentVariables {
   return valid;
 }
 
+/** Reads `.env` into this process's environment the way ConfigModule does: real environment variables win. */
+export function loadDotEnv(): void {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
 /**
- * Reads `.env` the way ConfigModule does (real environment variables win) and validates this
- * process's environment, before Nest starts or a CLI reads an area's factory.
+ * `.env`, then every area validated at once: run before Nest starts. A CLI that needs one area
+ * calls loadDotEnv() and that area's factory, which checks only its own variables.
  */
 export function loadEnvironment(): EnvironmentVariables {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   return validateEnvironment(process.env);
 }

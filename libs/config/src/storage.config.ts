@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { join, resolve } from 'node:path';
-import { invalidConfiguration, readArea } from './area.validation';
+import { invalidConfiguration, quoted, readArea } from './area.validation';
 import { RuntimeEnvironment } from './runtime.config';
 
 export type StorageSettings =
@@ -50,10 +50,10 @@ export function storageSettingsFrom(env: Record<string, unknown>, dataDir: strin
     }
     return { driver: 'fs', dir: join(resolve(dataDir), 'artifacts') };
   }
-  if (!BUCKET_RE.test(bucket)) fail('S3_BUCKET', `must be a valid S3 bucket name (3-63 of a-z 0-9 . -), got ${JSON.stringify(bucket)}`);
+  if (!BUCKET_RE.test(bucket)) fail('S3_BUCKET', `must be a valid S3 bucket name (3-63 of a-z 0-9 . -), got ${quoted('S3_BUCKET', bucket)}`);
 
   const region = value('S3_REGION') ?? 'us-east-1';
-  if (region.length > 64 || !REGION_RE.test(region)) fail('S3_REGION', `must be a region name such as eu-west-1, got ${JSON.stringify(region)}`);
+  if (region.length > 64 || !REGION_RE.test(region)) fail('S3_REGION', `must be a region name such as eu-west-1, got ${quoted('S3_REGION', region)}`);
 
   const endpoint = value('S3_ENDPOINT');
   if (endpoint !== undefined) {
@@ -64,7 +64,7 @@ export function storageSettingsFrom(env: Record<string, unknown>, dataDir: strin
       url = undefined;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
-      fail('S3_ENDPOINT', `must be an http(s) URL such as http://127.0.0.1:9000, got ${JSON.stringify(endpoint)}`);
+      fail('S3_ENDPOINT', `must be an http(s) URL such as http://127.0.0.1:9000, got ${quoted('S3_ENDPOINT', endpoint)}`);
     }
   }
 
@@ -73,14 +73,14 @@ export function storageSettingsFrom(env: Record<string, unknown>, dataDir: strin
   if (pathStyle === undefined) forcePathStyle = endpoint !== undefined; // MinIO/moto need it; AWS prefers virtual-hosted
   else if (['true', '1'].includes(pathStyle.toLowerCase())) forcePathStyle = true;
   else if (['false', '0'].includes(pathStyle.toLowerCase())) forcePathStyle = false;
-  else forcePathStyle = fail('S3_FORCE_PATH_STYLE', `must be true or false, got ${JSON.stringify(pathStyle)}`);
+  else forcePathStyle = fail('S3_FORCE_PATH_STYLE', `must be true or false, got ${quoted('S3_FORCE_PATH_STYLE', pathStyle)}`);
 
   const rawPrefix = value('S3_PREFIX');
   let prefix: string | undefined;
   if (rawPrefix !== undefined) {
     prefix = rawPrefix.replace(/^\/+|\/+$/g, '');
     const problem = prefixProblem(prefix);
-    if (problem) fail('S3_PREFIX', `${problem}, got ${JSON.stringify(rawPrefix)}`);
+    if (problem) fail('S3_PREFIX', `${problem}, got ${quoted('S3_PREFIX', rawPrefix)}`);
   }
 
   return {

@@ -5,19 +5,21 @@
  * Options: --dir <migrations dir>; --mark-rolled-back <name> (after repairing a failed migration by
  * hand; the offline stand-in for `prisma migrate resolve --rolled-back`), then migrate.
  */
-import { databaseConfig, loadEnvironment } from '@deploysphere/config';
+import { databaseConfig, loadDotEnv } from '@deploysphere/config';
 import { Client } from 'pg';
 import { applyMigrations, markRolledBack } from './migrator';
 import { defaultMigrationsDir } from './paths';
 
 async function main(): Promise<number> {
+  let url: string | undefined;
   try {
-    loadEnvironment();
+    // Only the database area: a migration job needs no other setting.
+    loadDotEnv();
+    url = databaseConfig().url;
   } catch (err) {
     console.error(`db:migrate: ${(err as Error).message}`);
     return 2;
   }
-  const { url } = databaseConfig();
   if (!url) {
     console.error('db:migrate: DATABASE_URL is not set (e.g. postgresql://user:pass@host:5432/db)');
     return 2;

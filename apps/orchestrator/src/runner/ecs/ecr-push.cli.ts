@@ -1,5 +1,5 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { buildsConfig, loadEnvironment } from '@deploysphere/config';
+import { buildsConfig, loadDotEnv } from '@deploysphere/config';
 import Docker from 'dockerode';
 import { EcrBuilderImage } from './ecr-builder-image';
 
@@ -11,7 +11,7 @@ import { EcrBuilderImage } from './ecr-builder-image';
  */
 async function main(): Promise<void> {
   const [localImage, tag] = process.argv.slice(2);
-  loadEnvironment();
+  loadDotEnv();
   const repository = buildsConfig().ecs.ecrRepository;
   if (!localImage || !tag || !repository) {
     process.stderr.write('usage: ECR_REPOSITORY=<name> node ecr-push.cli.js <local-image> <tag>\n');
