@@ -33,9 +33,14 @@ export class DomainError extends Error {
   }
 }
 
+/** A resource name as a code word: `env var` → `ENV_VAR` (codes and problem URNs hold no spaces). */
+function codeWord(resource: string): string {
+  return resource.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
 export class NotFoundError extends DomainError {
   constructor(resource: string, id?: string) {
-    super('not_found', `${resource.toUpperCase()}_NOT_FOUND`, id ? `${resource} ${id} was not found` : `${resource} was not found`);
+    super('not_found', `${codeWord(resource)}_NOT_FOUND`, id ? `${resource} ${id} was not found` : `${resource} was not found`);
   }
 }
 

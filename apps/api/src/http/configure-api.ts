@@ -3,9 +3,16 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '@deploysphere/common';
-import { jsonBodyParser, rawJsonBodyParser } from './json-body.parser';
+import { BODY_IDLE_TIMEOUT_MS, bodyTimeout } from './body-timeout.middleware';
+import { BodyRequiredInterceptor } from './body-required.interceptor';
+import { jsonBodyParser, MAX_JSON_DEPTH, rawJsonBodyParser } from './json-body.parser';
+import { methodNotAllowed } from './method-not-allowed.middleware';
+import { applyDocumentRules } from './openapi-rules';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { createValidationPipe } from './validation.pipe';
+
+/** Where bodies are kept as the bytes received (signed webhooks), not parsed into a DTO. */
+const RAW_BODY_PATH = '/v1/webhooks';
 
 /** Media types a request body may have; anything else is 415 before it is parsed. */
 const ACCEPTED_BODY_TYPES = ['application/json', 'application/gzip', 'application/x-gzip'];
@@ -29,12 +36,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('DeploySphere API')
     .setDescription(
       'Projects, deployments, environment variables and API tokens. Authenticate with `Authorization: Bearer <token>`. ' +
-        'Every error is `application/problem+json` (RFC 9457) with a stable `code`.',
+        'Every error is `application/problem+json` (RFC 9457) with a stable `code`.\n\n' +
+        `Request bodies: a body is JSON nested at most ${MAX_JSON_DEPTH} levels deep; a field the schema does not list, ` +
+        '`null` where a field is not nullable, and a C0 control character in a string (beyond what its pattern allows) are ' +
+        `422 \`VALIDATION_FAILED\` naming the field. A body that stalls for ${BODY_IDLE_TIMEOUT_MS / 1000} s (e.g. shorter ` +
+        'than its Content-Length) is answered 408 `BODY_TIMEOUT` and its connection closed. A documented path asked with ' +
+        'another method is 405 `METHOD_NOT_ALLOWED` with an `Allow` header.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token' })
     .build();
-  return describeArchiveBodies(SwaggerModule.createDocument(app, config, { operationIdFactory: (_c, method) => method }));
+  return applyDocumentRules(describeArchiveBodies(SwaggerModule.createDocument(app, config, { operationIdFactory: (_c, method) => method })), [RAW_BODY_PATH]);
 }
 
 /** A gzip request body is always an archive, whatever schema the route declared for its JSON body. */
@@ -54,13 +66,18 @@ function describeArchiveBodies(document: OpenAPIObject): OpenAPIObject {
 /** Everything the API's HTTP surface needs, shared by the api process and the all-in-one platform. */
 export function configureApi(app: NestExpressApplication, options: { jsonBodyLimit: string; webhookBodyLimit?: string }): void {
   app.disable('x-powered-by');
+  app.use(bodyTimeout());
+  let document: OpenAPIObject | undefined;
+  const openApiDocument = () => (document ??= buildOpenApiDocument(app));
+  app.use(methodNotAllowed(openApiDocument));
   app.use(rejectUnsupportedBodies);
   // Webhooks are verified over their exact bytes; the JSON parser below skips a body already read.
-  app.use('/v1/webhooks', rawJsonBodyParser(options.webhookBodyLimit ?? '25mb'));
+  app.use(RAW_BODY_PATH, rawJsonBodyParser(options.webhookBodyLimit ?? '25mb'));
   app.use(jsonBodyParser(options.jsonBodyLimit));
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new BodyRequiredInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+  SwaggerModule.setup('docs', app, openApiDocument, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
     customSiteTitle: 'DeploySphere API',

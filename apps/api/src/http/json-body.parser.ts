@@ -12,11 +12,51 @@ const FAILURES: Record<string, { kind: DomainError['kind']; code: string; title:
 };
 
 /**
+ * Deepest nesting of arrays and objects a JSON body may have. DTOs nest two levels; the bound
+ * keeps the recursive transform and validation that follow parsing far from the stack's end.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+const EMPTY_BODY = Symbol('emptyBody');
+
+/**
  * Express's JSON parser, with its errors turned into domain errors here: Nest would otherwise
- * flatten a parse error into a generic 400 and lose which failure it was.
+ * flatten a parse error into a generic 400 and lose which failure it was. An empty body stays
+ * `undefined` (not `{}`), so a route that needs a body can tell it is missing.
  */
 export function jsonBodyParser(limit: string): RequestHandler {
-  return withDomainErrors(json({ limit, strict: true }));
+  const parse = withDomainErrors(
+    json({
+      limit,
+      strict: true,
+      verify: (req, _res, buf) => {
+        if (buf.length === 0) (req as Request & { [EMPTY_BODY]?: boolean })[EMPTY_BODY] = true;
+      },
+    }),
+  );
+  return (req: Request, res: Response, next: NextFunction) =>
+    parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      if ((req as Request & { [EMPTY_BODY]?: boolean })[EMPTY_BODY]) req.body = undefined;
+      else if (req.body !== undefined && nestingDepth(req.body) > MAX_JSON_DEPTH) {
+        return next(new DomainError('bad_request', 'MALFORMED_JSON', `The body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`));
+      }
+      next();
+    });
+}
+
+/** Depth of nested arrays and objects, without recursion (the input may be deep). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /**

@@ -3,13 +3,16 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ValidationError } from '@deploysphere/common';
 
+/** What `encodeCursor` makes: base64url. */
+export const CURSOR = /^[A-Za-z0-9_-]+$/;
+
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit: number = 20;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s `nextCursor`' })
-  @IsOptional() @IsString() @MaxLength(200) @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s `nextCursor`', pattern: CURSOR.source, maxLength: 200 })
+  @IsOptional() @IsString() @MaxLength(200) @Matches(CURSOR, { message: 'cursor is not a valid cursor' })
   cursor?: string;
 }
 

@@ -20,6 +20,7 @@ export class ProblemDetailsDto {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** `ENV_VAR_NOT_FOUND` → `urn:deploysphere:problem:env-var-not-found`: a URN holds no space or underscore. */
 export function problemType(code: string): string {
-  return `urn:deploysphere:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+  return `urn:deploysphere:problem:${code.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
 }

@@ -1,5 +1,6 @@
-import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError as ClassValidatorError } from '@nestjs/common';
 import { ValidationError, type FieldError } from '@deploysphere/common';
+import { checkInputRules } from './input-rules';
 
 function flatten(errors: ClassValidatorError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -14,11 +15,24 @@ function flatten(errors: ClassValidatorError[], parent = ''): FieldError[] {
 }
 
 /**
- * Validates every body and query against its DTO: unknown fields are rejected, each bad field
- * is listed, values are converted to the DTO's types.
+ * Validates every body and query against its DTO: first the rules shared by every DTO
+ * (input-rules.ts: unknown fields, `null`, control characters), then the DTO's own
+ * constraints; each bad field is listed, values are converted to the DTO's types.
  */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A missing body is checked by the body-required interceptor; a missing query string is `{}`.
+    const present = value ?? (metadata.type === 'query' ? {} : undefined);
+    if ((metadata.type === 'body' || metadata.type === 'query') && !metadata.data && metadata.metatype && present !== undefined) {
+      const errors = checkInputRules(present, metadata.metatype);
+      if (errors.length) throw new ValidationError(errors);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

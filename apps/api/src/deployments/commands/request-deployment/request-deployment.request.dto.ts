@@ -1,6 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DEPLOYMENT_TARGETS, type DeploymentTargetName } from '@deploysphere/contracts';
+import { BRANCH } from '../../../projects/project-settings.dto';
+
+const COMMIT_SHA = /^[0-9a-f]{7,64}$/;
 
 /** A JSON body deploys from the project's git repository; an archive upload is the other source. */
 export class RequestDeploymentRequestDto {
@@ -8,12 +11,12 @@ export class RequestDeploymentRequestDto {
   @IsOptional() @IsIn(DEPLOYMENT_TARGETS)
   target?: DeploymentTargetName;
 
-  @ApiPropertyOptional({ example: 'main', description: 'Branch or tag; the project\'s production branch when omitted' })
-  @IsOptional() @Matches(/^(?!-)(?!\/|.*\.\.|.*\/\/|.*@\{|.*\.lock$)[A-Za-z0-9._\-/]{1,255}$/, { message: 'gitRef must be a valid git branch or tag name' })
+  @ApiPropertyOptional({ example: 'main', pattern: BRANCH.source, description: 'Branch or tag; the project\'s production branch when omitted' })
+  @IsOptional() @Matches(BRANCH, { message: 'gitRef must be a valid git branch or tag name' })
   gitRef?: string;
 
-  @ApiPropertyOptional({ example: '3f9a1c2e4b5d6f708192a3b4c5d6e7f809a1b2c3', description: 'Exact commit to build' })
-  @IsOptional() @Matches(/^[0-9a-f]{7,64}$/, { message: 'commitSha must be 7–64 lower-case hex characters' })
+  @ApiPropertyOptional({ example: '3f9a1c2e4b5d6f708192a3b4c5d6e7f809a1b2c3', pattern: COMMIT_SHA.source, description: 'Exact commit to build' })
+  @IsOptional() @Matches(COMMIT_SHA, { message: 'commitSha must be 7–64 lower-case hex characters' })
   commitSha?: string;
 }
 

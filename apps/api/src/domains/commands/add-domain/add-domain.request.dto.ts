@@ -4,6 +4,7 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 export class AddDomainRequestDto {
   @ApiProperty({
     example: 'www.example.com',
+    minLength: 1,
     maxLength: 255,
     description: 'A domain name you control; Unicode names are stored in punycode. Not an IP address, not the platform\'s own domain',
   })

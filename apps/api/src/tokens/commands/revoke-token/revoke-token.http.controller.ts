@@ -14,7 +14,13 @@ export class RevokeTokenHttpController {
   @Delete(':tokenId')
   @HttpCode(204)
   @RequireScope('write')
-  @ApiOperation({ summary: 'Revoke one of your team\'s tokens', operationId: 'revokeToken' })
+  @ApiOperation({
+    summary: 'Revoke one of your team\'s tokens',
+    description:
+      'A token may revoke itself: every later request with it is 401. Clients that explore the API (fuzzers, ' +
+      'generated test suites) should revoke only tokens they created, never the one they authenticate with.',
+    operationId: 'revokeToken',
+  })
   @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
   @ApiProblems(404)
   async revoke(@Ctx() ctx: RequestContext, @IdParam('tokenId', 'token') tokenId: string): Promise<void> {
