@@ -10,9 +10,10 @@ const ROOT = resolve(__dirname, '../../..');
 const SEED = Number(process.env.SCHEMATHESIS_SEED ?? 20261207);
 const MAX_EXAMPLES = Number(process.env.SCHEMATHESIS_MAX_EXAMPLES ?? 8);
 
-function st(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+/** Runs in `cwd` (a scratch directory): schemathesis keeps a cache of past failures in its working directory. */
+function st(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
-    execFile('bash', [join(ROOT, 'scripts/schemathesis.sh'), 'st', ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, NO_COLOR: '1', COLUMNS: '160' } }, (err, stdout, stderr) =>
+    execFile('bash', [join(ROOT, 'scripts/schemathesis.sh'), 'st', ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, NO_COLOR: '1', COLUMNS: '160' } }, (err, stdout, stderr) =>
       done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: `${stdout}${stderr}` }),
     );
   });
@@ -57,7 +58,7 @@ describe('the OpenAPI document, fuzzed by schemathesis', () => {
       '--suppress-health-check', 'all',
       '--report', 'junit',
       '--report-junit-path', join(reportDir, 'junit.xml'),
-    ], { DS_FUZZ_TEAM_TOKEN: token, DS_FUZZ_ADMIN_TOKEN: platform.adminToken });
+    ], { DS_FUZZ_TEAM_TOKEN: token, DS_FUZZ_ADMIN_TOKEN: platform.adminToken }, reportDir);
     if (code !== 0) process.stdout.write(`schemathesis report:\n${output}\n`);
     expect(code).toBe(0);
     // It never locked itself out (revokeToken is left out of the run: schemathesis.toml).
