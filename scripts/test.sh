@@ -60,6 +60,8 @@ done
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql://deploysphere:deploysphere@127.0.0.1:5432/postgres}"
 # Build runner tests need the builder image (built locally, no registry; a no-op when up to date: docs/builds.md).
 say "builder image"; bash scripts/builder-image.sh >/dev/null || { failed=$((failed + 1)); failures+=("builder image"); }
+# The OpenAPI fuzzer the API contract test runs (PyPI, a cached virtualenv).
+say "schemathesis"; bash scripts/schemathesis.sh install || { failed=$((failed + 1)); failures+=("schemathesis install"); }
 
 if [ "${1:-}" != "--" ]; then
   check "typecheck (tsc --noEmit, strict)" npx tsc -p tsconfig.json --noEmit
