@@ -274,10 +274,10 @@ describe.each(testDatabaseKinds())('custom domains on %s', (kind) => {
     const doc = (await platform.anonymous().get('/openapi.json').expect(200)).body;
     const op = (path: string, method: string) => doc.paths[path]?.[method];
     const expected: Array<[string, string, string, string[]]> = [
-      ['/v1/projects/{projectId}/domains', 'post', 'addDomain', ['201', '401', '403', '404', '409', '413', '422']],
-      ['/v1/projects/{projectId}/domains', 'get', 'listDomains', ['200', '401', '403', '404', '422']],
-      ['/v1/projects/{projectId}/domains/{domainId}/verify', 'post', 'verifyDomain', ['200', '401', '403', '404', '409', '422']],
-      ['/v1/projects/{projectId}/domains/{domainId}', 'delete', 'removeDomain', ['204', '401', '403', '404', '422']],
+      ['/v1/projects/{projectId}/domains', 'post', 'addDomain', ['201', '400', '401', '403', '404', '409', '413', '422']],
+      ['/v1/projects/{projectId}/domains', 'get', 'listDomains', ['200', '400', '401', '403', '404', '422']],
+      ['/v1/projects/{projectId}/domains/{domainId}/verify', 'post', 'verifyDomain', ['200', '400', '401', '403', '404', '409', '422']],
+      ['/v1/projects/{projectId}/domains/{domainId}', 'delete', 'removeDomain', ['204', '400', '401', '403', '404', '422']],
     ];
     for (const [path, method, operationId, statuses] of expected) {
       expect(op(path, method)).toMatchObject({ operationId, security: [{ bearer: [] }], tags: ['domains'] });

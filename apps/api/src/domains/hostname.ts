@@ -14,6 +14,8 @@ const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
  * percent-decode or keep some of them.
  */
 const FOREIGN_ASCII = /[\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/;
+/** The characters a hostname may hold at all, as a pattern for the API document. */
+export const HOSTNAME_CHARACTERS = `^[^${FOREIGN_ASCII.source.slice(1, -1)}]+$`;
 const INVISIBLE = /[\p{C}\p{Z}]/u;
 
 export type HostnameResult = { hostname: string } | { error: FieldError };

@@ -25,9 +25,22 @@ class ApiValidationPipe extends ValidationPipe {
     const present = value ?? (metadata.type === 'query' ? {} : undefined);
     if ((metadata.type === 'body' || metadata.type === 'query') && !metadata.data && metadata.metatype && present !== undefined) {
       const errors = checkInputRules(present, metadata.metatype);
-      if (errors.length) throw new ValidationError(errors);
+      if (errors.length) throw new ValidationError([...errors, ...(await this.otherErrors(present, errors, metadata))]);
     }
     return super.transform(value, metadata);
+  }
+
+  /** The DTO's own errors too, so one answer lists every bad field: found without the fields already refused. */
+  private async otherErrors(value: unknown, refused: FieldError[], metadata: ArgumentMetadata): Promise<FieldError[]> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+    const top = new Set(refused.map((e) => e.field.split('.')[0]));
+    const rest = Object.fromEntries(Object.entries(value).filter(([key]) => !top.has(key)));
+    try {
+      await super.transform(rest, metadata);
+      return [];
+    } catch (err) {
+      return err instanceof ValidationError ? (err.details?.errors ?? []).filter((e) => !top.has(e.field.split('.')[0])) : [];
+    }
   }
 }
 
