@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, Min } from 'class-validator';
 import { Topics } from './topics';
+import { ENTITY_ID } from './ids';
 
 export const DEPLOYMENT_STATUSES = ['QUEUED', 'BUILDING', 'UPLOADING', 'READY', 'FAILED', 'CANCELED', 'TIMED_OUT'] as const;
 export type DeploymentStatusName = (typeof DEPLOYMENT_STATUSES)[number];
@@ -8,16 +9,15 @@ export const TERMINAL_STATUSES: readonly DeploymentStatusName[] = ['READY', 'FAI
 export const DEPLOYMENT_TARGETS = ['PREVIEW', 'PRODUCTION'] as const;
 export type DeploymentTargetName = (typeof DEPLOYMENT_TARGETS)[number];
 
-const ID = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 
 /** A deployment was requested and stored QUEUED; the orchestrator schedules its build. */
 export class DeploymentRequestedV1 {
   static readonly topic = Topics.DeploymentRequested;
   static readonly type = 'DeploymentRequested.v1';
 
-  @Matches(ID) deploymentId!: string;
-  @Matches(ID) projectId!: string;
-  @Matches(ID) teamId!: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
+  @Matches(ENTITY_ID) teamId!: string;
   @IsIn(DEPLOYMENT_TARGETS) target!: DeploymentTargetName;
   @IsIn(['UPLOAD', 'GIT']) source!: 'UPLOAD' | 'GIT';
   @IsOptional() @IsString() @MaxLength(255) gitRef?: string;
@@ -30,8 +30,8 @@ export class DeploymentCancelRequestedV1 {
   static readonly topic = Topics.DeploymentCancelRequested;
   static readonly type = 'DeploymentCancelRequested.v1';
 
-  @Matches(ID) deploymentId!: string;
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   @IsISO8601() requestedAt!: string;
 }
 
@@ -40,8 +40,8 @@ export class DeploymentStatusChangedV1 {
   static readonly topic = Topics.DeploymentStatusChanged;
   static readonly type = 'DeploymentStatusChanged.v1';
 
-  @Matches(ID) deploymentId!: string;
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   @IsIn(DEPLOYMENT_STATUSES) from!: DeploymentStatusName;
   @IsIn(DEPLOYMENT_STATUSES) to!: DeploymentStatusName;
   @IsOptional() @IsString() @MaxLength(64) failureCode?: string;
@@ -53,8 +53,8 @@ export class BuildSucceededV1 {
   static readonly topic = Topics.BuildSucceeded;
   static readonly type = 'BuildSucceeded.v1';
 
-  @Matches(ID) deploymentId!: string;
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   /** docker | process | ecs */
   @IsString() @MaxLength(32) runner!: string;
   @IsInt() @Min(0) durationMs!: number;
@@ -67,8 +67,8 @@ export class DeploymentFailedV1 {
   static readonly topic = Topics.DeploymentFailed;
   static readonly type = 'DeploymentFailed.v1';
 
-  @Matches(ID) deploymentId!: string;
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   @IsIn(['FAILED', 'TIMED_OUT']) status!: 'FAILED' | 'TIMED_OUT';
   /** A stable code from docs/builds.md, e.g. BUILD_FAILED, OUT_OF_MEMORY, TIMED_OUT. */
   @IsString() @MaxLength(64) failureCode!: string;

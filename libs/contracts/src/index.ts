@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './deployments.events';
 export * from './envelope';
 export * from './gateway.socket-events';
+export * from './ids';
 export * from './logs.events';
 export * from './logs.parse';
 export * from './projects.events';

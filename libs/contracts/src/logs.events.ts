@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Topics } from './topics';
+import { ENTITY_ID } from './ids';
 
 // Log records travel in batches: one Kafka message per batch keeps the per-message overhead
 // (envelope, headers, offsets) negligible next to the lines themselves. These classes are the
@@ -30,7 +31,6 @@ export const MAX_LOG_MESSAGE_LENGTH = 16_384;
 export const MAX_LOG_BATCH_LINES = 5_000;
 export const MAX_ACCESS_BATCH_RECORDS = 5_000;
 
-const ID = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 /** An instant with a time zone, as `Date.toISOString()` writes it (other offsets allowed). */
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 /** Producer-assigned record id: unique per record, stable across redelivery (dedupe key). */
@@ -49,7 +49,7 @@ export class BuildLogBatchV1 {
   static readonly topic = Topics.LogsBuild;
   static readonly type = 'BuildLogBatch.v1';
 
-  @Matches(ID) deploymentId!: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LOG_BATCH_LINES)
   @ValidateNested({ each: true }) @Type(() => BuildLogLineV1)
   lines!: BuildLogLineV1[];
@@ -61,8 +61,8 @@ export class AccessLogRecordV1 {
   /** Epoch milliseconds when the request arrived. */
   @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) time!: number;
   @IsString() @MaxLength(255) host!: string;
-  @IsOptional() @Matches(ID) deploymentId!: string | null;
-  @IsOptional() @Matches(ID) projectId!: string | null;
+  @IsOptional() @Matches(ENTITY_ID) deploymentId!: string | null;
+  @IsOptional() @Matches(ENTITY_ID) projectId!: string | null;
   @IsString() @MaxLength(16) method!: string;
   @IsString() @MaxLength(2048) path!: string;
   @IsInt() @Min(0) @Max(999) status!: number;

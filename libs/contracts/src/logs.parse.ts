@@ -9,12 +9,12 @@ import {
   RECORD_ID,
 } from './logs.events';
 import { ContractViolation } from './registry';
+import { ENTITY_ID } from './ids';
 
 // The same rules as the decorated classes in logs.events.ts, written out by hand: log-ingest
 // decodes hundreds of thousands of records a second, and class-validator costs microseconds
 // per nested object. A unit test feeds both validators the same samples and expects the same verdict.
 
-const ID = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 const STREAMS = new Set<string>(LOG_STREAMS);
 
 type Obj = Record<string, unknown>;
@@ -42,7 +42,7 @@ export function parseBuildLogBatch(payload: unknown): BuildLogBatchV1 {
   const T = 'BuildLogBatch.v1';
   if (!isObject(payload)) fail(T, 'payload', 'must be an object');
   onlyKeys(payload, BUILD_KEYS, T, '');
-  if (typeof payload.deploymentId !== 'string' || !ID.test(payload.deploymentId)) fail(T, 'deploymentId', 'must be an id');
+  if (typeof payload.deploymentId !== 'string' || !ENTITY_ID.test(payload.deploymentId)) fail(T, 'deploymentId', 'must be an id');
   const lines = payload.lines;
   if (!Array.isArray(lines) || lines.length < 1 || lines.length > MAX_LOG_BATCH_LINES) fail(T, 'lines', `must hold 1–${MAX_LOG_BATCH_LINES} lines`);
   for (let i = 0; i < lines.length; i++) {
@@ -74,8 +74,8 @@ export function parseAccessLogBatch(payload: unknown): AccessLogBatchV1 {
     if (typeof r.id !== 'string' || !RECORD_ID.test(r.id)) fail(T, `${p}.id`, 'must be a record id');
     if (!isInt(r.time, 0, Number.MAX_SAFE_INTEGER)) fail(T, `${p}.time`, 'must be epoch milliseconds');
     if (!isStr(r.host, 255)) fail(T, `${p}.host`, 'must be a string of at most 255 characters');
-    if (!optional(r.deploymentId, (v) => typeof v === 'string' && ID.test(v))) fail(T, `${p}.deploymentId`, 'must be an id or null');
-    if (!optional(r.projectId, (v) => typeof v === 'string' && ID.test(v))) fail(T, `${p}.projectId`, 'must be an id or null');
+    if (!optional(r.deploymentId, (v) => typeof v === 'string' && ENTITY_ID.test(v))) fail(T, `${p}.deploymentId`, 'must be an id or null');
+    if (!optional(r.projectId, (v) => typeof v === 'string' && ENTITY_ID.test(v))) fail(T, `${p}.projectId`, 'must be an id or null');
     if (!isStr(r.method, 16)) fail(T, `${p}.method`, 'must be a string of at most 16 characters');
     if (!isStr(r.path, 2048)) fail(T, `${p}.path`, 'must be a string of at most 2048 characters');
     if (!isInt(r.status, 0, 999)) fail(T, `${p}.status`, 'must be an integer 0–999');

@@ -1,11 +1,11 @@
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DEPLOYMENT_TARGETS, type DeploymentTargetName } from './deployments.events';
 import { Topics } from './topics';
+import { ENTITY_ID } from './ids';
 
 // What the edge router needs to keep its in-memory route table current. Each event carries the
 // project's slug so an edge instance can route a project it has not seen since it loaded.
 
-const ID = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 const SLUG = /^(?!-)[a-z0-9-]{1,63}$/;
 /** A custom domain as stored: lower-case ASCII (punycode), no trailing dot, at least two labels. */
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -15,8 +15,8 @@ export class DeploymentReadyV1 {
   static readonly topic = Topics.DeploymentReady;
   static readonly type = 'DeploymentReady.v1';
 
-  @Matches(ID) deploymentId!: string;
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   @Matches(SLUG) slug!: string;
   @IsIn(DEPLOYMENT_TARGETS) target!: DeploymentTargetName;
   @IsString() @MaxLength(1024) manifestKey!: string;
@@ -31,10 +31,10 @@ export class AliasMovedV1 {
   static readonly topic = Topics.AliasMoved;
   static readonly type = 'AliasMoved.v1';
 
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   @Matches(SLUG) slug!: string;
-  @Matches(ID) deploymentId!: string;
-  @IsOptional() @Matches(ID) previousDeploymentId?: string;
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @IsOptional() @Matches(ENTITY_ID) previousDeploymentId?: string;
   @IsISO8601() movedAt!: string;
 }
 
@@ -46,7 +46,7 @@ export class ProjectRoutingChangedV1 {
   static readonly topic = Topics.ProjectRoutingChanged;
   static readonly type = 'ProjectRoutingChanged.v1';
 
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   @Matches(SLUG) slug!: string;
   /** `/about` serves `about.html`; `/about.html` redirects to `/about`. */
   @IsBoolean() cleanUrls!: boolean;
@@ -66,9 +66,9 @@ export class DomainVerifiedV1 {
   static readonly topic = Topics.DomainVerified;
   static readonly type = 'DomainVerified.v1';
 
-  @Matches(ID) projectId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
   @Matches(SLUG) slug!: string;
-  @Matches(ID) domainId!: string;
+  @Matches(ENTITY_ID) domainId!: string;
   @Matches(HOSTNAME) hostname!: string;
   @IsISO8601() verifiedAt!: string;
 }
@@ -82,8 +82,8 @@ export class DomainRemovedV1 {
   static readonly topic = Topics.DomainRemoved;
   static readonly type = 'DomainRemoved.v1';
 
-  @Matches(ID) projectId!: string;
-  @Matches(ID) domainId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
+  @Matches(ENTITY_ID) domainId!: string;
   @Matches(HOSTNAME) hostname!: string;
   @IsISO8601() removedAt!: string;
 }
