@@ -1,7 +1,7 @@
 import type { AccessLogRecordV1 } from '@deploysphere/contracts';
 import { Prisma, type PrismaClient } from '@deploysphere/database';
 import type { BuildLogLine, LogLine, LogStream } from '../build-log';
-import { TOP_PATHS_PER_BUCKET, type AnalyticsQuery, type AnalyticsRows, type BuildLogSearch } from './log-query';
+import { analyticsRows, TOP_PATHS_PER_BUCKET, type AnalyticsQuery, type AnalyticsRows, type BuildLogSearch } from './log-query';
 import type { LogStore } from './log-store.port';
 import { cutoffDate } from './retention';
 
@@ -99,21 +99,7 @@ export class DatabaseLogStore implements LogStore {
           row_number() OVER (PARTITION BY bucket ORDER BY count(*) DESC, path COLLATE "C") AS rank
         FROM r GROUP BY bucket, path
       ) t WHERE rank <= ${TOP_PATHS_PER_BUCKET} ORDER BY bucket, rank`;
-    return {
-      buckets: buckets.map((r) => ({
-        bucketMs: Number(r.bucket),
-        requests: Number(r.requests),
-        status1xx: Number(r.s1),
-        status2xx: Number(r.s2),
-        status3xx: Number(r.s3),
-        status4xx: Number(r.s4),
-        status5xx: Number(r.s5),
-        bytes: Number(r.bytes),
-        p50: Number(r.p50),
-        p95: Number(r.p95),
-      })),
-      topPaths: top.map((r) => ({ bucketMs: Number(r.bucket), path: r.path, requests: Number(r.requests) })),
-    };
+    return analyticsRows(buckets, top);
   }
 
   async dropExpired(days: number, now = new Date()): Promise<string[]> {

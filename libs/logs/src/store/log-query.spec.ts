@@ -1,5 +1,5 @@
 import { ValidationError } from '@deploysphere/common';
-import { analyticsQuery, buildAnalytics, decodeSeqCursor, encodeSeqCursor, MAX_ANALYTICS_BUCKETS } from './log-query';
+import { analyticsQuery, analyticsRows, buildAnalytics, decodeSeqCursor, encodeSeqCursor, MAX_ANALYTICS_BUCKETS } from './log-query';
 import { cutoffDate, cutoffDay } from './retention';
 
 const P = 'prj_01jd8x3k9m2f4q7r8s9t0v1w2x';
@@ -9,6 +9,23 @@ describe('log queries', () => {
     expect(decodeSeqCursor(encodeSeqCursor(1234))).toBe(1234);
     expect(() => decodeSeqCursor(Buffer.from('seq:-1').toString('base64url'))).toThrow(ValidationError);
     expect(() => decodeSeqCursor('bm9wZQ')).toThrow(ValidationError);
+  });
+
+  it('maps both drivers\' analytics rows (pg bigint, ClickHouse strings) to the same numbers', () => {
+    const expected = {
+      buckets: [{ bucketMs: 3_600_000, requests: 7, status1xx: 0, status2xx: 5, status3xx: 1, status4xx: 1, status5xx: 0, bytes: 1234, p50: 12, p95: 40 }],
+      topPaths: [{ bucketMs: 3_600_000, path: '/a', requests: 4 }],
+    };
+    const pg = analyticsRows(
+      [{ bucket: 3_600_000n, requests: 7n, s1: 0n, s2: 5n, s3: 1n, s4: 1n, s5: 0n, bytes: 1234n, p50: 12, p95: 40 }],
+      [{ bucket: 3_600_000n, path: '/a', requests: 4n }],
+    );
+    const clickhouse = analyticsRows(
+      [{ bucket: '3600000', requests: '7', s1: '0', s2: '5', s3: '1', s4: '1', s5: '0', bytes: '1234', p50: 12, p95: 40 }],
+      [{ bucket: '3600000', path: '/a', requests: '4' }],
+    );
+    expect(pg).toEqual(expected);
+    expect(clickhouse).toEqual(expected);
   });
 
   it('checks the analytics range and the number of buckets', () => {

@@ -66,6 +66,32 @@ export interface AnalyticsRows {
   topPaths: TopPathRow[];
 }
 
+/**
+ * One row of each analytics result set, as both stores' SQL names the columns (bucket, requests,
+ * s1..s5, bytes, p50, p95; bucket, path, requests). Drivers give counts as bigint (pg) or string
+ * (ClickHouse's 64-bit integers in JSON).
+ */
+export type AnalyticsSqlRow = Record<string, unknown>;
+
+/** The stores' analytics result sets as AnalyticsRows. */
+export function analyticsRows(buckets: readonly AnalyticsSqlRow[], topPaths: readonly AnalyticsSqlRow[]): AnalyticsRows {
+  return {
+    buckets: buckets.map((r) => ({
+      bucketMs: Number(r.bucket),
+      requests: Number(r.requests),
+      status1xx: Number(r.s1),
+      status2xx: Number(r.s2),
+      status3xx: Number(r.s3),
+      status4xx: Number(r.s4),
+      status5xx: Number(r.s5),
+      bytes: Number(r.bytes),
+      p50: Number(r.p50),
+      p95: Number(r.p95),
+    })),
+    topPaths: topPaths.map((r) => ({ bucketMs: Number(r.bucket), path: String(r.path), requests: Number(r.requests) })),
+  };
+}
+
 export type StatusClasses = Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>;
 
 export interface AnalyticsBucket {

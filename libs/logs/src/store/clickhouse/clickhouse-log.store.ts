@@ -1,7 +1,7 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { AccessLogRecordV1 } from '@deploysphere/contracts';
 import type { BuildLogLine, LogLine, LogStream } from '../../build-log';
-import { TOP_PATHS_PER_BUCKET, type AnalyticsQuery, type AnalyticsRows, type BuildLogSearch } from '../log-query';
+import { analyticsRows, TOP_PATHS_PER_BUCKET, type AnalyticsQuery, type AnalyticsRows, type BuildLogSearch } from '../log-query';
 import { cutoffDay } from '../retention';
 import type { LogStore } from '../log-store.port';
 import { and, identifier, sql, type Sql } from './clickhouse-sql';
@@ -153,21 +153,7 @@ export class ClickHouseLogStore implements LogStore {
       GROUP BY bucket, path
       ORDER BY bucket, requests DESC, path ASC
       LIMIT ${TOP_PATHS_PER_BUCKET} BY bucket`);
-    return {
-      buckets: buckets.map((r) => ({
-        bucketMs: Number(r.bucket),
-        requests: Number(r.requests),
-        status1xx: Number(r.s1),
-        status2xx: Number(r.s2),
-        status3xx: Number(r.s3),
-        status4xx: Number(r.s4),
-        status5xx: Number(r.s5),
-        bytes: Number(r.bytes),
-        p50: Number(r.p50),
-        p95: Number(r.p95),
-      })),
-      topPaths: top.map((r) => ({ bucketMs: Number(r.bucket), path: String(r.path), requests: Number(r.requests) })),
-    };
+    return analyticsRows(buckets, top);
   }
 
   async dropExpired(days: number, now = new Date()): Promise<string[]> {
