@@ -22,6 +22,7 @@ import { newId } from '@deploysphere/common';
 import { PrismaService } from '@deploysphere/database';
 import { createTestDatabase } from '@deploysphere/testing';
 import { BUILD_RUNNER, DockerBuildRunner, packDirectory, type BuildRunner } from '../../apps/orchestrator/src/runner';
+import { connectIntegrationEvents } from '@deploysphere/messaging';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -78,6 +79,8 @@ async function startPlatform(image: string, db: 'pglite' | 'postgres'): Promise<
   class BenchPlatformModule {}
   const app = await NestFactory.create<NestExpressApplication>(BenchPlatformModule, { bodyParser: false, logger: ['error', 'warn'] });
   configureApi(app, { jsonBodyLimit: '1mb', webhookBodyLimit: '1mb' } as Parameters<typeof configureApi>[1]);
+  await app.init();
+  await connectIntegrationEvents(app);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const call = async (token: string, path: string, body?: unknown) => {

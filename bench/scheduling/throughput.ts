@@ -68,7 +68,7 @@ import { Client as PgClient } from 'pg';
 import { pack } from 'tar-stream';
 import { CoreModule } from '@deploysphere/bootstrap';
 import { BUILD_RUNNER } from '../../apps/orchestrator/src/runner';
-import { OutboxRelay } from '@deploysphere/messaging';
+import { connectIntegrationEvents, OutboxRelay } from '@deploysphere/messaging';
 import { createTestDatabase } from '@deploysphere/testing';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApi } from '../../apps/api/src/http/configure-api';
@@ -125,6 +125,7 @@ async function child(role: Role): Promise<void> {
     port = (app.getHttpServer().address() as { port: number }).port;
   } else {
     await app.init();
+    await connectIntegrationEvents(app);
   }
   process.send!({ ready: true, port } satisfies FromChild);
   process.on('disconnect', () => process.exit(0));

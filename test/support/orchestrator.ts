@@ -4,7 +4,7 @@ import { CoreModule } from '@deploysphere/bootstrap';
 import { envVarAad, newId, SecretBox } from '@deploysphere/common';
 import { PrismaService, type PrismaClient } from '@deploysphere/database';
 import { InMemoryLogSink, LOG_SINK } from '@deploysphere/logs';
-import { OutboxRelay } from '@deploysphere/messaging';
+import { connectIntegrationEvents, OutboxRelay } from '@deploysphere/messaging';
 import { BUILD_RUNNER, type BuildRunner } from '../../apps/orchestrator/src/runner';
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
@@ -80,6 +80,7 @@ export class OrchestratorWorld {
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     app.enableShutdownHooks();
     await app.init();
+    await connectIntegrationEvents(app);
     let closed = false;
     const handle: TestOrchestrator = {
       app,

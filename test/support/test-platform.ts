@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CoreModule } from '@deploysphere/bootstrap';
 import { PrismaService } from '@deploysphere/database';
 import { BUILD_RUNNER, type BuildRunner } from '../../apps/orchestrator/src/runner';
-import { InMemoryTransport, MESSAGE_TRANSPORT } from '@deploysphere/messaging';
+import { connectIntegrationEvents, InMemoryTransport, MESSAGE_TRANSPORT } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@deploysphere/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,6 +72,7 @@ export async function startTestPlatform(kind: TestDatabaseKind, env: Record<stri
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
   configureApi(app, { jsonBodyLimit: process.env.API_JSON_BODY_LIMIT ?? '1mb' });
   await app.init();
+  await connectIntegrationEvents(app);
   const server = app.getHttpServer();
   const withToken = (token: string) => ({
     get: (p: string) => request(server).get(p).set('Authorization', `Bearer ${token}`),

@@ -4,7 +4,9 @@ import { TokenAuthenticator } from '@deploysphere/auth';
 import { LIVE_LOG_BUS, LogsModule, type LiveLogBus } from '@deploysphere/logs';
 import { GatewayHttpServer } from './gateway-http.server';
 import { LogStreamGateway } from './socket/logs.gateway';
+import { DeploymentStatusChangedHandler } from './status/deployment-status-changed.handler';
 import { DeploymentStatusRelay } from './status/deployment-status.relay';
+import { GatewayEventsController } from './status/gateway-events.controller';
 import { DeploymentAccess } from './streaming/deployment-access';
 
 @Injectable()
@@ -25,6 +27,7 @@ class GatewayReadiness implements OnModuleInit {
  */
 @Module({
   imports: [LogsModule],
-  providers: [GatewayHttpServer, TokenAuthenticator, DeploymentAccess, LogStreamGateway, DeploymentStatusRelay, GatewayReadiness],
+  controllers: [GatewayEventsController],
+  providers: [GatewayHttpServer, TokenAuthenticator, DeploymentAccess, LogStreamGateway, DeploymentStatusRelay, DeploymentStatusChangedHandler, GatewayReadiness],
 })
 export class GatewayModule {}

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule, runApp } from '@deploysphere/bootstrap';
+import { connectIntegrationEvents } from '@deploysphere/messaging';
 import { GatewayModule } from './gateway.module';
 import { GatewayIoAdapter } from './socket/gateway-io.adapter';
 
@@ -17,5 +18,6 @@ void runApp(
   async (app) => {
     app.useWebSocketAdapter(new GatewayIoAdapter(app));
     await app.init();
+    await connectIntegrationEvents(app);
   },
 );

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule, HealthController, listen, runApp } from '@deploysphere/bootstrap';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { connectIntegrationEvents } from '@deploysphere/messaging';
 import { OrchestratorModule } from './orchestrator.module';
 
 // The orchestrator as its own process; it listens only for /healthz and /readyz.
@@ -15,6 +16,8 @@ void runApp(
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
+    await app.init();
+    await connectIntegrationEvents(app);
     await listen(app, http.orchestratorPort, http.host, 'orchestrator health');
   },
 );

@@ -7,10 +7,13 @@ import { BuildEnvironment } from './builds/build-environment';
 import { BuildPipeline } from './builds/build-pipeline';
 import { BuildScheduler } from './builds/build-scheduler';
 import { DeploymentTransitions } from './builds/deployment-transitions';
-import { DeploymentEventsConsumer } from './deployment-events.consumer';
 import { AcceptDeploymentHandler } from './deployments/commands/accept-deployment/accept-deployment.handler';
 import { StopDeploymentHandler } from './deployments/commands/stop-deployment/stop-deployment.handler';
+import { DeploymentCancelRequestedHandler } from './deployments/events/deployment-cancel-requested.handler';
+import { DeploymentRequestedHandler } from './deployments/events/deployment-requested.handler';
+import { OrchestratorEventsController } from './orchestrator-events.controller';
 import { DropProjectBuildsHandler } from './projects/commands/drop-project-builds/drop-project-builds.handler';
+import { ProjectDeletedHandler } from './projects/events/project-deleted.handler';
 
 /**
  * Owns the deployment lifecycle: QUEUED → BUILDING → UPLOADING → READY | FAILED | CANCELED |
@@ -19,8 +22,11 @@ import { DropProjectBuildsHandler } from './projects/commands/drop-project-build
  */
 @Module({
   imports: [DeploymentRepositoryModule, RunnerModule, SourceModule, LogsModule],
+  controllers: [OrchestratorEventsController],
   providers: [
-    DeploymentEventsConsumer,
+    DeploymentRequestedHandler,
+    DeploymentCancelRequestedHandler,
+    ProjectDeletedHandler,
     AcceptDeploymentHandler,
     StopDeploymentHandler,
     DropProjectBuildsHandler,

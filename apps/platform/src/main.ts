@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { listen, runApp } from '@deploysphere/bootstrap';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { connectIntegrationEvents } from '@deploysphere/messaging';
 import { configureApi } from '../../api/src/http/configure-api';
 import { GatewayIoAdapter } from '../../gateway/src/socket/gateway-io.adapter';
 import { PlatformModule } from './platform.module';
@@ -16,6 +17,8 @@ void runApp(
     // Socket.IO on the gateway's own server (GATEWAY_PORT), not on the API's.
     app.useWebSocketAdapter(new GatewayIoAdapter(app));
     configureApi(app, { jsonBodyLimit: http.jsonBodyLimit, webhookBodyLimit: http.webhookBodyLimit });
+    await app.init();
+    await connectIntegrationEvents(app);
     await listen(app, http.apiPort, http.host, 'api');
   },
 );

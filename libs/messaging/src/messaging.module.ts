@@ -2,6 +2,9 @@ import { DynamicModule, Global, Inject, Logger, Module, OnModuleDestroy } from '
 import { kafkaConfig, type ConfigType } from '@deploysphere/config';
 import { Topics } from '@deploysphere/contracts';
 import { ConsumerHost } from './consumer/consumer-host';
+import { InboundEventBus } from './events/inbound-event.bus';
+import { IntegrationEventClient } from './events/integration-event.client';
+import { IntegrationEventServer } from './events/integration-event.server';
 import { IdempotencyService } from './consumer/idempotency.service';
 import { DEFAULT_MESSAGING_OPTIONS, MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -59,8 +62,11 @@ export class MessagingModule {
         OutboxRelay,
         IdempotencyService,
         ConsumerHost,
+        IntegrationEventServer,
+        IntegrationEventClient,
+        InboundEventBus,
       ],
-      exports: [MESSAGE_TRANSPORT, MESSAGING_OPTIONS, OutboxWriter, OutboxRelay, IdempotencyService, ConsumerHost],
+      exports: [MESSAGE_TRANSPORT, MESSAGING_OPTIONS, OutboxWriter, OutboxRelay, IdempotencyService, ConsumerHost, IntegrationEventServer, IntegrationEventClient, InboundEventBus],
     };
   }
 }

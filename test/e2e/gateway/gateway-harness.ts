@@ -4,6 +4,7 @@ import { CoreModule } from '@deploysphere/bootstrap';
 import { generateToken, newId } from '@deploysphere/common';
 import type { ClientToServerEvents, ServerToClientEvents } from '@deploysphere/contracts';
 import { PrismaService } from '@deploysphere/database';
+import { connectIntegrationEvents } from '@deploysphere/messaging';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,7 @@ export async function startGateway(env: Record<string, string | undefined>): Pro
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   app.useWebSocketAdapter(new GatewayIoAdapter(app));
   await app.init();
+  await connectIntegrationEvents(app);
   return {
     app,
     url: `http://127.0.0.1:${port}`,

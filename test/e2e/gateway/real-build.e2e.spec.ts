@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { CoreModule } from '@deploysphere/bootstrap';
 import { AccessLogPublisher } from '@deploysphere/logs';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
+import { connectIntegrationEvents } from '@deploysphere/messaging';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -102,6 +103,7 @@ describe('a real build, watched live, then searched and served (Redis, ClickHous
     configureApi(app, { jsonBodyLimit: '1mb' });
     app.useWebSocketAdapter(new GatewayIoAdapter(app));
     await app.init();
+    await connectIntegrationEvents(app);
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   }, 180_000);
 

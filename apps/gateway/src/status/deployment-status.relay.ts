@@ -1,14 +1,13 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DeploymentStatusChangedV1, TERMINAL_STATUSES, Topics } from '@deploysphere/contracts';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { TERMINAL_STATUSES, type DeploymentStatusChangedV1 } from '@deploysphere/contracts';
 import { LIVE_LOG_BUS, type LiveLogBus } from '@deploysphere/logs';
-import { ConsumerHost } from '@deploysphere/messaging';
 import { LogStreamGateway } from '../socket/logs.gateway';
 
 /** Consumer group of the gateway: each status change is handled by one instance, which tells all of them. */
 export const GATEWAY_CONSUMER = 'gateway';
 
 /**
- * Status changes in, to subscribers out: the change is broadcast to the deployment's room
+ * Status changes (DeploymentStatusChangedHandler) to subscribers: the change is broadcast to the deployment's room
  * (every instance, through the Socket.IO adapter). Handling a change twice is harmless.
  *
  * The live channel is ended by the orchestrator (LogSink.end, after the build's last line).
@@ -16,22 +15,15 @@ export const GATEWAY_CONSUMER = 'gateway';
  * orchestrator died), it is ended here, so subscribers are not left waiting.
  */
 @Injectable()
-export class DeploymentStatusRelay implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeploymentStatusRelay implements OnModuleDestroy {
   private readonly logger = new Logger('DeploymentStatusRelay');
   endGraceMs = 15_000;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly consumers: ConsumerHost,
     private readonly gateway: LogStreamGateway,
     @Inject(LIVE_LOG_BUS) private readonly bus: LiveLogBus,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.consume(GATEWAY_CONSUMER, [Topics.DeploymentStatusChanged], async (event) => {
-      if (event instanceof DeploymentStatusChangedV1) this.relay(event);
-    });
-  }
 
   onModuleDestroy(): void {
     this.timers.forEach((t) => clearTimeout(t));

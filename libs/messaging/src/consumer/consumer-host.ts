@@ -3,7 +3,7 @@ import { ContractViolation, deadLetterTopic, decodeEvent, type EventEnvelope } f
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type StartFrom } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 
-export type DecodedHandler = (event: object, envelope: EventEnvelope) => Promise<void>;
+export type DecodedHandler = (event: object, envelope: EventEnvelope, message: IncomingMessage) => Promise<void>;
 
 /**
  * Subscribes a consumer group and wraps its handler with the failure rules: the payload is
@@ -30,7 +30,7 @@ export class ConsumerHost {
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
       try {
         const event = decodeEvent(message.envelope);
-        await handler(event, message.envelope);
+        await handler(event, message.envelope, message);
         return;
       } catch (err) {
         lastError = err;
