@@ -5,3 +5,4 @@ export * from './slug';
 export * from './batcher';
 export * from './fs';
 export * from './secret-mask';
+export * from './coalesced-runner';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
+import { CoalescedRunner } from '@deploysphere/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
 import { DEPLOYMENT_REPOSITORY, type DeploymentRepository, type OwnedDeployment } from '@deploysphere/deployments';
 import { BUILD_RUNNER, type BuildRunner } from '../runner';
@@ -25,9 +26,11 @@ import { planClaims } from './claim-plan';
 export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BuildScheduler');
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
   private stopped = true;
+  private readonly passes = new CoalescedRunner(
+    () => this.tick(),
+    (err) => this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'build scheduler pass failed'),
+  );
   private lastRenew = 0;
   private lastRecover = 0;
   private lastSweep = 0;
@@ -55,7 +58,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.passes.stop();
     // Builds keep running; whoever owns them next (this instance restarted, or another once the
     // lease expires) reattaches.
     await this.pipeline.detachAll();
@@ -63,12 +66,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Look at the queue soon; coalesces calls made while a pass runs. */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => (this.running = undefined));
+    if (!this.stopped) this.passes.run();
   }
 
   /** One pass: the four steps above, each when it is due. */
@@ -88,17 +86,6 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       await this.sweepOrphans();
     }
     await this.claim();
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.tick();
-      } catch (err) {
-        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'build scheduler pass failed');
-      }
-    } while (this.again && !this.stopped);
   }
 
   /** Extends the lease on builds running here; acts on cancel requests and lost ownership. */

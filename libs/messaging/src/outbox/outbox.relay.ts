@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@deploysphere/contracts';
 import { Prisma, PrismaService } from '@deploysphere/database';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { CoalescedRunner } from '@deploysphere/common';
 
 interface PendingRow {
   id: string;
@@ -22,9 +23,13 @@ interface PendingRow {
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
   private stopped = true;
+  private readonly passes = new CoalescedRunner(
+    async () => {
+      while (!this.stopped && (await this.publishPending()) === this.options.relayBatchSize);
+    },
+    (err) => this.logger.error({ err }, 'outbox relay pass failed'),
+  );
 
   constructor(
     private readonly prisma: PrismaService,
@@ -44,17 +49,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.passes.stop();
   }
 
   /** Publish pending rows soon; coalesces calls made while a pass is running. */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => (this.running = undefined));
+    if (!this.stopped) this.passes.run();
   }
 
   /** One pass; returns how many rows were published. Exposed for tests and the CLI. */
@@ -93,16 +93,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       await query(Prisma.sql`UPDATE outbox_messages SET published_at = now() WHERE id = ANY(${ids})`);
       return rows.length;
     });
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while (!this.stopped && (await this.publishPending()) === this.options.relayBatchSize);
-      } catch (err) {
-        this.logger.error({ err }, 'outbox relay pass failed');
-      }
-    } while (this.again && !this.stopped);
   }
 }
