@@ -14,10 +14,9 @@ import type { Kafka } from 'kafkajs';
  * the rebalance complete at once (measured: the first message ≈ 2.7 s after the broker was back;
  * test/integration/messaging/broker-restart.spec.ts).
  *
- * kafkajs has no public LeaveGroup for another member id, so this goes through its cluster
- * (2.2.4, the last kafkajs release: `Kafka[private:Kafka:createCluster]`, `Cluster.findGroupCoordinator`,
- * `Broker.leaveGroup`, the same calls its consumer makes on disconnect). Without that hook it does
- * nothing and the group recovers after the session timeout, as before.
+ * kafkajs has no public LeaveGroup for another member id; the one reach into its internals is
+ * `kafkaCluster()` below. Without it this does nothing and the group recovers after the session
+ * timeout.
  */
 export class CrashedMemberEviction {
   private readonly logger = new Logger('KafkaTransport');
@@ -33,7 +32,7 @@ export class CrashedMemberEviction {
   /** Starts removing `memberId` from `groupId`; retries until the coordinator answers or close(). */
   evict(groupId: string, memberId: string): void {
     if (this.stopped) return;
-    const createCluster = clusterFactory(this.kafka);
+    const createCluster = kafkaCluster(this.kafka);
     if (!createCluster) {
       this.logger.warn({ groupId, memberId }, 'cannot remove the crashed consumer from its group (kafkajs internals changed); the group resumes after the session timeout');
       return;
@@ -74,14 +73,21 @@ export class CrashedMemberEviction {
   }
 }
 
-interface ClusterLike {
+/** What eviction needs of a kafkajs cluster: the calls its consumer makes on disconnect, for any member id. */
+export interface ClusterLike {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   findGroupCoordinator(args: { groupId: string }): Promise<{ leaveGroup(args: { groupId: string; memberId: string }): Promise<unknown> }>;
 }
 
-/** kafkajs' own cluster factory (what its admin, producer and consumers are built on), if present. */
-function clusterFactory(kafka: Kafka): (() => ClusterLike) | undefined {
+/**
+ * The only place the platform touches kafkajs internals: its own cluster factory (what its admin,
+ * producer and consumers are built on), found by the symbol `private:Kafka:createCluster` of
+ * kafkajs 2.2.4, the last release. A cluster it makes has `findGroupCoordinator`, whose broker has
+ * `leaveGroup`. Undefined when the symbol is gone (a kafkajs that changed); the spec beside this
+ * file fails then, so an upgrade cannot silently lose the fast recovery.
+ */
+export function kafkaCluster(kafka: Kafka): (() => ClusterLike) | undefined {
   const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const create = key ? (kafka as unknown as Record<symbol, unknown>)[key] : undefined;
   return typeof create === 'function' ? () => (create as (options: object) => ClusterLike)({}) : undefined;
