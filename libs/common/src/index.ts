@@ -6,3 +6,4 @@ export * from './batcher';
 export * from './fs';
 export * from './secret-mask';
 export * from './coalesced-runner';
+export * from './preview-label';

@@ -1,4 +1,4 @@
-import { idKey, parseHost, parsePreviewLabel } from './host-name';
+import { idKey, parseHost, previewKey } from './host-name';
 
 describe('parseHost', () => {
   const root = 'apps.example.com';
@@ -73,18 +73,17 @@ describe('parseHost', () => {
   });
 });
 
-describe('parsePreviewLabel', () => {
-  it('splits an id prefix of 9 to 26 base32 characters from the slug at the first hyphen', () => {
-    expect(parsePreviewLabel('01jd8x3k9m2f4q7r8s9t0v1w2x-my-app')).toEqual({ idPrefix: '01jd8x3k9m2f4q7r8s9t0v1w2x', slug: 'my-app' });
-    expect(parsePreviewLabel('01jd8x3k9-my-app')).toEqual({ idPrefix: '01jd8x3k9', slug: 'my-app' });
+describe('previewKey', () => {
+  it('takes the whole 26-character id part before the first hyphen', () => {
+    expect(previewKey('01jd8x3k9m2f4q7r8s9t0v1w2x-my-app')).toBe('01jd8x3k9m2f4q7r8s9t0v1w2x');
   });
 
-  it('does not read labels that cannot carry a deployment id', () => {
-    expect(parsePreviewLabel('my-app')).toBeUndefined();
-    expect(parsePreviewLabel('01jd8x3k-my-app')).toBeUndefined(); // 8 characters: too short
-    expect(parsePreviewLabel('01jd8x3k9m2f4q7r8s9t0v1w2xy-my-app')).toBeUndefined(); // 27
-    expect(parsePreviewLabel('marketing-site')).toBeUndefined(); // i is not base32
-    expect(parsePreviewLabel('01jd8x3k9-')).toBeUndefined();
+  it('does not read labels that do not carry a whole deployment id', () => {
+    expect(previewKey('my-app')).toBeUndefined();
+    expect(previewKey('01jd8x3k9-my-app')).toBeUndefined(); // a prefix: guessable from the creation time
+    expect(previewKey('01jd8x3k9m2f4q7r8s9t0v1w2-my-app')).toBeUndefined(); // 25
+    expect(previewKey('01jd8x3k9m2f4q7r8s9t0v1w2xy-my-app')).toBeUndefined(); // 27
+    expect(previewKey('01jd8x3k9m2f4q7r8s9t0v1w2x-')).toBeUndefined();
   });
 
   it('takes the 26-character part of an id', () => {

@@ -55,19 +55,16 @@ function validPort(host: string): boolean {
   return !port || Number(port[1]) <= 65535;
 }
 
-/** Crockford base32 as `@deploysphere/common` ids use it (no i, l, o, u). */
-const PREVIEW_LABEL = /^([0-9a-hjkmnp-tv-z]{9,26})-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$/;
-
-/** The shortest deployment-id prefix a preview label may use. */
-export const MIN_PREVIEW_PREFIX = 9;
+/** Crockford base32 as `@deploysphere/common` ids use it (no i, l, o, u): the whole 26-character id part. */
+const PREVIEW_LABEL = /^([0-9a-hjkmnp-tv-z]{26})-[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
- * Splits a preview label `<id-prefix>-<slug>`: the prefix is 9–26 characters of the 26-char
- * part of a deployment id (`dpl_<26>`); ids contain no hyphen, so the first one separates them.
+ * The deployment key of a preview label `<26-char id part>-<slug>` (see `previewLabel` in
+ * `@deploysphere/common`); ids contain no hyphen, so the first one ends the key. Shorter id
+ * prefixes are not preview labels: their characters are mostly the creation time, guessable.
  */
-export function parsePreviewLabel(label: string): { idPrefix: string; slug: string } | undefined {
-  const m = PREVIEW_LABEL.exec(label);
-  return m ? { idPrefix: m[1], slug: m[2] } : undefined;
+export function previewKey(label: string): string | undefined {
+  return PREVIEW_LABEL.exec(label)?.[1];
 }
 
 /** The 26-character part of an id such as `dpl_01jd8x3k9m2f4q7r8s9t0v1w2x`. */

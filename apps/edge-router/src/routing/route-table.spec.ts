@@ -1,3 +1,4 @@
+import { previewLabel } from '@deploysphere/common';
 import { RouteTable } from './route-table';
 import { DEFAULT_PROJECT_SETTINGS, type RouteSnapshot } from './route.types';
 
@@ -58,26 +59,40 @@ describe('RouteTable', () => {
     expect(table.resolve('shop_1.apps.test').kind).toBe('invalid');
   });
 
-  it('routes a preview label with the whole id part or a unique prefix of 9+ characters', () => {
+  it('routes a preview label carrying the whole 26-character id part', () => {
     const table = loaded();
     expect(deploymentOf(table, '01jd8x3k9m2f4q7r8s9t0v1w2x-shop.apps.test')).toBe(D1);
-    expect(deploymentOf(table, '01jd8x3k9m-shop.apps.test')).toBe(D1);
     expect(deploymentOf(table, '01jd8x3k9n0000000000000001-shop.apps.test')).toBe(D3);
-    expect(table.resolve('01jd8x3k9m-shop.apps.test')).toMatchObject({ preview: true });
+    expect(table.resolve('01jd8x3k9m2f4q7r8s9t0v1w2x-shop.apps.test')).toMatchObject({ preview: true });
   });
 
-  it('refuses an ambiguous or foreign prefix rather than guessing', () => {
+  it('never serves a prefix of the id: its characters are mostly the guessable creation time', () => {
     const table = loaded();
-    expect(deploymentOf(table, '01jd8x3k9n-shop.apps.test')).toBe('unknown'); // D2 and D3 share it
-    expect(deploymentOf(table, '01jd8x3k9-shop.apps.test')).toBe('unknown'); // all three share it
-    expect(deploymentOf(table, '01jd8x3k9m-blog.apps.test')).toBe('unknown'); // D1 is not blog's
-    expect(deploymentOf(table, '01jd8x3k9z-shop.apps.test')).toBe('unknown');
+    for (const prefix of ['01jd8x3k9m', '01jd8x3k9m2f4q7r8s9t0v1w2', '01jd8x3k9', '01jd8x3k9n0000000000000000'.slice(0, 14)]) {
+      expect(deploymentOf(table, `${prefix}-shop.apps.test`)).toBe('unknown');
+    }
+  });
+
+  it("refuses an id on another project's slug, or an unknown id", () => {
+    const table = loaded();
+    expect(deploymentOf(table, '01jd8x3k9m2f4q7r8s9t0v1w2x-blog.apps.test')).toBe('unknown'); // D1 is not blog's
+    expect(deploymentOf(table, '01jd8x3k9m2f4q7r8s9t0v1w2z-shop.apps.test')).toBe('unknown');
+  });
+
+  it('serves a long slug at the label previewLabel() gives (cut to 63 characters)', () => {
+    const table = loaded();
+    const slug = 'a-very-long-project-slug-that-does-not-fit-one-label';
+    table.addDeployment({ id: 'dpl_01jd8z0000000000000000000z', projectId: 'prj_01jd8x0000000000000000000d' }, slug);
+    const label = previewLabel('dpl_01jd8z0000000000000000000z', slug);
+    expect(label.length).toBeLessThanOrEqual(63);
+    expect(deploymentOf(table, `${label}.apps.test`)).toBe('dpl_01jd8z0000000000000000000z');
+    expect(deploymentOf(table, `01jd8z0000000000000000000z-${slug}.apps.test`)).toBe('invalid'); // over 63: not a DNS label
   });
 
   it("lets a preview label win over a slug crafted to shadow it", () => {
     const table = loaded();
-    table.upsertProject('prj_01jd8x0000000000000000000c', '01jd8x3k9m-shop', DEFAULT_PROJECT_SETTINGS, 1);
-    expect(deploymentOf(table, '01jd8x3k9m-shop.apps.test')).toBe(D1);
+    table.upsertProject('prj_01jd8x0000000000000000000c', '01jd8x3k9m2f4q7r8s9t0v1w2x-shop', DEFAULT_PROJECT_SETTINGS, 1);
+    expect(deploymentOf(table, '01jd8x3k9m2f4q7r8s9t0v1w2x-shop.apps.test')).toBe(D1);
   });
 
   it('moves the alias, and the next resolution sees it', () => {
@@ -142,7 +157,7 @@ describe('RouteTable', () => {
     const table = loaded();
     table.removeProject(P1);
     expect(table.resolve('shop.apps.test').kind).toBe('unknown');
-    expect(table.resolve('01jd8x3k9m-shop.apps.test').kind).toBe('unknown');
+    expect(table.resolve('01jd8x3k9m2f4q7r8s9t0v1w2x-shop.apps.test').kind).toBe('unknown');
     table.moveAlias(P1, 'shop', D1, 99_999);
     expect(table.resolve('shop.apps.test').kind).toBe('unknown');
   });

@@ -66,7 +66,7 @@ describe('RouteTableSync', () => {
     await sync.ready;
 
     await routeEvents.ready(transport, { deploymentId: D1, projectId: P1, slug: 'shop', target: 'PRODUCTION', manifestKey: 'k', readyAt: new Date().toISOString() });
-    await eventually(() => production(table, '01jd8x3k9m-shop.apps.test') === D1, 1_000);
+    await eventually(() => production(table, '01jd8x3k9m2f4q7r8s9t0v1w2x-shop.apps.test') === D1, 1_000);
     expect(production(table)).toBe('no-deployment'); // ready is not live: the alias decides
 
     await routeEvents.aliasMoved(transport, { projectId: P1, slug: 'shop', deploymentId: D1, movedAt: new Date().toISOString() });
@@ -106,7 +106,7 @@ describe('RouteTableSync', () => {
     await routeEvents.aliasMoved(transport, { projectId: P1, slug: 'shop', deploymentId: D1, movedAt: new Date().toISOString() });
     await transport.drained();
     expect(production(table)).toBe(D1);
-    expect(production(table, '01jd8x3k9n-shop.apps.test')).toBe('unknown');
+    expect(production(table, '01jd8x3k9n0000000000000000-shop.apps.test')).toBe('unknown');
     // An 'earliest' group on the same transport does get the old event: the edge's choice matters.
     const replayed: string[] = [];
     await new ConsumerHost(transport, DEFAULT_MESSAGING_OPTIONS).consume('other', [Topics.DeploymentReady], async (_e, env) => void replayed.push(env.key));

@@ -1,4 +1,5 @@
-import { idKey, parseHost, parsePreviewLabel } from './host-name';
+import { previewLabel } from '@deploysphere/common';
+import { idKey, parseHost, previewKey } from './host-name';
 import {
   DEFAULT_PROJECT_SETTINGS,
   type DeploymentRoute,
@@ -19,9 +20,8 @@ const TOMBSTONES = 10_000;
  * The edge's in-memory view of what every host serves; never a database query per request.
  *
  * - `<slug>.<root>` → the project's production alias;
- * - `<id-prefix>-<slug>.<root>` → that exact deployment (immutable preview), where the prefix
- *   is the whole 26-character part of the deployment id or a prefix of it of at least 9
- *   characters that matches one deployment of that project only;
+ * - `<26-char id part>-<slug>.<root>` → that exact deployment (immutable preview; the label is
+ *   exactly `previewLabel(id, slug)`, the slug cut to fit 63 characters);
  * - a verified custom domain → the production alias of the project it is attached to.
  *
  * Resolutions are memoised per raw `Host` value and the memo is dropped on every change, so a
@@ -32,6 +32,8 @@ const TOMBSTONES = 10_000;
 export class RouteTable {
   private byId = new Map<string, ProjectRoute>();
   private bySlug = new Map<string, ProjectRoute>();
+  /** Every servable deployment by the 26-character part of its id (unique platform-wide). */
+  private byKey = new Map<string, DeploymentRoute>();
   /** Custom domains: verified host name → its project, as of the verification time applied. */
   private domains = new Map<string, { projectId: string; at: number }>();
   /** Host names removed since start, with the removal time, so a late verification cannot bring one back. */
@@ -62,6 +64,7 @@ export class RouteTable {
   replaceAll(snapshot: RouteSnapshot): void {
     const byId = new Map<string, ProjectRoute>();
     const bySlug = new Map<string, ProjectRoute>();
+    const byKey = new Map<string, DeploymentRoute>();
     for (const p of snapshot.projects) {
       const project = newProject(p.id, p.slug, { ...DEFAULT_PROJECT_SETTINGS, ...p.settings }, p.updatedAt ?? 0);
       byId.set(p.id, project);
@@ -69,7 +72,7 @@ export class RouteTable {
     }
     for (const d of snapshot.deployments) {
       const project = byId.get(d.projectId);
-      if (project) addToProject(project, { id: d.id, key: idKey(d.id), projectId: d.projectId, manifestKey: d.manifestKey });
+      if (project) addToProject(project, byKey, { id: d.id, key: idKey(d.id), projectId: d.projectId, manifestKey: d.manifestKey });
     }
     for (const p of snapshot.projects) {
       if (!p.productionDeploymentId) continue;
@@ -81,6 +84,7 @@ export class RouteTable {
     for (const d of snapshot.domains) if (byId.has(d.projectId)) domains.set(d.domain.toLowerCase(), { projectId: d.projectId, at: d.verifiedAt ?? 0 });
     this.byId = byId;
     this.bySlug = bySlug;
+    this.byKey = byKey;
     this.domains = domains;
     this.isLoaded = true;
     this.changed();
@@ -124,7 +128,7 @@ export class RouteTable {
     if (!project) return false;
     const key = idKey(deployment.id);
     if (!project.byKey.has(key)) {
-      addToProject(project, { id: deployment.id, key, projectId: deployment.projectId, manifestKey: deployment.manifestKey });
+      addToProject(project, this.byKey, { id: deployment.id, key, projectId: deployment.projectId, manifestKey: deployment.manifestKey });
       this.changed();
     }
     return true;
@@ -150,6 +154,7 @@ export class RouteTable {
     const project = this.byId.get(projectId);
     if (!project) return;
     this.byId.delete(projectId);
+    for (const key of project.byKey.keys()) this.byKey.delete(key);
     if (this.bySlug.get(project.slug) === project) this.bySlug.delete(project.slug);
     for (const [domain, route] of this.domains) if (route.projectId === projectId) this.domains.delete(domain);
     this.changed();
@@ -198,9 +203,7 @@ export class RouteTable {
   }
 
   stats(): { projects: number; deployments: number; domains: number } {
-    let deployments = 0;
-    for (const p of this.byId.values()) deployments += p.keys.length;
-    return { projects: this.byId.size, deployments, domains: this.domains.size };
+    return { projects: this.byId.size, deployments: this.byKey.size, domains: this.domains.size };
   }
 
   private compute(rawHost: string): HostResolution {
@@ -223,11 +226,11 @@ export class RouteTable {
   private resolveLabel(label: string): HostResolution {
     // A preview label wins over a project whose slug happens to look like one, so nobody can
     // shadow another project's preview URL by choosing a slug such as `<id-prefix>-<victim>`.
-    const preview = parsePreviewLabel(label);
-    if (preview) {
-      const project = this.bySlug.get(preview.slug);
-      const deployment = project && findByPrefix(project, preview.idPrefix);
-      if (project && deployment) return Object.freeze({ kind: 'deployment', project, deployment, preview: true });
+    const key = previewKey(label);
+    const deployment = key === undefined ? undefined : this.byKey.get(key);
+    if (deployment) {
+      const project = this.byId.get(deployment.projectId);
+      if (project && previewLabel(deployment.id, project.slug) === label) return Object.freeze({ kind: 'deployment', project, deployment, preview: true });
     }
     const project = this.bySlug.get(label);
     return project ? production(project) : UNKNOWN;
@@ -248,7 +251,7 @@ export class RouteTable {
 }
 
 function newProject(id: string, slug: string, settings: Readonly<ProjectSettings>, settingsAt: number): ProjectRoute {
-  return { id, slug, settings, settingsAt, production: undefined, aliasAt: 0, keys: [], byKey: new Map() };
+  return { id, slug, settings, settingsAt, production: undefined, aliasAt: 0, byKey: new Map() };
 }
 
 function production(project: ProjectRoute): HostResolution {
@@ -257,29 +260,8 @@ function production(project: ProjectRoute): HostResolution {
     : Object.freeze({ kind: 'no-deployment', project });
 }
 
-function addToProject(project: ProjectRoute, deployment: DeploymentRoute): void {
+function addToProject(project: ProjectRoute, byKey: Map<string, DeploymentRoute>, deployment: DeploymentRoute): void {
   if (project.byKey.has(deployment.key)) return;
   project.byKey.set(deployment.key, deployment);
-  project.keys.splice(lowerBound(project.keys, deployment.key), 0, deployment.key);
-}
-
-/** The one deployment whose key starts with `prefix`, or undefined when none or several do. */
-function findByPrefix(project: ProjectRoute, prefix: string): DeploymentRoute | undefined {
-  if (prefix.length === 26) return project.byKey.get(prefix);
-  const i = lowerBound(project.keys, prefix);
-  const key = project.keys[i];
-  if (key === undefined || !key.startsWith(prefix)) return undefined;
-  if (project.keys[i + 1]?.startsWith(prefix)) return undefined;
-  return project.byKey.get(key);
-}
-
-function lowerBound(sorted: string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  byKey.set(deployment.key, deployment);
 }

@@ -20,7 +20,7 @@ export const DEFAULT_PROJECT_SETTINGS: Readonly<ProjectSettings> = Object.freeze
 /** A READY deployment the edge can serve. Immutable once added. */
 export interface DeploymentRoute {
   readonly id: string;
-  /** The 26-character part of the id, which preview labels use (whole or as a prefix). */
+  /** The 26-character part of the id, which preview labels carry whole. */
   readonly key: string;
   readonly projectId: string;
   readonly manifestKey?: string;
@@ -36,8 +36,6 @@ export interface ProjectRoute {
   production: DeploymentRoute | undefined;
   /** Epoch ms of the alias move applied (same rule as settingsAt). */
   aliasAt: number;
-  /** Deployment keys sorted, for preview-prefix lookup by binary search. */
-  readonly keys: string[];
   readonly byKey: Map<string, DeploymentRoute>;
 }
 

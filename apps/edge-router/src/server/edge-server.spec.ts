@@ -92,7 +92,9 @@ describe('EdgeServer (real listener on 127.0.0.1)', () => {
 
     it('serves an exact deployment at its preview host', async () => {
       expect((await edge.get('01jd8x3k9n0000000000000000-shop.localhost', '/')).text).toContain('shop v2');
-      expect((await edge.get('01jd8x3k9n00-shop.localhost:8080', '/')).text).toContain('shop v2');
+      expect((await edge.get('01jd8x3k9n0000000000000000-shop.localhost:8080', '/')).text).toContain('shop v2');
+      // A prefix of the id is not a preview host (its characters are mostly the creation time).
+      expect((await edge.get('01jd8x3k9n00-shop.localhost', '/')).status).toBe(404);
     });
 
     it('answers an unknown host with a clean 404 page', async () => {
