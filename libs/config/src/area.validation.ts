@@ -29,14 +29,20 @@ export function quoted(name: string, value: unknown): string {
   return JSON.stringify(text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@')).slice(0, 60);
 }
 
-/** One line per bad variable, quoting what was given (never a converted NaN). */
-function describe(errors: ValidationError[], raw: Raw): string[] {
-  return errors.map((e) => {
-    const given = raw[e.property];
-    const got = given === undefined ? 'unset' : quoted(e.property, given);
-    return `  - ${e.property}: ${Object.values(e.constraints ?? {})[0]} (got ${got})`;
-  });
+export interface BadVariable {
+  name: string;
+  /** What the variable must be. */
+  expected: string;
+  /** What was given, as a message may show it (never a converted NaN). */
+  got: string;
 }
+
+const badVariables = (errors: ValidationError[], raw: Raw): BadVariable[] =>
+  errors.map((e) => ({
+    name: e.property,
+    expected: Object.values(e.constraints ?? {})[0] ?? 'is invalid',
+    got: raw[e.property] === undefined ? 'unset' : quoted(e.property, raw[e.property]),
+  }));
 
 export const invalidConfiguration = (problems: string[]): Error =>
   new Error(`Invalid configuration:\n${problems.join('\n')}\nSee .env.example for every variable and its default.`);
@@ -46,11 +52,11 @@ export const areaVariables = (schema: Ctor<object>): string[] => [
   ...new Set(getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false).map((m) => m.propertyName)),
 ];
 
-/** Converts and checks the variables one area's class declares: its typed values (defaults filled) and one line per problem. */
-export function checkArea<T extends object>(schema: Ctor<T>, raw: Raw): { values: T; problems: string[] } {
+/** Converts and checks the variables one area's class declares: its typed values (defaults filled), its bad variables and one message line for each. */
+export function checkArea<T extends object>(schema: Ctor<T>, raw: Raw): { values: T; bad: BadVariable[]; problems: string[] } {
   const values = plainToInstance(schema, raw, { exposeDefaultValues: true });
-  const errors = validateSync(values, { skipMissingProperties: false, forbidUnknownValues: false, stopAtFirstError: true });
-  return { values, problems: describe(errors, raw) };
+  const bad = badVariables(validateSync(values, { skipMissingProperties: false, forbidUnknownValues: false, stopAtFirstError: true }), raw);
+  return { values, bad, problems: bad.map((b) => `  - ${b.name}: ${b.expected} (got ${b.got})`) };
 }
 
 /**

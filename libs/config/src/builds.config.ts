@@ -3,9 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { emptyToUndefined, readArea, toBool, toInt, toNumber, type Raw } from './area.validation';
+import { emptyToUndefined, readArea, toBool, toInt, toNumber } from './area.validation';
 import { RuntimeEnvironment } from './runtime.config';
-import { readStorage } from './storage.config';
+import { readStorage, type StorageEnvironment } from './storage.config';
 
 const BUILDS = { message: 'must be an integer from 0 to 1000' };
 
@@ -120,7 +120,7 @@ export class BuildsEnvironment {
 }
 
 /** Rules that involve several variables (each one alone was checked by the class). */
-export function buildsProblems(env: BuildsEnvironment & RuntimeEnvironment, raw: Raw): string[] {
+export function buildsProblems(env: BuildsEnvironment & RuntimeEnvironment & StorageEnvironment): string[] {
   const problems: string[] = [];
   if (env.BUILD_TIMEOUT_SECONDS > env.BUILD_TIMEOUT_MAX_SECONDS) {
     problems.push(`  - BUILD_TIMEOUT_SECONDS: must not exceed BUILD_TIMEOUT_MAX_SECONDS (${env.BUILD_TIMEOUT_MAX_SECONDS})`);
@@ -132,7 +132,7 @@ export function buildsProblems(env: BuildsEnvironment & RuntimeEnvironment, raw:
     for (const name of ['ECS_CLUSTER', 'ECS_TASK_DEFINITION', 'ECS_SUBNETS'] as const) {
       if (!env[name]) problems.push(`  - ${name}: is required when BUILD_RUNNER=ecs`);
     }
-    if (!env.ECS_TRANSFER_BUCKET && !(typeof raw.S3_BUCKET === 'string' && raw.S3_BUCKET.trim())) {
+    if (!env.ECS_TRANSFER_BUCKET && !env.S3_BUCKET) {
       problems.push('  - ECS_TRANSFER_BUCKET: BUILD_RUNNER=ecs needs a bucket for sources and outputs (set ECS_TRANSFER_BUCKET or S3_BUCKET)');
     }
   }

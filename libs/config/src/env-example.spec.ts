@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { areaVariables } from './area.validation';
 import { AREA_ENVIRONMENTS } from './env.validation';
-import { STORAGE_VARIABLES } from './storage.config';
 
 /** `.env.example` is the operator's reference: it must list every variable the platform validates, and nothing else. */
 
@@ -13,7 +12,7 @@ describe('.env.example', () => {
       .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
       .filter((name): name is string => name !== undefined),
   );
-  const validated = new Set<string>([...AREA_ENVIRONMENTS.flatMap(areaVariables), ...STORAGE_VARIABLES]);
+  const validated = new Set<string>(AREA_ENVIRONMENTS.flatMap(areaVariables));
 
   it('documents every validated variable', () => {
     expect([...validated].filter((name) => !documented.has(name))).toEqual([]);

@@ -10,9 +10,9 @@ import { LogsEnvironment } from './logs.config';
 import { RedisEnvironment } from './redis.config';
 import { RuntimeEnvironment } from './runtime.config';
 import { SourceEnvironment } from './source.config';
-import { storageProblems } from './storage.config';
+import { StorageEnvironment, storageProblems } from './storage.config';
 
-/** Every area's environment class: together they declare every variable the platform reads (S3_* aside, see storage.config). */
+/** Every area's environment class: together they declare every variable the platform reads. */
 export const AREA_ENVIRONMENTS = [
   RuntimeEnvironment,
   HttpEnvironment,
@@ -23,6 +23,7 @@ export const AREA_ENVIRONMENTS = [
   LogsEnvironment,
   SourceEnvironment,
   BuildsEnvironment,
+  StorageEnvironment,
   EdgeEnvironment,
 ] as const;
 
@@ -36,6 +37,7 @@ export type EnvironmentVariables = RuntimeEnvironment &
   LogsEnvironment &
   SourceEnvironment &
   BuildsEnvironment &
+  StorageEnvironment &
   EdgeEnvironment;
 
 /**
@@ -54,7 +56,7 @@ export function validateEnvironment(raw: Raw): EnvironmentVariables {
   }
   if (problems.length > 0) throw invalidConfiguration(problems);
   const valid = env as unknown as EnvironmentVariables;
-  const rules = [...authProblems(valid), ...buildsProblems(valid, raw), ...storageProblems(raw, valid.DEPLOYSPHERE_DATA_DIR)];
+  const rules = [...authProblems(valid), ...buildsProblems(valid), ...storageProblems(valid)];
   if (rules.length > 0) throw invalidConfiguration(rules);
   return valid;
 }

@@ -1,23 +1,25 @@
 import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { join, resolve } from 'node:path';
-import { invalidConfiguration, quoted, readArea } from './area.validation';
+import { checkArea, invalidConfiguration, readArea, toBool, type Raw } from './area.validation';
 import { RuntimeEnvironment } from './runtime.config';
 
 export type StorageSettings =
   | { driver: 'fs'; dir: string }
   | { driver: 's3'; bucket: string; region: string; endpoint?: string; forcePathStyle?: boolean; prefix?: string };
 
-/** Every variable this area reads (its rules involve several of them at once, so a function checks them, not a class). */
-export const STORAGE_VARIABLES = ['S3_BUCKET', 'S3_REGION', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
-
 // S3's bucket naming rules (lower case, 3–63, no `..`, not an IP address).
 const BUCKET_RE = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REGION_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const REGION = { message: 'must be a region name such as eu-west-1' };
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
-const fail = (name: string, message: string): never => {
-  throw new Error(`${name} ${message}`);
+const trimmed = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim();
+  return v === '' ? undefined : v;
 };
+const stripSlashes = (prefix: string): string => prefix.replace(/^\/+|\/+$/g, '');
 
 function prefixProblem(prefix: string): string | undefined {
   if (prefix === '') return 'must not be only slashes';
@@ -31,76 +33,77 @@ function prefixProblem(prefix: string): string | undefined {
   return undefined;
 }
 
-/**
- * Chooses the artifact store: S3 when `S3_BUCKET` is set, otherwise the embedded directory
- * `<dataDir>/artifacts`. Pure, so start-up validation calls it too; a bad value throws
- * `<VARIABLE> <what it must be>`.
- */
-export function storageSettingsFrom(env: Record<string, unknown>, dataDir: string): StorageSettings {
-  const value = (name: string): string | undefined => {
-    const v = typeof env[name] === 'string' ? (env[name] as string).trim() : undefined;
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const bucket = value('S3_BUCKET');
-  if (bucket === undefined) {
-    // An S3 setting without a bucket is almost certainly a typo'd deployment: say so rather
-    // than silently storing artifacts on the local disk.
-    for (const name of ['S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX']) {
-      if (value(name) !== undefined) fail(name, 'is set but S3_BUCKET is not; set S3_BUCKET to use S3, or unset it');
-    }
-    return { driver: 'fs', dir: join(resolve(dataDir), 'artifacts') };
+function isHttpEndpoint(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '';
+  } catch {
+    return false;
   }
-  if (!BUCKET_RE.test(bucket)) fail('S3_BUCKET', `must be a valid S3 bucket name (3-63 of a-z 0-9 . -), got ${quoted('S3_BUCKET', bucket)}`);
+}
 
-  const region = value('S3_REGION') ?? 'us-east-1';
-  if (region.length > 64 || !REGION_RE.test(region)) fail('S3_REGION', `must be a region name such as eu-west-1, got ${quoted('S3_REGION', region)}`);
+/** The artifact store: S3 when S3_BUCKET is set, otherwise `<DEPLOYSPHERE_DATA_DIR>/artifacts`. */
+export class StorageEnvironment {
+  @Transform(trimmed) @IsOptional() @Matches(BUCKET_RE, { message: 'must be a valid S3 bucket name (3-63 of a-z 0-9 . -)' })
+  S3_BUCKET?: string;
 
-  const endpoint = value('S3_ENDPOINT');
-  if (endpoint !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
-      fail('S3_ENDPOINT', `must be an http(s) URL such as http://127.0.0.1:9000, got ${quoted('S3_ENDPOINT', endpoint)}`);
-    }
-  }
+  /** Default us-east-1. */
+  @Transform(trimmed) @IsOptional() @MaxLength(64, REGION) @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, REGION)
+  S3_REGION?: string;
 
-  const pathStyle = value('S3_FORCE_PATH_STYLE');
-  let forcePathStyle: boolean;
-  if (pathStyle === undefined) forcePathStyle = endpoint !== undefined; // MinIO/moto need it; AWS prefers virtual-hosted
-  else if (['true', '1'].includes(pathStyle.toLowerCase())) forcePathStyle = true;
-  else if (['false', '0'].includes(pathStyle.toLowerCase())) forcePathStyle = false;
-  else forcePathStyle = fail('S3_FORCE_PATH_STYLE', `must be true or false, got ${quoted('S3_FORCE_PATH_STYLE', pathStyle)}`);
+  @Transform(trimmed) @IsOptional()
+  @ValidateBy({ name: 'isHttpEndpoint', validator: { validate: isHttpEndpoint, defaultMessage: () => 'must be an http(s) URL such as http://127.0.0.1:9000' } })
+  S3_ENDPOINT?: string;
 
-  const rawPrefix = value('S3_PREFIX');
-  let prefix: string | undefined;
-  if (rawPrefix !== undefined) {
-    prefix = rawPrefix.replace(/^\/+|\/+$/g, '');
-    const problem = prefixProblem(prefix);
-    if (problem) fail('S3_PREFIX', `${problem}, got ${quoted('S3_PREFIX', rawPrefix)}`);
-  }
+  /** Default: true with S3_ENDPOINT (MinIO and moto need it), false on AWS (virtual-hosted). */
+  @Transform(({ value }) => toBool({ value: typeof value === 'string' ? value.trim().toLowerCase() : value })) @IsOptional()
+  @IsIn([true, false], { message: 'must be true or false' })
+  S3_FORCE_PATH_STYLE?: boolean;
 
+  @Transform(trimmed) @IsOptional()
+  @ValidateBy({
+    name: 'isObjectKeyPrefix',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && prefixProblem(stripSlashes(value)) === undefined,
+      defaultMessage: (args) => prefixProblem(stripSlashes(String(args?.value))) ?? 'must be a relative path',
+    },
+  })
+  S3_PREFIX?: string;
+}
+
+/** Rules across variables, checked once every variable alone is valid. */
+export function storageProblems(env: StorageEnvironment): string[] {
+  if (env.S3_BUCKET !== undefined) return [];
+  // An S3 setting without a bucket is almost certainly a typo'd deployment: say so rather than
+  // silently storing artifacts on the local disk.
+  return (['S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const)
+    .filter((name) => env[name] !== undefined)
+    .map((name) => `  - ${name} is set but S3_BUCKET is not; set S3_BUCKET to use S3, or unset it`);
+}
+
+function shape(env: StorageEnvironment, dataDir: string): StorageSettings {
+  if (env.S3_BUCKET === undefined) return { driver: 'fs', dir: join(resolve(dataDir), 'artifacts') };
   return {
     driver: 's3',
-    bucket,
-    region,
-    ...(endpoint !== undefined ? { endpoint } : {}),
-    forcePathStyle,
-    ...(prefix !== undefined ? { prefix } : {}),
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION ?? 'us-east-1',
+    ...(env.S3_ENDPOINT !== undefined ? { endpoint: env.S3_ENDPOINT } : {}),
+    forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+    ...(env.S3_PREFIX !== undefined ? { prefix: stripSlashes(env.S3_PREFIX) } : {}),
   };
 }
 
-/** The start-up check's line for this area, if any. */
-export function storageProblems(env: Record<string, unknown>, dataDir: string): string[] {
-  try {
-    storageSettingsFrom(env, dataDir);
-    return [];
-  } catch (err) {
-    return [`  - ${(err as Error).message}`];
-  }
+/**
+ * The artifact store given variables name (pure): a bad value throws
+ * `<VARIABLE> <what it must be>, got <value>`.
+ */
+export function storageSettingsFrom(raw: Raw, dataDir: string): StorageSettings {
+  const { values, bad } = checkArea(StorageEnvironment, raw);
+  if (bad.length > 0) throw new Error(`${bad[0].name} ${bad[0].expected}, got ${bad[0].got}`);
+  const rules = storageProblems(values);
+  if (rules.length > 0) throw new Error(rules[0].replace(/^ {2}- /, ''));
+  return shape(values, dataDir);
 }
 
 /** The artifact store this process's environment names. */
