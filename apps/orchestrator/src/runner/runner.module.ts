@@ -39,7 +39,14 @@ export async function createBuildRunner(cfg: BuildsSettings, logger = new Logger
   switch (kind) {
     case 'docker':
       logger.log({ image: cfg.builderImage, network: cfg.network, memoryMb: cfg.memoryMb, cpus: cfg.cpus, pids: cfg.pids, workspace: cfg.dockerWorkspace }, 'build runner: docker');
-      return new DockerBuildRunner({ image: cfg.builderImage, network: cfg.network, logMaxBytes: cfg.logMaxBytes, workspace: cfg.dockerWorkspace, workDir: cfg.workDir });
+      return new DockerBuildRunner({
+        image: cfg.builderImage,
+        network: cfg.network,
+        logMaxBytes: cfg.logMaxBytes,
+        workspace: cfg.dockerWorkspace,
+        workDir: cfg.workDir,
+        firewall: { instanceId: cfg.instanceId },
+      });
     case 'process':
       if (cfg.production && !cfg.allowUnisolated) throw new Error('Invalid configuration:\n  - BUILD_RUNNER: process builds are refused when NODE_ENV=production unless ALLOW_UNISOLATED_BUILDS=true');
       logger.warn(UNISOLATED_WARNING);

@@ -1,7 +1,8 @@
 import Docker from 'dockerode';
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
+import { chown, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extractArchive, packDirectory, readFirstFile } from '../archive';
@@ -16,6 +17,7 @@ import type {
   RunningBuild,
 } from '../build-runner.port';
 import { builderEnvironment } from '../builder-env';
+import { BuildNetworkFirewall } from './build-network.firewall';
 import { DockerLogFrames } from './docker-log-frames';
 import { collectOutputTree, copySourceTree, mountedNoexec, readSmallFile, type Owner } from './host-workspace';
 
@@ -46,6 +48,12 @@ export interface DockerRunnerOptions {
   workDir?: string;
   /** Only for tests: an engine other than the default (DOCKER_HOST or /var/run/docker.sock). */
   docker?: Docker;
+  /**
+   * Keeps builds away from the host and the private ranges with iptables rules on the build
+   * network's bridge (BuildNetworkFirewall), installed with the network, removed on shutdown;
+   * the id marks this instance's rules. Only on a local engine (a remote engine's host is not this one).
+   */
+  firewall?: { instanceId: string; iptables?: string };
 }
 
 /** The builder image's unprivileged user (deploy/builder/Dockerfile). */
@@ -107,6 +115,7 @@ export class DockerBuildRunner implements BuildRunner {
   private readonly docker: Docker;
   private imageChecked = 0;
   private networkReady?: Promise<void>;
+  private firewall?: BuildNetworkFirewall;
   private mode?: Promise<'bind' | 'volume'>;
 
   constructor(private readonly options: DockerRunnerOptions) {
@@ -543,16 +552,60 @@ export class DockerBuildRunner implements BuildRunner {
   private ensureNetwork(): Promise<void> {
     this.networkReady ??= (async () => {
       const existing = await this.docker.listNetworks({ filters: { name: [this.options.network] } });
-      if (existing.some((n) => n.Name === this.options.network)) return;
-      await this.docker
-        .createNetwork({ Name: this.options.network, Driver: 'bridge', Options: { 'com.docker.network.bridge.enable_icc': 'false' }, Labels: { [LABEL.role]: 'network' } })
-        .catch(ignore(409));
+      if (!existing.some((n) => n.Name === this.options.network)) {
+        await this.docker
+          .createNetwork({ Name: this.options.network, Driver: 'bridge', Options: { 'com.docker.network.bridge.enable_icc': 'false' }, Labels: { [LABEL.role]: 'network' } })
+          .catch(ignore(409));
+      }
+      await this.installFirewall();
     })().catch((err) => {
       this.networkReady = undefined;
-      throw new RunnerUnavailableError(`Could not create the build network ${this.options.network}: ${(err as Error).message}`, { cause: err });
+      throw new RunnerUnavailableError(`Could not prepare the build network ${this.options.network}: ${(err as Error).message}`, { cause: err });
     });
     return this.networkReady;
   }
+
+  /** The build network's Linux bridge. */
+  async bridgeOf(): Promise<string> {
+    const info = (await this.docker.getNetwork(this.options.network).inspect()) as { Id: string; Options?: Record<string, string> };
+    return info.Options?.['com.docker.network.bridge.name'] || `br-${info.Id.slice(0, 12)}`;
+  }
+
+  private async installFirewall(): Promise<void> {
+    const wanted = this.options.firewall;
+    if (!wanted) return;
+    if (!(this.docker.modem as { socketPath?: string }).socketPath) {
+      this.logger.warn({ network: this.options.network }, "the engine is remote: the build network's firewall must be set on its host (docs/builder.md)");
+      return;
+    }
+    // A build may only start behind the rules: a failure here makes the runner unavailable.
+    this.firewall ??= new BuildNetworkFirewall({
+      bridge: await this.bridgeOf(),
+      instanceId: wanted.instanceId,
+      iptables: wanted.iptables,
+      allow: { dns: await hostNameservers(), registry: await addressesOf(REGISTRY_HOST) },
+    });
+    await this.firewall.install();
+  }
+
+  /** Shutdown: this instance's firewall jumps go (the chain stays for other orchestrators of the host). */
+  async onModuleDestroy(): Promise<void> {
+    await this.firewall?.remove().catch((err) => this.logger.warn({ err: String(err) }, 'removing the build network firewall rules failed'));
+  }
+}
+
+/** The registry the builder's npm uses (deploy/builder: npm's default). */
+const REGISTRY_HOST = 'registry.npmjs.org';
+
+/** The IPv4 name servers of this host: the engine forwards a build's DNS lookups to them. */
+async function hostNameservers(): Promise<string[]> {
+  const text = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  return [...text.matchAll(/^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]).filter((ip) => !ip.startsWith('127.'));
+}
+
+async function addressesOf(host: string): Promise<string[]> {
+  const found = await lookup(host, { all: true, family: 4 }).catch(() => []);
+  return [...new Set(found.map((a) => a.address))];
 }
 
 /** The framework build-result.json names, if any. */
