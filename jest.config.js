@@ -18,7 +18,8 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@deploysphere/(.*)$': '<rootDir>/libs/$1/src' },
+  // The SDK is a workspace package of its own; the rest are libs.
+  moduleNameMapper: { '^@deploysphere/sdk$': '<rootDir>/packages/sdk/src', '^@deploysphere/(.*)$': '<rootDir>/libs/$1/src' },
 };
 
 module.exports = {
@@ -26,7 +27,7 @@ module.exports = {
   // per-project testTimeout, so it is set here for every test.
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,packages}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.spec.ts'] },
   ],
 };

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+'use strict';
+require('../dist/main.js')
+  .run(process.argv)
+  .then((code) => process.exit(code));

@@ -1,0 +1,25 @@
+export { DeploySphere } from './deploysphere.client';
+export type {
+  Alias,
+  CreateProjectInput,
+  Deployment,
+  DeploymentTarget,
+  DeploySphereOptions,
+  Domain,
+  EnvVar,
+  LogQuery,
+  Page,
+  Project,
+  SetEnvVarInput,
+  StoredLogLine,
+  Team,
+  Token,
+  UploadOptions,
+} from './deploysphere.client';
+export { DeploySphereConnectionError, DeploySphereError, type ProblemDetails } from './problem.error';
+export { paginate } from './pagination';
+export { IGNORE_FILES, NEVER_UPLOADED, isNeverUploaded, listSourceFiles, type SourceFile } from './ignore-rules';
+export { packDirectory, type PackProgress, type SourceArchive } from './source-archive';
+export { followLogs, LiveLogError, type FollowLogsOptions } from './live-logs';
+export { TERMINAL_STATUSES, type DeploymentStatus, type DeploymentStatusChange, type LogEnd, type LogLine } from './live-logs.protocol';
+export type { components, operations, paths } from './generated/schema';

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './ports';
+
+export const PLATFORM_MAIN = resolve(__dirname, '../../dist/apps/platform/src/main.js');
+
+export interface PlatformProcess {
+  apiUrl: string;
+  gatewayUrl: string;
+  edgePort: number;
+  adminToken: string;
+  output(): string;
+  /** A team and a read/write token for it, through the admin API. */
+  createTeamToken(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The built all-in-one platform (`npm start`) as a child process on free loopback ports, with
+ * the embedded adapters and the given build runner: what the CLI and the SDKs talk to.
+ */
+export async function startPlatformProcess(env: Record<string, string> = {}): Promise<PlatformProcess> {
+  if (!existsSync(PLATFORM_MAIN)) throw new Error(`${PLATFORM_MAIN} is missing: run \`npm run build\` first (scripts/test.sh does)`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'deploysphere-clients-'));
+  const [api, gateway, edge] = [await freePort(), await freePort(), await freePort()];
+  const adminToken = `admin_${randomBytes(24).toString('hex')}`;
+  let out = '';
+  const child: ChildProcess = spawn(process.execPath, [PLATFORM_MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? dataDir,
+      DEPLOYSPHERE_DATA_DIR: dataDir,
+      DEPLOYSPHERE_ADMIN_TOKEN: adminToken,
+      DEPLOYSPHERE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      API_PORT: String(api),
+      GATEWAY_PORT: String(gateway),
+      EDGE_PORT: String(edge),
+      BIND_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      BUILD_QUEUE_POLL_MS: '200',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const apiUrl = `http://127.0.0.1:${api}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`platform exited (${child.exitCode}):\n${out}`);
+    if (await fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`platform not ready in 120 s:\n${out.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const post = async (path: string, token: string, body: unknown) => {
+    const response = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, string>;
+  };
+  return {
+    apiUrl,
+    gatewayUrl: `http://127.0.0.1:${gateway}`,
+    edgePort: edge,
+    adminToken,
+    output: () => out,
+    async createTeamToken(name) {
+      const team = await post('/v1/teams', adminToken, { name });
+      return (await post(`/v1/teams/${team.id}/tokens`, adminToken, { name: `${name} token` })).token;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
