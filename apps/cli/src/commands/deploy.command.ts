@@ -103,7 +103,8 @@ async function upload(ds: DeploySphere, projectId: string, dir: string, target: 
  * whether to cancel the build (without a terminal it leaves the build running and exits 130).
  */
 async function follow(ds: DeploySphere, deployment: Deployment, c: ReturnType<typeof colors>, out: NodeJS.WriteStream): Promise<Deployment> {
-  const spinner = process.stderr.isTTY ? createSpinner(`${deployment.status}`, { stream: process.stderr }).start() : undefined;
+  // A pseudo-terminal without a size (columns 0) makes the spinner redraw forever: plain lines there.
+  const spinner = process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 ? createSpinner(`${deployment.status}`, { stream: process.stderr }).start() : undefined;
   const abort = new AbortController();
   let interrupted = false;
   let canceling = false;
