@@ -1,0 +1,167 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .add_domain_request_dto import AddDomainRequestDto
+from .alias_dto import AliasDto
+from .analytics_bucket_dto import AnalyticsBucketDto
+from .analytics_totals_dto import AnalyticsTotalsDto
+from .create_project_request_dto import CreateProjectRequestDto
+from .create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0
+from .create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0
+from .create_project_request_dto_framework_type_1 import CreateProjectRequestDtoFrameworkType1
+from .create_project_request_dto_framework_type_2_type_1 import CreateProjectRequestDtoFrameworkType2Type1
+from .create_project_request_dto_framework_type_3_type_1 import CreateProjectRequestDtoFrameworkType3Type1
+from .create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0
+from .create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0
+from .create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0
+from .create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0
+from .create_team_request_dto import CreateTeamRequestDto
+from .create_token_request_dto import CreateTokenRequestDto
+from .create_token_request_dto_scopes_item import CreateTokenRequestDtoScopesItem
+from .created_token_dto import CreatedTokenDto
+from .created_token_dto_scopes_item import CreatedTokenDtoScopesItem
+from .delete_env_var_target import DeleteEnvVarTarget
+from .deployment_dto import DeploymentDto
+from .deployment_dto_source import DeploymentDtoSource
+from .deployment_dto_status import DeploymentDtoStatus
+from .deployment_dto_target import DeploymentDtoTarget
+from .deployment_page import DeploymentPage
+from .domain_dto import DomainDto
+from .domain_page import DomainPage
+from .duration_dto import DurationDto
+from .env_var_dto import EnvVarDto
+from .env_var_dto_target import EnvVarDtoTarget
+from .env_var_list_dto import EnvVarListDto
+from .field_error_dto import FieldErrorDto
+from .get_deployment_logs_stream import GetDeploymentLogsStream
+from .get_project_analytics_interval import GetProjectAnalyticsInterval
+from .git_credential_request_dto import GitCredentialRequestDto
+from .git_push_payload_dto import GitPushPayloadDto
+from .git_push_payload_dto_head_commit import GitPushPayloadDtoHeadCommit
+from .git_webhook_result_dto import GitWebhookResultDto
+from .git_webhook_result_dto_outcome import GitWebhookResultDtoOutcome
+from .list_deployments_status import ListDeploymentsStatus
+from .list_deployments_target import ListDeploymentsTarget
+from .log_line_dto import LogLineDto
+from .log_line_dto_stream import LogLineDtoStream
+from .log_line_page import LogLinePage
+from .problem_details_dto import ProblemDetailsDto
+from .project_analytics_dto import ProjectAnalyticsDto
+from .project_analytics_dto_interval import ProjectAnalyticsDtoInterval
+from .project_dto import ProjectDto
+from .project_dto_framework_type_1 import ProjectDtoFrameworkType1
+from .project_dto_framework_type_2_type_1 import ProjectDtoFrameworkType2Type1
+from .project_dto_framework_type_3_type_1 import ProjectDtoFrameworkType3Type1
+from .project_git_dto import ProjectGitDto
+from .project_page import ProjectPage
+from .request_deployment_request_dto import RequestDeploymentRequestDto
+from .request_deployment_request_dto_target import RequestDeploymentRequestDtoTarget
+from .request_deployment_target import RequestDeploymentTarget
+from .rollback_project_request_dto import RollbackProjectRequestDto
+from .set_env_var_request_dto import SetEnvVarRequestDto
+from .set_env_var_request_dto_targets_item import SetEnvVarRequestDtoTargetsItem
+from .set_project_git_request_dto import SetProjectGitRequestDto
+from .status_classes_dto import StatusClassesDto
+from .team_dto import TeamDto
+from .team_page import TeamPage
+from .token_dto import TokenDto
+from .token_dto_scopes_item import TokenDtoScopesItem
+from .token_page import TokenPage
+from .top_path_dto import TopPathDto
+from .update_project_request_dto import UpdateProjectRequestDto
+from .update_project_request_dto_build_command_type_0 import UpdateProjectRequestDtoBuildCommandType0
+from .update_project_request_dto_build_timeout_seconds_type_0 import UpdateProjectRequestDtoBuildTimeoutSecondsType0
+from .update_project_request_dto_framework_type_1 import UpdateProjectRequestDtoFrameworkType1
+from .update_project_request_dto_framework_type_2_type_1 import UpdateProjectRequestDtoFrameworkType2Type1
+from .update_project_request_dto_framework_type_3_type_1 import UpdateProjectRequestDtoFrameworkType3Type1
+from .update_project_request_dto_git_repository_url_type_0 import UpdateProjectRequestDtoGitRepositoryUrlType0
+from .update_project_request_dto_install_command_type_0 import UpdateProjectRequestDtoInstallCommandType0
+from .update_project_request_dto_output_directory_type_0 import UpdateProjectRequestDtoOutputDirectoryType0
+from .update_project_request_dto_root_directory_type_0 import UpdateProjectRequestDtoRootDirectoryType0
+from .verification_failed_problem_dto import VerificationFailedProblemDto
+from .verification_failed_problem_dto_lookup_error import VerificationFailedProblemDtoLookupError
+from .verification_record_dto import VerificationRecordDto
+from .verification_record_dto_type import VerificationRecordDtoType
+
+__all__ = (
+    "AddDomainRequestDto",
+    "AliasDto",
+    "AnalyticsBucketDto",
+    "AnalyticsTotalsDto",
+    "CreatedTokenDto",
+    "CreatedTokenDtoScopesItem",
+    "CreateProjectRequestDto",
+    "CreateProjectRequestDtoBuildCommandType0",
+    "CreateProjectRequestDtoBuildTimeoutSecondsType0",
+    "CreateProjectRequestDtoFrameworkType1",
+    "CreateProjectRequestDtoFrameworkType2Type1",
+    "CreateProjectRequestDtoFrameworkType3Type1",
+    "CreateProjectRequestDtoGitRepositoryUrlType0",
+    "CreateProjectRequestDtoInstallCommandType0",
+    "CreateProjectRequestDtoOutputDirectoryType0",
+    "CreateProjectRequestDtoRootDirectoryType0",
+    "CreateTeamRequestDto",
+    "CreateTokenRequestDto",
+    "CreateTokenRequestDtoScopesItem",
+    "DeleteEnvVarTarget",
+    "DeploymentDto",
+    "DeploymentDtoSource",
+    "DeploymentDtoStatus",
+    "DeploymentDtoTarget",
+    "DeploymentPage",
+    "DomainDto",
+    "DomainPage",
+    "DurationDto",
+    "EnvVarDto",
+    "EnvVarDtoTarget",
+    "EnvVarListDto",
+    "FieldErrorDto",
+    "GetDeploymentLogsStream",
+    "GetProjectAnalyticsInterval",
+    "GitCredentialRequestDto",
+    "GitPushPayloadDto",
+    "GitPushPayloadDtoHeadCommit",
+    "GitWebhookResultDto",
+    "GitWebhookResultDtoOutcome",
+    "ListDeploymentsStatus",
+    "ListDeploymentsTarget",
+    "LogLineDto",
+    "LogLineDtoStream",
+    "LogLinePage",
+    "ProblemDetailsDto",
+    "ProjectAnalyticsDto",
+    "ProjectAnalyticsDtoInterval",
+    "ProjectDto",
+    "ProjectDtoFrameworkType1",
+    "ProjectDtoFrameworkType2Type1",
+    "ProjectDtoFrameworkType3Type1",
+    "ProjectGitDto",
+    "ProjectPage",
+    "RequestDeploymentRequestDto",
+    "RequestDeploymentRequestDtoTarget",
+    "RequestDeploymentTarget",
+    "RollbackProjectRequestDto",
+    "SetEnvVarRequestDto",
+    "SetEnvVarRequestDtoTargetsItem",
+    "SetProjectGitRequestDto",
+    "StatusClassesDto",
+    "TeamDto",
+    "TeamPage",
+    "TokenDto",
+    "TokenDtoScopesItem",
+    "TokenPage",
+    "TopPathDto",
+    "UpdateProjectRequestDto",
+    "UpdateProjectRequestDtoBuildCommandType0",
+    "UpdateProjectRequestDtoBuildTimeoutSecondsType0",
+    "UpdateProjectRequestDtoFrameworkType1",
+    "UpdateProjectRequestDtoFrameworkType2Type1",
+    "UpdateProjectRequestDtoFrameworkType3Type1",
+    "UpdateProjectRequestDtoGitRepositoryUrlType0",
+    "UpdateProjectRequestDtoInstallCommandType0",
+    "UpdateProjectRequestDtoOutputDirectoryType0",
+    "UpdateProjectRequestDtoRootDirectoryType0",
+    "VerificationFailedProblemDto",
+    "VerificationFailedProblemDtoLookupError",
+    "VerificationRecordDto",
+    "VerificationRecordDtoType",
+)

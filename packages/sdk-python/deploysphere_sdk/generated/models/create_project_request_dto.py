@@ -1,0 +1,408 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.create_project_request_dto_framework_type_1 import CreateProjectRequestDtoFrameworkType1
+from ..models.create_project_request_dto_framework_type_2_type_1 import CreateProjectRequestDtoFrameworkType2Type1
+from ..models.create_project_request_dto_framework_type_3_type_1 import CreateProjectRequestDtoFrameworkType3Type1
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0
+  from ..models.create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0
+  from ..models.create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0
+  from ..models.create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0
+  from ..models.create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0
+  from ..models.create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0
+
+
+
+
+
+T = TypeVar("T", bound="CreateProjectRequestDto")
+
+
+
+@_attrs_define
+class CreateProjectRequestDto:
+    """ 
+        Attributes:
+            name (str):  Example: My App.
+            framework (CreateProjectRequestDtoFrameworkType1 | CreateProjectRequestDtoFrameworkType2Type1 |
+                CreateProjectRequestDtoFrameworkType3Type1 | None | Unset): Picks default output directory; detected when
+                omitted
+            root_directory (CreateProjectRequestDtoRootDirectoryType0 | None | Unset): Directory of the app inside the
+                source Example: web.
+            install_command (CreateProjectRequestDtoInstallCommandType0 | None | Unset): Overrides the detected install
+                command Example: npm ci.
+            build_command (CreateProjectRequestDtoBuildCommandType0 | None | Unset): Overrides the package.json build script
+                Example: npm run build.
+            output_directory (CreateProjectRequestDtoOutputDirectoryType0 | None | Unset): Where the build writes the site;
+                the framework default when omitted Example: dist.
+            git_repository_url (CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset):  Example:
+                https://git.example.com/acme/site.git.
+            production_branch (str | Unset): Pushes to this branch deploy to production Example: main.
+            clean_urls (bool | Unset): Serve `/about` from `about.html` Default: False.
+            spa_fallback (bool | Unset): Serve `/index.html` for unknown paths (single-page apps) Default: False.
+            custom404 (bool | Unset): Answer unknown paths with the deployment's own `404.html` Default: True.
+            build_timeout_seconds (CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset): Wall-clock build limit
+                in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS
+            slug (str | Unset): A DNS label; derived from the name (with a suffix if taken) when omitted Example: my-app.
+     """
+
+    name: str
+    framework: CreateProjectRequestDtoFrameworkType1 | CreateProjectRequestDtoFrameworkType2Type1 | CreateProjectRequestDtoFrameworkType3Type1 | None | Unset = UNSET
+    root_directory: CreateProjectRequestDtoRootDirectoryType0 | None | Unset = UNSET
+    install_command: CreateProjectRequestDtoInstallCommandType0 | None | Unset = UNSET
+    build_command: CreateProjectRequestDtoBuildCommandType0 | None | Unset = UNSET
+    output_directory: CreateProjectRequestDtoOutputDirectoryType0 | None | Unset = UNSET
+    git_repository_url: CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset = UNSET
+    production_branch: str | Unset = UNSET
+    clean_urls: bool | Unset = False
+    spa_fallback: bool | Unset = False
+    custom404: bool | Unset = True
+    build_timeout_seconds: CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset = UNSET
+    slug: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0 # noqa: PLC0415
+        name = self.name
+
+        framework: None | str | Unset
+        if isinstance(self.framework, Unset):
+            framework = UNSET
+        elif isinstance(self.framework, CreateProjectRequestDtoFrameworkType1):
+            framework = self.framework.value
+        elif isinstance(self.framework, CreateProjectRequestDtoFrameworkType2Type1):
+            framework = self.framework.value
+        elif isinstance(self.framework, CreateProjectRequestDtoFrameworkType3Type1):
+            framework = self.framework.value
+        else:
+            framework = self.framework
+
+        root_directory: dict[str, Any] | None | Unset
+        if isinstance(self.root_directory, Unset):
+            root_directory = UNSET
+        elif isinstance(self.root_directory, CreateProjectRequestDtoRootDirectoryType0):
+            root_directory = self.root_directory.to_dict()
+        else:
+            root_directory = self.root_directory
+
+        install_command: dict[str, Any] | None | Unset
+        if isinstance(self.install_command, Unset):
+            install_command = UNSET
+        elif isinstance(self.install_command, CreateProjectRequestDtoInstallCommandType0):
+            install_command = self.install_command.to_dict()
+        else:
+            install_command = self.install_command
+
+        build_command: dict[str, Any] | None | Unset
+        if isinstance(self.build_command, Unset):
+            build_command = UNSET
+        elif isinstance(self.build_command, CreateProjectRequestDtoBuildCommandType0):
+            build_command = self.build_command.to_dict()
+        else:
+            build_command = self.build_command
+
+        output_directory: dict[str, Any] | None | Unset
+        if isinstance(self.output_directory, Unset):
+            output_directory = UNSET
+        elif isinstance(self.output_directory, CreateProjectRequestDtoOutputDirectoryType0):
+            output_directory = self.output_directory.to_dict()
+        else:
+            output_directory = self.output_directory
+
+        git_repository_url: dict[str, Any] | None | Unset
+        if isinstance(self.git_repository_url, Unset):
+            git_repository_url = UNSET
+        elif isinstance(self.git_repository_url, CreateProjectRequestDtoGitRepositoryUrlType0):
+            git_repository_url = self.git_repository_url.to_dict()
+        else:
+            git_repository_url = self.git_repository_url
+
+        production_branch = self.production_branch
+
+        clean_urls = self.clean_urls
+
+        spa_fallback = self.spa_fallback
+
+        custom404 = self.custom404
+
+        build_timeout_seconds: dict[str, Any] | None | Unset
+        if isinstance(self.build_timeout_seconds, Unset):
+            build_timeout_seconds = UNSET
+        elif isinstance(self.build_timeout_seconds, CreateProjectRequestDtoBuildTimeoutSecondsType0):
+            build_timeout_seconds = self.build_timeout_seconds.to_dict()
+        else:
+            build_timeout_seconds = self.build_timeout_seconds
+
+        slug = self.slug
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "name": name,
+        })
+        if framework is not UNSET:
+            field_dict["framework"] = framework
+        if root_directory is not UNSET:
+            field_dict["rootDirectory"] = root_directory
+        if install_command is not UNSET:
+            field_dict["installCommand"] = install_command
+        if build_command is not UNSET:
+            field_dict["buildCommand"] = build_command
+        if output_directory is not UNSET:
+            field_dict["outputDirectory"] = output_directory
+        if git_repository_url is not UNSET:
+            field_dict["gitRepositoryUrl"] = git_repository_url
+        if production_branch is not UNSET:
+            field_dict["productionBranch"] = production_branch
+        if clean_urls is not UNSET:
+            field_dict["cleanUrls"] = clean_urls
+        if spa_fallback is not UNSET:
+            field_dict["spaFallback"] = spa_fallback
+        if custom404 is not UNSET:
+            field_dict["custom404"] = custom404
+        if build_timeout_seconds is not UNSET:
+            field_dict["buildTimeoutSeconds"] = build_timeout_seconds
+        if slug is not UNSET:
+            field_dict["slug"] = slug
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0 # noqa: PLC0415
+        from ..models.create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0 # noqa: PLC0415
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        def _parse_framework(data: object) -> CreateProjectRequestDtoFrameworkType1 | CreateProjectRequestDtoFrameworkType2Type1 | CreateProjectRequestDtoFrameworkType3Type1 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                framework_type_1 = CreateProjectRequestDtoFrameworkType1(data)
+
+
+
+                return framework_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                framework_type_2_type_1 = CreateProjectRequestDtoFrameworkType2Type1(data)
+
+
+
+                return framework_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                framework_type_3_type_1 = CreateProjectRequestDtoFrameworkType3Type1(data)
+
+
+
+                return framework_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreateProjectRequestDtoFrameworkType1 | CreateProjectRequestDtoFrameworkType2Type1 | CreateProjectRequestDtoFrameworkType3Type1 | None | Unset, data)
+
+        framework = _parse_framework(d.pop("framework", UNSET))
+
+
+        def _parse_root_directory(data: object) -> CreateProjectRequestDtoRootDirectoryType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                root_directory_type_0 = CreateProjectRequestDtoRootDirectoryType0.from_dict(data)
+
+
+
+                return root_directory_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreateProjectRequestDtoRootDirectoryType0 | None | Unset, data)
+
+        root_directory = _parse_root_directory(d.pop("rootDirectory", UNSET))
+
+
+        def _parse_install_command(data: object) -> CreateProjectRequestDtoInstallCommandType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                install_command_type_0 = CreateProjectRequestDtoInstallCommandType0.from_dict(data)
+
+
+
+                return install_command_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreateProjectRequestDtoInstallCommandType0 | None | Unset, data)
+
+        install_command = _parse_install_command(d.pop("installCommand", UNSET))
+
+
+        def _parse_build_command(data: object) -> CreateProjectRequestDtoBuildCommandType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                build_command_type_0 = CreateProjectRequestDtoBuildCommandType0.from_dict(data)
+
+
+
+                return build_command_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreateProjectRequestDtoBuildCommandType0 | None | Unset, data)
+
+        build_command = _parse_build_command(d.pop("buildCommand", UNSET))
+
+
+        def _parse_output_directory(data: object) -> CreateProjectRequestDtoOutputDirectoryType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                output_directory_type_0 = CreateProjectRequestDtoOutputDirectoryType0.from_dict(data)
+
+
+
+                return output_directory_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreateProjectRequestDtoOutputDirectoryType0 | None | Unset, data)
+
+        output_directory = _parse_output_directory(d.pop("outputDirectory", UNSET))
+
+
+        def _parse_git_repository_url(data: object) -> CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                git_repository_url_type_0 = CreateProjectRequestDtoGitRepositoryUrlType0.from_dict(data)
+
+
+
+                return git_repository_url_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset, data)
+
+        git_repository_url = _parse_git_repository_url(d.pop("gitRepositoryUrl", UNSET))
+
+
+        production_branch = d.pop("productionBranch", UNSET)
+
+        clean_urls = d.pop("cleanUrls", UNSET)
+
+        spa_fallback = d.pop("spaFallback", UNSET)
+
+        custom404 = d.pop("custom404", UNSET)
+
+        def _parse_build_timeout_seconds(data: object) -> CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                build_timeout_seconds_type_0 = CreateProjectRequestDtoBuildTimeoutSecondsType0.from_dict(data)
+
+
+
+                return build_timeout_seconds_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset, data)
+
+        build_timeout_seconds = _parse_build_timeout_seconds(d.pop("buildTimeoutSeconds", UNSET))
+
+
+        slug = d.pop("slug", UNSET)
+
+        create_project_request_dto = cls(
+            name=name,
+            framework=framework,
+            root_directory=root_directory,
+            install_command=install_command,
+            build_command=build_command,
+            output_directory=output_directory,
+            git_repository_url=git_repository_url,
+            production_branch=production_branch,
+            clean_urls=clean_urls,
+            spa_fallback=spa_fallback,
+            custom404=custom404,
+            build_timeout_seconds=build_timeout_seconds,
+            slug=slug,
+        )
+
+
+        create_project_request_dto.additional_properties = d
+        return create_project_request_dto
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

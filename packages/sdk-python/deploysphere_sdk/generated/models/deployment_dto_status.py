@@ -1,0 +1,13 @@
+from enum import StrEnum
+
+class DeploymentDtoStatus(StrEnum):
+    BUILDING = "BUILDING"
+    CANCELED = "CANCELED"
+    FAILED = "FAILED"
+    QUEUED = "QUEUED"
+    READY = "READY"
+    TIMED_OUT = "TIMED_OUT"
+    UPLOADING = "UPLOADING"
+
+    def __str__(self) -> str:
+        return str(self.value)

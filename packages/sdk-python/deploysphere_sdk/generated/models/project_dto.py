@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.project_dto_framework_type_1 import ProjectDtoFrameworkType1
+from ..models.project_dto_framework_type_2_type_1 import ProjectDtoFrameworkType2Type1
+from ..models.project_dto_framework_type_3_type_1 import ProjectDtoFrameworkType3Type1
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="ProjectDto")
+
+
+
+@_attrs_define
+class ProjectDto:
+    """ 
+        Attributes:
+            id (str):  Example: prj_01jd8x3k9m2f4q7r8s9t0v1w2x.
+            team_id (str):
+            name (str):  Example: My App.
+            slug (str): DNS label; the site is served at <slug>.<root-domain> Example: my-app.
+            framework (None | ProjectDtoFrameworkType1 | ProjectDtoFrameworkType2Type1 | ProjectDtoFrameworkType3Type1):
+            root_directory (None | str):
+            install_command (None | str):
+            build_command (None | str):
+            output_directory (None | str):
+            git_repository_url (None | str):
+            production_branch (str):  Example: main.
+            build_timeout_seconds (float | None): Build time limit in seconds; null = the platform default
+            clean_urls (bool):
+            spa_fallback (bool):
+            custom404 (bool):
+            live_deployment_id (None | str): The deployment the production URL serves
+            created_at (str):
+            updated_at (str):
+     """
+
+    id: str
+    team_id: str
+    name: str
+    slug: str
+    framework: None | ProjectDtoFrameworkType1 | ProjectDtoFrameworkType2Type1 | ProjectDtoFrameworkType3Type1
+    root_directory: None | str
+    install_command: None | str
+    build_command: None | str
+    output_directory: None | str
+    git_repository_url: None | str
+    production_branch: str
+    build_timeout_seconds: float | None
+    clean_urls: bool
+    spa_fallback: bool
+    custom404: bool
+    live_deployment_id: None | str
+    created_at: str
+    updated_at: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        team_id = self.team_id
+
+        name = self.name
+
+        slug = self.slug
+
+        framework: None | str
+        if isinstance(self.framework, ProjectDtoFrameworkType1):
+            framework = self.framework.value
+        elif isinstance(self.framework, ProjectDtoFrameworkType2Type1):
+            framework = self.framework.value
+        elif isinstance(self.framework, ProjectDtoFrameworkType3Type1):
+            framework = self.framework.value
+        else:
+            framework = self.framework
+
+        root_directory: None | str
+        root_directory = self.root_directory
+
+        install_command: None | str
+        install_command = self.install_command
+
+        build_command: None | str
+        build_command = self.build_command
+
+        output_directory: None | str
+        output_directory = self.output_directory
+
+        git_repository_url: None | str
+        git_repository_url = self.git_repository_url
+
+        production_branch = self.production_branch
+
+        build_timeout_seconds: float | None
+        build_timeout_seconds = self.build_timeout_seconds
+
+        clean_urls = self.clean_urls
+
+        spa_fallback = self.spa_fallback
+
+        custom404 = self.custom404
+
+        live_deployment_id: None | str
+        live_deployment_id = self.live_deployment_id
+
+        created_at = self.created_at
+
+        updated_at = self.updated_at
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "id": id,
+            "teamId": team_id,
+            "name": name,
+            "slug": slug,
+            "framework": framework,
+            "rootDirectory": root_directory,
+            "installCommand": install_command,
+            "buildCommand": build_command,
+            "outputDirectory": output_directory,
+            "gitRepositoryUrl": git_repository_url,
+            "productionBranch": production_branch,
+            "buildTimeoutSeconds": build_timeout_seconds,
+            "cleanUrls": clean_urls,
+            "spaFallback": spa_fallback,
+            "custom404": custom404,
+            "liveDeploymentId": live_deployment_id,
+            "createdAt": created_at,
+            "updatedAt": updated_at,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        team_id = d.pop("teamId")
+
+        name = d.pop("name")
+
+        slug = d.pop("slug")
+
+        def _parse_framework(data: object) -> None | ProjectDtoFrameworkType1 | ProjectDtoFrameworkType2Type1 | ProjectDtoFrameworkType3Type1:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                framework_type_1 = ProjectDtoFrameworkType1(data)
+
+
+
+                return framework_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                framework_type_2_type_1 = ProjectDtoFrameworkType2Type1(data)
+
+
+
+                return framework_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                framework_type_3_type_1 = ProjectDtoFrameworkType3Type1(data)
+
+
+
+                return framework_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ProjectDtoFrameworkType1 | ProjectDtoFrameworkType2Type1 | ProjectDtoFrameworkType3Type1, data)
+
+        framework = _parse_framework(d.pop("framework"))
+
+
+        def _parse_root_directory(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        root_directory = _parse_root_directory(d.pop("rootDirectory"))
+
+
+        def _parse_install_command(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        install_command = _parse_install_command(d.pop("installCommand"))
+
+
+        def _parse_build_command(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        build_command = _parse_build_command(d.pop("buildCommand"))
+
+
+        def _parse_output_directory(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        output_directory = _parse_output_directory(d.pop("outputDirectory"))
+
+
+        def _parse_git_repository_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        git_repository_url = _parse_git_repository_url(d.pop("gitRepositoryUrl"))
+
+
+        production_branch = d.pop("productionBranch")
+
+        def _parse_build_timeout_seconds(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        build_timeout_seconds = _parse_build_timeout_seconds(d.pop("buildTimeoutSeconds"))
+
+
+        clean_urls = d.pop("cleanUrls")
+
+        spa_fallback = d.pop("spaFallback")
+
+        custom404 = d.pop("custom404")
+
+        def _parse_live_deployment_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        live_deployment_id = _parse_live_deployment_id(d.pop("liveDeploymentId"))
+
+
+        created_at = d.pop("createdAt")
+
+        updated_at = d.pop("updatedAt")
+
+        project_dto = cls(
+            id=id,
+            team_id=team_id,
+            name=name,
+            slug=slug,
+            framework=framework,
+            root_directory=root_directory,
+            install_command=install_command,
+            build_command=build_command,
+            output_directory=output_directory,
+            git_repository_url=git_repository_url,
+            production_branch=production_branch,
+            build_timeout_seconds=build_timeout_seconds,
+            clean_urls=clean_urls,
+            spa_fallback=spa_fallback,
+            custom404=custom404,
+            live_deployment_id=live_deployment_id,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+
+        project_dto.additional_properties = d
+        return project_dto
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

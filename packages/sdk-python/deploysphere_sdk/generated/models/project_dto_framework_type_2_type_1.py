@@ -1,0 +1,14 @@
+from enum import StrEnum
+
+class ProjectDtoFrameworkType2Type1(StrEnum):
+    ASTRO = "astro"
+    CREATE_REACT_APP = "create-react-app"
+    GATSBY = "gatsby"
+    NEXTJS = "nextjs"
+    OTHER = "other"
+    STATIC = "static"
+    SVELTEKIT = "sveltekit"
+    VITE = "vite"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+class SetEnvVarRequestDtoTargetsItem(StrEnum):
+    PREVIEW = "PREVIEW"
+    PRODUCTION = "PRODUCTION"
+
+    def __str__(self) -> str:
+        return str(self.value)
