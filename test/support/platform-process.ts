@@ -49,11 +49,12 @@ export async function startPlatformProcess(env: Record<string, string> = {}): Pr
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const apiUrl = `http://127.0.0.1:${api}`;
-  const deadline = Date.now() + 120_000;
+  // PGlite starts in seconds alone; on a loaded 2-core CI machine it has taken over a minute.
+  const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`platform exited (${child.exitCode}):\n${out}`);
     if (await fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`platform not ready in 120 s:\n${out.slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`platform not ready in 300 s:\n${out.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   const post = async (path: string, token: string, body: unknown) => {

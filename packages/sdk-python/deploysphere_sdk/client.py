@@ -116,7 +116,7 @@ class DeploySphere:
         sio.on("logs:lines", lambda payload: events.put(("lines", payload)))
         sio.on("logs:end", lambda payload: events.put(("end", payload)))
         sio.on("gateway:error", lambda payload: events.put(("error", payload)))
-        sio.connect(self.gateway_url, auth={"token": self.token}, transports=["websocket"])
+        sio.connect(self.gateway_url, auth={"token": self.token}, transports=["websocket"], wait_timeout=30)
         # Handlers may run on different threads, so events can be queued out of order: lines are
         # held until they are next, and the end counts once every line up to it was yielded.
         held: dict[int, dict[str, Any]] = {}

@@ -26,7 +26,7 @@ describe('deploysphere CLI against the embedded platform', () => {
     token = await platform.createTeamToken('CLI users');
     work = mkdtempSync(join(tmpdir(), 'deploysphere-cli-'));
     env = { XDG_CONFIG_HOME: join(work, 'config'), DEPLOYSPHERE_API_URL: platform.apiUrl, DEPLOYSPHERE_TOKEN: token, DEPLOYSPHERE_GATEWAY_URL: platform.gatewayUrl };
-  }, 180_000);
+  }, 360_000);
 
   afterAll(async () => {
     await platform?.stop();

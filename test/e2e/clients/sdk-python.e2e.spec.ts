@@ -20,7 +20,7 @@ describe('the Python SDK', () => {
 
   beforeAll(async () => {
     platform = await startPlatformProcess({ BUILD_RUNNER: 'process' });
-  }, 180_000);
+  }, 360_000);
   afterAll(() => platform?.stop());
 
   it('is generated from openapi.json (scripts/sdk-python.sh check)', async () => {

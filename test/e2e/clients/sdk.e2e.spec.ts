@@ -23,7 +23,7 @@ describe('OpenAPI document and the TypeScript SDK against the embedded platform'
   beforeAll(async () => {
     platform = await startPlatformProcess({ BUILD_RUNNER: 'process' });
     ds = new DeploySphere({ apiUrl: platform.apiUrl, token: await platform.createTeamToken('SDK users'), gatewayUrl: platform.gatewayUrl });
-  }, 180_000);
+  }, 360_000);
   afterAll(() => platform?.stop());
 
   it('openapi.json in the repository equals the document the running API serves (regenerate: npm run generate)', async () => {
@@ -44,7 +44,7 @@ describe('OpenAPI document and the TypeScript SDK against the embedded platform'
   });
 
   it('creates a project, uploads a folder, follows the live log to READY, reads the log page by page and resumes from a seq', async () => {
-    const project = await ds.projects.create({ name: 'SDK Site', ...({ buildCommand: BUILD_COMMAND, outputDirectory: 'out' } as object) });
+    const project = await ds.projects.create({ name: 'SDK Site', buildCommand: BUILD_COMMAND, outputDirectory: 'out' });
     const progress: number[] = [];
     const deployment = await ds.deployments.upload(project.id, join(FIXTURE_SITES, 'static-site'), { target: 'PRODUCTION', onProgress: (p) => progress.push(p.bytesOut) });
     expect(deployment).toMatchObject({ projectId: project.id, status: 'QUEUED', source: 'UPLOAD', target: 'PRODUCTION' });

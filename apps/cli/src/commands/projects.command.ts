@@ -38,7 +38,7 @@ export function registerProjectCommands(program: Command): void {
     .option('--output-dir <dir>', 'where the build writes the site (default: the framework default)')
     .option('--json', 'machine-readable output')
     .action(async (name: string, options: { slug?: string; buildCommand?: string; outputDir?: string; json?: boolean }, command: Command) => {
-      const project = await client(command).projects.create({ name, slug: options.slug, ...({ buildCommand: options.buildCommand, outputDirectory: options.outputDir } as object) });
+      const project = await client(command).projects.create({ name, slug: options.slug, buildCommand: options.buildCommand, outputDirectory: options.outputDir });
       if (options.json) return printJson(project);
       process.stdout.write(`${colors(command.optsWithGlobals()).green('✔')} Created ${project.name} (${project.id}, slug ${project.slug})\n`);
     });

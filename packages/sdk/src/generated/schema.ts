@@ -67,7 +67,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of your team's tokens */
+        /**
+         * Revoke one of your team's tokens
+         * @description A token may revoke itself: every later request with it is 401. Clients that explore the API (fuzzers, generated test suites) should revoke only tokens they created, never the one they authenticate with.
+         */
         delete: operations["revokeToken"];
         options?: never;
         head?: never;
@@ -456,7 +459,8 @@ export interface components {
              */
             scopes?: ("read" | "write" | "admin")[];
             /**
-             * @description Expiry; must be in the future
+             * Format: date-time
+             * @description Expiry (RFC 3339); must be in the future
              * @example 2027-01-01T00:00:00Z
              */
             expiresAt?: string;
@@ -512,24 +516,24 @@ export interface components {
              * @description Directory of the app inside the source
              * @example web
              */
-            rootDirectory?: Record<string, never> | null;
+            rootDirectory?: string | null;
             /**
              * @description Overrides the detected install command
              * @example npm ci
              */
-            installCommand?: Record<string, never> | null;
+            installCommand?: string | null;
             /**
              * @description Overrides the package.json build script
              * @example npm run build
              */
-            buildCommand?: Record<string, never> | null;
+            buildCommand?: string | null;
             /**
              * @description Where the build writes the site; the framework default when omitted
              * @example dist
              */
-            outputDirectory?: Record<string, never> | null;
+            outputDirectory?: string | null;
             /** @example https://git.example.com/acme/site.git */
-            gitRepositoryUrl?: Record<string, never> | null;
+            gitRepositoryUrl?: string | null;
             /**
              * @description Pushes to this branch deploy to production
              * @example main
@@ -551,11 +555,11 @@ export interface components {
              */
             custom404?: boolean;
             /** @description Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS */
-            buildTimeoutSeconds?: Record<string, never> | null;
+            buildTimeoutSeconds?: number | null;
             /** @example My App */
             name: string;
             /**
-             * @description A DNS label; derived from the name (with a suffix if taken) when omitted
+             * @description A DNS label (no double hyphen, not a reserved name); derived from the name (with a suffix if taken) when omitted
              * @example my-app
              */
             slug?: string;
@@ -605,24 +609,24 @@ export interface components {
              * @description Directory of the app inside the source
              * @example web
              */
-            rootDirectory?: Record<string, never> | null;
+            rootDirectory?: string | null;
             /**
              * @description Overrides the detected install command
              * @example npm ci
              */
-            installCommand?: Record<string, never> | null;
+            installCommand?: string | null;
             /**
              * @description Overrides the package.json build script
              * @example npm run build
              */
-            buildCommand?: Record<string, never> | null;
+            buildCommand?: string | null;
             /**
              * @description Where the build writes the site; the framework default when omitted
              * @example dist
              */
-            outputDirectory?: Record<string, never> | null;
+            outputDirectory?: string | null;
             /** @example https://git.example.com/acme/site.git */
-            gitRepositoryUrl?: Record<string, never> | null;
+            gitRepositoryUrl?: string | null;
             /**
              * @description Pushes to this branch deploy to production
              * @example main
@@ -644,7 +648,7 @@ export interface components {
              */
             custom404?: boolean;
             /** @description Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS */
-            buildTimeoutSeconds?: Record<string, never> | null;
+            buildTimeoutSeconds?: number | null;
             /** @example My App */
             name?: string;
         };
@@ -654,7 +658,10 @@ export interface components {
              * @example API_KEY
              */
             key: string;
-            /** @example sk_live_… */
+            /**
+             * @description Text; may hold tabs and line breaks, no other control character
+             * @example sk_live_…
+             */
             value: string;
             /**
              * @default [
@@ -988,6 +995,15 @@ export interface operations {
                     "application/json": components["schemas"]["TeamPage"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -1036,6 +1052,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -1097,6 +1122,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPage"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -1145,6 +1179,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedTokenDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -1197,6 +1240,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedTokenDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -1254,6 +1306,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
@@ -1314,6 +1375,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectPage"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -1362,6 +1432,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -1430,6 +1509,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -1485,6 +1573,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
@@ -1545,6 +1642,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -1613,6 +1719,15 @@ export interface operations {
                     "application/json": components["schemas"]["EnvVarListDto"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -1672,6 +1787,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnvVarListDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -1743,6 +1867,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -1804,6 +1937,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeploymentPage"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -1965,6 +2107,15 @@ export interface operations {
                     "application/json": components["schemas"]["DeploymentDto"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -2020,6 +2171,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeploymentDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -2086,6 +2246,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AliasDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -2158,6 +2327,15 @@ export interface operations {
                     "application/json": components["schemas"]["AliasDto"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -2228,6 +2406,15 @@ export interface operations {
                     "application/json": components["schemas"]["DomainPage"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -2287,6 +2474,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DomainDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -2365,6 +2561,15 @@ export interface operations {
                     "application/json": components["schemas"]["DomainDto"];
                 };
             };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
                 headers: {
@@ -2402,7 +2607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VerificationFailedProblemDto"];
+                    "application/problem+json": components["schemas"]["VerificationFailedProblemDto"];
                 };
             };
             /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
@@ -2434,6 +2639,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
             401: {
@@ -2490,6 +2704,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectGitDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -2551,6 +2774,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectGitDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -2713,9 +2945,9 @@ export interface operations {
                 limit?: number;
                 /** @description Only lines of this stream (stderr for errors) */
                 stream?: "stdout" | "stderr" | "system";
-                /** @description Lines at or after this instant (ISO-8601) */
+                /** @description Lines at or after this instant (RFC 3339) */
                 from?: string;
-                /** @description Lines before this instant (ISO-8601) */
+                /** @description Lines before this instant (RFC 3339) */
                 to?: string;
                 /** @description Substring of the message; ASCII letters match case-insensitively */
                 q?: string;
@@ -2736,6 +2968,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogLinePage"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
@@ -2779,9 +3020,9 @@ export interface operations {
     getProjectAnalytics: {
         parameters: {
             query?: {
-                /** @description Start, inclusive (ISO-8601); default: 24 hours before `to` */
+                /** @description Start, inclusive (RFC 3339); default: 24 hours before `to` */
                 from?: string;
-                /** @description End, exclusive (ISO-8601); default: now */
+                /** @description End, exclusive (RFC 3339); default: now */
                 to?: string;
                 /** @description Bucket width; buckets are aligned to the epoch (UTC) */
                 interval?: "1m" | "5m" | "15m" | "1h" | "6h" | "1d";
@@ -2800,6 +3041,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectAnalyticsDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */

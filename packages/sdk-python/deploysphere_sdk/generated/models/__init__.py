@@ -5,15 +5,9 @@ from .alias_dto import AliasDto
 from .analytics_bucket_dto import AnalyticsBucketDto
 from .analytics_totals_dto import AnalyticsTotalsDto
 from .create_project_request_dto import CreateProjectRequestDto
-from .create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0
-from .create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0
 from .create_project_request_dto_framework_type_1 import CreateProjectRequestDtoFrameworkType1
 from .create_project_request_dto_framework_type_2_type_1 import CreateProjectRequestDtoFrameworkType2Type1
 from .create_project_request_dto_framework_type_3_type_1 import CreateProjectRequestDtoFrameworkType3Type1
-from .create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0
-from .create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0
-from .create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0
-from .create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0
 from .create_team_request_dto import CreateTeamRequestDto
 from .create_token_request_dto import CreateTokenRequestDto
 from .create_token_request_dto_scopes_item import CreateTokenRequestDtoScopesItem
@@ -68,15 +62,9 @@ from .token_dto_scopes_item import TokenDtoScopesItem
 from .token_page import TokenPage
 from .top_path_dto import TopPathDto
 from .update_project_request_dto import UpdateProjectRequestDto
-from .update_project_request_dto_build_command_type_0 import UpdateProjectRequestDtoBuildCommandType0
-from .update_project_request_dto_build_timeout_seconds_type_0 import UpdateProjectRequestDtoBuildTimeoutSecondsType0
 from .update_project_request_dto_framework_type_1 import UpdateProjectRequestDtoFrameworkType1
 from .update_project_request_dto_framework_type_2_type_1 import UpdateProjectRequestDtoFrameworkType2Type1
 from .update_project_request_dto_framework_type_3_type_1 import UpdateProjectRequestDtoFrameworkType3Type1
-from .update_project_request_dto_git_repository_url_type_0 import UpdateProjectRequestDtoGitRepositoryUrlType0
-from .update_project_request_dto_install_command_type_0 import UpdateProjectRequestDtoInstallCommandType0
-from .update_project_request_dto_output_directory_type_0 import UpdateProjectRequestDtoOutputDirectoryType0
-from .update_project_request_dto_root_directory_type_0 import UpdateProjectRequestDtoRootDirectoryType0
 from .verification_failed_problem_dto import VerificationFailedProblemDto
 from .verification_failed_problem_dto_lookup_error import VerificationFailedProblemDtoLookupError
 from .verification_record_dto import VerificationRecordDto
@@ -90,15 +78,9 @@ __all__ = (
     "CreatedTokenDto",
     "CreatedTokenDtoScopesItem",
     "CreateProjectRequestDto",
-    "CreateProjectRequestDtoBuildCommandType0",
-    "CreateProjectRequestDtoBuildTimeoutSecondsType0",
     "CreateProjectRequestDtoFrameworkType1",
     "CreateProjectRequestDtoFrameworkType2Type1",
     "CreateProjectRequestDtoFrameworkType3Type1",
-    "CreateProjectRequestDtoGitRepositoryUrlType0",
-    "CreateProjectRequestDtoInstallCommandType0",
-    "CreateProjectRequestDtoOutputDirectoryType0",
-    "CreateProjectRequestDtoRootDirectoryType0",
     "CreateTeamRequestDto",
     "CreateTokenRequestDto",
     "CreateTokenRequestDtoScopesItem",
@@ -151,15 +133,9 @@ __all__ = (
     "TokenPage",
     "TopPathDto",
     "UpdateProjectRequestDto",
-    "UpdateProjectRequestDtoBuildCommandType0",
-    "UpdateProjectRequestDtoBuildTimeoutSecondsType0",
     "UpdateProjectRequestDtoFrameworkType1",
     "UpdateProjectRequestDtoFrameworkType2Type1",
     "UpdateProjectRequestDtoFrameworkType3Type1",
-    "UpdateProjectRequestDtoGitRepositoryUrlType0",
-    "UpdateProjectRequestDtoInstallCommandType0",
-    "UpdateProjectRequestDtoOutputDirectoryType0",
-    "UpdateProjectRequestDtoRootDirectoryType0",
     "VerificationFailedProblemDto",
     "VerificationFailedProblemDtoLookupError",
     "VerificationRecordDto",

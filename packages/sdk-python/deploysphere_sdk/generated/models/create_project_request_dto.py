@@ -14,13 +14,6 @@ from ..models.create_project_request_dto_framework_type_3_type_1 import CreatePr
 from ..types import UNSET, Unset
 from typing import cast
 
-if TYPE_CHECKING:
-  from ..models.create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0
-  from ..models.create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0
-  from ..models.create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0
-  from ..models.create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0
-  from ..models.create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0
-  from ..models.create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0
 
 
 
@@ -38,51 +31,41 @@ class CreateProjectRequestDto:
             framework (CreateProjectRequestDtoFrameworkType1 | CreateProjectRequestDtoFrameworkType2Type1 |
                 CreateProjectRequestDtoFrameworkType3Type1 | None | Unset): Picks default output directory; detected when
                 omitted
-            root_directory (CreateProjectRequestDtoRootDirectoryType0 | None | Unset): Directory of the app inside the
-                source Example: web.
-            install_command (CreateProjectRequestDtoInstallCommandType0 | None | Unset): Overrides the detected install
-                command Example: npm ci.
-            build_command (CreateProjectRequestDtoBuildCommandType0 | None | Unset): Overrides the package.json build script
-                Example: npm run build.
-            output_directory (CreateProjectRequestDtoOutputDirectoryType0 | None | Unset): Where the build writes the site;
-                the framework default when omitted Example: dist.
-            git_repository_url (CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset):  Example:
-                https://git.example.com/acme/site.git.
+            root_directory (None | str | Unset): Directory of the app inside the source Example: web.
+            install_command (None | str | Unset): Overrides the detected install command Example: npm ci.
+            build_command (None | str | Unset): Overrides the package.json build script Example: npm run build.
+            output_directory (None | str | Unset): Where the build writes the site; the framework default when omitted
+                Example: dist.
+            git_repository_url (None | str | Unset):  Example: https://git.example.com/acme/site.git.
             production_branch (str | Unset): Pushes to this branch deploy to production Example: main.
             clean_urls (bool | Unset): Serve `/about` from `about.html` Default: False.
             spa_fallback (bool | Unset): Serve `/index.html` for unknown paths (single-page apps) Default: False.
             custom404 (bool | Unset): Answer unknown paths with the deployment's own `404.html` Default: True.
-            build_timeout_seconds (CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset): Wall-clock build limit
-                in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS
-            slug (str | Unset): A DNS label; derived from the name (with a suffix if taken) when omitted Example: my-app.
+            build_timeout_seconds (int | None | Unset): Wall-clock build limit in seconds; null = the platform default.
+                Capped by BUILD_TIMEOUT_MAX_SECONDS
+            slug (str | Unset): A DNS label (no double hyphen, not a reserved name); derived from the name (with a suffix if
+                taken) when omitted Example: my-app.
      """
 
     name: str
     framework: CreateProjectRequestDtoFrameworkType1 | CreateProjectRequestDtoFrameworkType2Type1 | CreateProjectRequestDtoFrameworkType3Type1 | None | Unset = UNSET
-    root_directory: CreateProjectRequestDtoRootDirectoryType0 | None | Unset = UNSET
-    install_command: CreateProjectRequestDtoInstallCommandType0 | None | Unset = UNSET
-    build_command: CreateProjectRequestDtoBuildCommandType0 | None | Unset = UNSET
-    output_directory: CreateProjectRequestDtoOutputDirectoryType0 | None | Unset = UNSET
-    git_repository_url: CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset = UNSET
+    root_directory: None | str | Unset = UNSET
+    install_command: None | str | Unset = UNSET
+    build_command: None | str | Unset = UNSET
+    output_directory: None | str | Unset = UNSET
+    git_repository_url: None | str | Unset = UNSET
     production_branch: str | Unset = UNSET
     clean_urls: bool | Unset = False
     spa_fallback: bool | Unset = False
     custom404: bool | Unset = True
-    build_timeout_seconds: CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset = UNSET
+    build_timeout_seconds: int | None | Unset = UNSET
     slug: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0 # noqa: PLC0415
         name = self.name
 
         framework: None | str | Unset
@@ -97,43 +80,33 @@ class CreateProjectRequestDto:
         else:
             framework = self.framework
 
-        root_directory: dict[str, Any] | None | Unset
+        root_directory: None | str | Unset
         if isinstance(self.root_directory, Unset):
             root_directory = UNSET
-        elif isinstance(self.root_directory, CreateProjectRequestDtoRootDirectoryType0):
-            root_directory = self.root_directory.to_dict()
         else:
             root_directory = self.root_directory
 
-        install_command: dict[str, Any] | None | Unset
+        install_command: None | str | Unset
         if isinstance(self.install_command, Unset):
             install_command = UNSET
-        elif isinstance(self.install_command, CreateProjectRequestDtoInstallCommandType0):
-            install_command = self.install_command.to_dict()
         else:
             install_command = self.install_command
 
-        build_command: dict[str, Any] | None | Unset
+        build_command: None | str | Unset
         if isinstance(self.build_command, Unset):
             build_command = UNSET
-        elif isinstance(self.build_command, CreateProjectRequestDtoBuildCommandType0):
-            build_command = self.build_command.to_dict()
         else:
             build_command = self.build_command
 
-        output_directory: dict[str, Any] | None | Unset
+        output_directory: None | str | Unset
         if isinstance(self.output_directory, Unset):
             output_directory = UNSET
-        elif isinstance(self.output_directory, CreateProjectRequestDtoOutputDirectoryType0):
-            output_directory = self.output_directory.to_dict()
         else:
             output_directory = self.output_directory
 
-        git_repository_url: dict[str, Any] | None | Unset
+        git_repository_url: None | str | Unset
         if isinstance(self.git_repository_url, Unset):
             git_repository_url = UNSET
-        elif isinstance(self.git_repository_url, CreateProjectRequestDtoGitRepositoryUrlType0):
-            git_repository_url = self.git_repository_url.to_dict()
         else:
             git_repository_url = self.git_repository_url
 
@@ -145,11 +118,9 @@ class CreateProjectRequestDto:
 
         custom404 = self.custom404
 
-        build_timeout_seconds: dict[str, Any] | None | Unset
+        build_timeout_seconds: int | None | Unset
         if isinstance(self.build_timeout_seconds, Unset):
             build_timeout_seconds = UNSET
-        elif isinstance(self.build_timeout_seconds, CreateProjectRequestDtoBuildTimeoutSecondsType0):
-            build_timeout_seconds = self.build_timeout_seconds.to_dict()
         else:
             build_timeout_seconds = self.build_timeout_seconds
 
@@ -157,7 +128,7 @@ class CreateProjectRequestDto:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "name": name,
         })
@@ -192,12 +163,6 @@ class CreateProjectRequestDto:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_project_request_dto_build_command_type_0 import CreateProjectRequestDtoBuildCommandType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_build_timeout_seconds_type_0 import CreateProjectRequestDtoBuildTimeoutSecondsType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_git_repository_url_type_0 import CreateProjectRequestDtoGitRepositoryUrlType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_install_command_type_0 import CreateProjectRequestDtoInstallCommandType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_output_directory_type_0 import CreateProjectRequestDtoOutputDirectoryType0 # noqa: PLC0415
-        from ..models.create_project_request_dto_root_directory_type_0 import CreateProjectRequestDtoRootDirectoryType0 # noqa: PLC0415
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -241,102 +206,52 @@ class CreateProjectRequestDto:
         framework = _parse_framework(d.pop("framework", UNSET))
 
 
-        def _parse_root_directory(data: object) -> CreateProjectRequestDtoRootDirectoryType0 | None | Unset:
+        def _parse_root_directory(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                root_directory_type_0 = CreateProjectRequestDtoRootDirectoryType0.from_dict(data)
-
-
-
-                return root_directory_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreateProjectRequestDtoRootDirectoryType0 | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         root_directory = _parse_root_directory(d.pop("rootDirectory", UNSET))
 
 
-        def _parse_install_command(data: object) -> CreateProjectRequestDtoInstallCommandType0 | None | Unset:
+        def _parse_install_command(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                install_command_type_0 = CreateProjectRequestDtoInstallCommandType0.from_dict(data)
-
-
-
-                return install_command_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreateProjectRequestDtoInstallCommandType0 | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         install_command = _parse_install_command(d.pop("installCommand", UNSET))
 
 
-        def _parse_build_command(data: object) -> CreateProjectRequestDtoBuildCommandType0 | None | Unset:
+        def _parse_build_command(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                build_command_type_0 = CreateProjectRequestDtoBuildCommandType0.from_dict(data)
-
-
-
-                return build_command_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreateProjectRequestDtoBuildCommandType0 | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         build_command = _parse_build_command(d.pop("buildCommand", UNSET))
 
 
-        def _parse_output_directory(data: object) -> CreateProjectRequestDtoOutputDirectoryType0 | None | Unset:
+        def _parse_output_directory(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                output_directory_type_0 = CreateProjectRequestDtoOutputDirectoryType0.from_dict(data)
-
-
-
-                return output_directory_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreateProjectRequestDtoOutputDirectoryType0 | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         output_directory = _parse_output_directory(d.pop("outputDirectory", UNSET))
 
 
-        def _parse_git_repository_url(data: object) -> CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset:
+        def _parse_git_repository_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                git_repository_url_type_0 = CreateProjectRequestDtoGitRepositoryUrlType0.from_dict(data)
-
-
-
-                return git_repository_url_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreateProjectRequestDtoGitRepositoryUrlType0 | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         git_repository_url = _parse_git_repository_url(d.pop("gitRepositoryUrl", UNSET))
 
@@ -349,22 +264,12 @@ class CreateProjectRequestDto:
 
         custom404 = d.pop("custom404", UNSET)
 
-        def _parse_build_timeout_seconds(data: object) -> CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset:
+        def _parse_build_timeout_seconds(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                build_timeout_seconds_type_0 = CreateProjectRequestDtoBuildTimeoutSecondsType0.from_dict(data)
-
-
-
-                return build_timeout_seconds_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreateProjectRequestDtoBuildTimeoutSecondsType0 | None | Unset, data)
+            return cast(int | None | Unset, data)
 
         build_timeout_seconds = _parse_build_timeout_seconds(d.pop("buildTimeoutSeconds", UNSET))
 
@@ -387,22 +292,5 @@ class CreateProjectRequestDto:
             slug=slug,
         )
 
-
-        create_project_request_dto.additional_properties = d
         return create_project_request_dto
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from ..models.create_token_request_dto_scopes_item import CreateTokenRequestDtoScopesItem
 from ..types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 
@@ -27,13 +28,12 @@ class CreateTokenRequestDto:
         Attributes:
             name (str):  Example: ci.
             scopes (list[CreateTokenRequestDtoScopesItem] | Unset): At most the caller's own scopes
-            expires_at (str | Unset): Expiry; must be in the future Example: 2027-01-01T00:00:00Z.
+            expires_at (datetime.datetime | Unset): Expiry (RFC 3339); must be in the future Example: 2027-01-01T00:00:00Z.
      """
 
     name: str
     scopes: list[CreateTokenRequestDtoScopesItem] | Unset = UNSET
-    expires_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    expires_at: datetime.datetime | Unset = UNSET
 
 
 
@@ -51,11 +51,13 @@ class CreateTokenRequestDto:
 
 
 
-        expires_at = self.expires_at
+        expires_at: str | Unset = UNSET
+        if not isinstance(self.expires_at, Unset):
+            expires_at = self.expires_at.isoformat()
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "name": name,
         })
@@ -85,7 +87,15 @@ class CreateTokenRequestDto:
                 scopes.append(scopes_item)
 
 
-        expires_at = d.pop("expiresAt", UNSET)
+        _expires_at = d.pop("expiresAt", UNSET)
+        expires_at: datetime.datetime | Unset
+        if isinstance(_expires_at,  Unset):
+            expires_at = UNSET
+        else:
+            expires_at = datetime.datetime.fromisoformat(_expires_at)
+
+
+
 
         create_token_request_dto = cls(
             name=name,
@@ -93,22 +103,5 @@ class CreateTokenRequestDto:
             expires_at=expires_at,
         )
 
-
-        create_token_request_dto.additional_properties = d
         return create_token_request_dto
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -31,7 +31,6 @@ class GitCredentialRequestDto:
 
     token: str
     username: str | Unset = 'x-access-token'
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -44,7 +43,7 @@ class GitCredentialRequestDto:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "token": token,
         })
@@ -67,22 +66,5 @@ class GitCredentialRequestDto:
             username=username,
         )
 
-
-        git_credential_request_dto.additional_properties = d
         return git_credential_request_dto
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -33,7 +33,6 @@ class RequestDeploymentRequestDto:
     target: RequestDeploymentRequestDtoTarget | Unset = RequestDeploymentRequestDtoTarget.PRODUCTION
     git_ref: str | Unset = UNSET
     commit_sha: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -51,7 +50,7 @@ class RequestDeploymentRequestDto:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if target is not UNSET:
@@ -88,22 +87,5 @@ class RequestDeploymentRequestDto:
             commit_sha=commit_sha,
         )
 
-
-        request_deployment_request_dto.additional_properties = d
         return request_deployment_request_dto
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -26,7 +26,7 @@ class SetEnvVarRequestDto:
     """ 
         Attributes:
             key (str): A shell-safe name: letters, digits, underscores, not starting with a digit Example: API_KEY.
-            value (str):  Example: sk_live_….
+            value (str): Text; may hold tabs and line breaks, no other control character Example: sk_live_….
             targets (list[SetEnvVarRequestDtoTargetsItem] | Unset):
             secret (bool | Unset): Secret values are never returned by the API Default: False.
      """
@@ -35,7 +35,6 @@ class SetEnvVarRequestDto:
     value: str
     targets: list[SetEnvVarRequestDtoTargetsItem] | Unset = UNSET
     secret: bool | Unset = False
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -59,7 +58,7 @@ class SetEnvVarRequestDto:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "key": key,
             "value": value,
@@ -101,22 +100,5 @@ class SetEnvVarRequestDto:
             secret=secret,
         )
 
-
-        set_env_var_request_dto.additional_properties = d
         return set_env_var_request_dto
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -37,7 +37,6 @@ class SetProjectGitRequestDto:
     production_branch: str | Unset = UNSET
     credential: GitCredentialRequestDto | Unset = UNSET
     webhook_secret: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -65,7 +64,7 @@ class SetProjectGitRequestDto:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if repository_url is not UNSET:
@@ -124,22 +123,5 @@ class SetProjectGitRequestDto:
             webhook_secret=webhook_secret,
         )
 
-
-        set_project_git_request_dto.additional_properties = d
         return set_project_git_request_dto
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -14,13 +14,6 @@ from ..models.update_project_request_dto_framework_type_3_type_1 import UpdatePr
 from ..types import UNSET, Unset
 from typing import cast
 
-if TYPE_CHECKING:
-  from ..models.update_project_request_dto_build_command_type_0 import UpdateProjectRequestDtoBuildCommandType0
-  from ..models.update_project_request_dto_build_timeout_seconds_type_0 import UpdateProjectRequestDtoBuildTimeoutSecondsType0
-  from ..models.update_project_request_dto_git_repository_url_type_0 import UpdateProjectRequestDtoGitRepositoryUrlType0
-  from ..models.update_project_request_dto_install_command_type_0 import UpdateProjectRequestDtoInstallCommandType0
-  from ..models.update_project_request_dto_output_directory_type_0 import UpdateProjectRequestDtoOutputDirectoryType0
-  from ..models.update_project_request_dto_root_directory_type_0 import UpdateProjectRequestDtoRootDirectoryType0
 
 
 
@@ -36,50 +29,39 @@ class UpdateProjectRequestDto:
         Attributes:
             framework (None | Unset | UpdateProjectRequestDtoFrameworkType1 | UpdateProjectRequestDtoFrameworkType2Type1 |
                 UpdateProjectRequestDtoFrameworkType3Type1): Picks default output directory; detected when omitted
-            root_directory (None | Unset | UpdateProjectRequestDtoRootDirectoryType0): Directory of the app inside the
-                source Example: web.
-            install_command (None | Unset | UpdateProjectRequestDtoInstallCommandType0): Overrides the detected install
-                command Example: npm ci.
-            build_command (None | Unset | UpdateProjectRequestDtoBuildCommandType0): Overrides the package.json build script
-                Example: npm run build.
-            output_directory (None | Unset | UpdateProjectRequestDtoOutputDirectoryType0): Where the build writes the site;
-                the framework default when omitted Example: dist.
-            git_repository_url (None | Unset | UpdateProjectRequestDtoGitRepositoryUrlType0):  Example:
-                https://git.example.com/acme/site.git.
+            root_directory (None | str | Unset): Directory of the app inside the source Example: web.
+            install_command (None | str | Unset): Overrides the detected install command Example: npm ci.
+            build_command (None | str | Unset): Overrides the package.json build script Example: npm run build.
+            output_directory (None | str | Unset): Where the build writes the site; the framework default when omitted
+                Example: dist.
+            git_repository_url (None | str | Unset):  Example: https://git.example.com/acme/site.git.
             production_branch (str | Unset): Pushes to this branch deploy to production Example: main.
             clean_urls (bool | Unset): Serve `/about` from `about.html` Default: False.
             spa_fallback (bool | Unset): Serve `/index.html` for unknown paths (single-page apps) Default: False.
             custom404 (bool | Unset): Answer unknown paths with the deployment's own `404.html` Default: True.
-            build_timeout_seconds (None | Unset | UpdateProjectRequestDtoBuildTimeoutSecondsType0): Wall-clock build limit
-                in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS
+            build_timeout_seconds (int | None | Unset): Wall-clock build limit in seconds; null = the platform default.
+                Capped by BUILD_TIMEOUT_MAX_SECONDS
             name (str | Unset):  Example: My App.
      """
 
     framework: None | Unset | UpdateProjectRequestDtoFrameworkType1 | UpdateProjectRequestDtoFrameworkType2Type1 | UpdateProjectRequestDtoFrameworkType3Type1 = UNSET
-    root_directory: None | Unset | UpdateProjectRequestDtoRootDirectoryType0 = UNSET
-    install_command: None | Unset | UpdateProjectRequestDtoInstallCommandType0 = UNSET
-    build_command: None | Unset | UpdateProjectRequestDtoBuildCommandType0 = UNSET
-    output_directory: None | Unset | UpdateProjectRequestDtoOutputDirectoryType0 = UNSET
-    git_repository_url: None | Unset | UpdateProjectRequestDtoGitRepositoryUrlType0 = UNSET
+    root_directory: None | str | Unset = UNSET
+    install_command: None | str | Unset = UNSET
+    build_command: None | str | Unset = UNSET
+    output_directory: None | str | Unset = UNSET
+    git_repository_url: None | str | Unset = UNSET
     production_branch: str | Unset = UNSET
     clean_urls: bool | Unset = False
     spa_fallback: bool | Unset = False
     custom404: bool | Unset = True
-    build_timeout_seconds: None | Unset | UpdateProjectRequestDtoBuildTimeoutSecondsType0 = UNSET
+    build_timeout_seconds: int | None | Unset = UNSET
     name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.update_project_request_dto_build_command_type_0 import UpdateProjectRequestDtoBuildCommandType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_build_timeout_seconds_type_0 import UpdateProjectRequestDtoBuildTimeoutSecondsType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_git_repository_url_type_0 import UpdateProjectRequestDtoGitRepositoryUrlType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_install_command_type_0 import UpdateProjectRequestDtoInstallCommandType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_output_directory_type_0 import UpdateProjectRequestDtoOutputDirectoryType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_root_directory_type_0 import UpdateProjectRequestDtoRootDirectoryType0 # noqa: PLC0415
         framework: None | str | Unset
         if isinstance(self.framework, Unset):
             framework = UNSET
@@ -92,43 +74,33 @@ class UpdateProjectRequestDto:
         else:
             framework = self.framework
 
-        root_directory: dict[str, Any] | None | Unset
+        root_directory: None | str | Unset
         if isinstance(self.root_directory, Unset):
             root_directory = UNSET
-        elif isinstance(self.root_directory, UpdateProjectRequestDtoRootDirectoryType0):
-            root_directory = self.root_directory.to_dict()
         else:
             root_directory = self.root_directory
 
-        install_command: dict[str, Any] | None | Unset
+        install_command: None | str | Unset
         if isinstance(self.install_command, Unset):
             install_command = UNSET
-        elif isinstance(self.install_command, UpdateProjectRequestDtoInstallCommandType0):
-            install_command = self.install_command.to_dict()
         else:
             install_command = self.install_command
 
-        build_command: dict[str, Any] | None | Unset
+        build_command: None | str | Unset
         if isinstance(self.build_command, Unset):
             build_command = UNSET
-        elif isinstance(self.build_command, UpdateProjectRequestDtoBuildCommandType0):
-            build_command = self.build_command.to_dict()
         else:
             build_command = self.build_command
 
-        output_directory: dict[str, Any] | None | Unset
+        output_directory: None | str | Unset
         if isinstance(self.output_directory, Unset):
             output_directory = UNSET
-        elif isinstance(self.output_directory, UpdateProjectRequestDtoOutputDirectoryType0):
-            output_directory = self.output_directory.to_dict()
         else:
             output_directory = self.output_directory
 
-        git_repository_url: dict[str, Any] | None | Unset
+        git_repository_url: None | str | Unset
         if isinstance(self.git_repository_url, Unset):
             git_repository_url = UNSET
-        elif isinstance(self.git_repository_url, UpdateProjectRequestDtoGitRepositoryUrlType0):
-            git_repository_url = self.git_repository_url.to_dict()
         else:
             git_repository_url = self.git_repository_url
 
@@ -140,11 +112,9 @@ class UpdateProjectRequestDto:
 
         custom404 = self.custom404
 
-        build_timeout_seconds: dict[str, Any] | None | Unset
+        build_timeout_seconds: int | None | Unset
         if isinstance(self.build_timeout_seconds, Unset):
             build_timeout_seconds = UNSET
-        elif isinstance(self.build_timeout_seconds, UpdateProjectRequestDtoBuildTimeoutSecondsType0):
-            build_timeout_seconds = self.build_timeout_seconds.to_dict()
         else:
             build_timeout_seconds = self.build_timeout_seconds
 
@@ -152,7 +122,7 @@ class UpdateProjectRequestDto:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if framework is not UNSET:
@@ -186,12 +156,6 @@ class UpdateProjectRequestDto:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.update_project_request_dto_build_command_type_0 import UpdateProjectRequestDtoBuildCommandType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_build_timeout_seconds_type_0 import UpdateProjectRequestDtoBuildTimeoutSecondsType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_git_repository_url_type_0 import UpdateProjectRequestDtoGitRepositoryUrlType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_install_command_type_0 import UpdateProjectRequestDtoInstallCommandType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_output_directory_type_0 import UpdateProjectRequestDtoOutputDirectoryType0 # noqa: PLC0415
-        from ..models.update_project_request_dto_root_directory_type_0 import UpdateProjectRequestDtoRootDirectoryType0 # noqa: PLC0415
         d = dict(src_dict)
         def _parse_framework(data: object) -> None | Unset | UpdateProjectRequestDtoFrameworkType1 | UpdateProjectRequestDtoFrameworkType2Type1 | UpdateProjectRequestDtoFrameworkType3Type1:
             if data is None:
@@ -233,102 +197,52 @@ class UpdateProjectRequestDto:
         framework = _parse_framework(d.pop("framework", UNSET))
 
 
-        def _parse_root_directory(data: object) -> None | Unset | UpdateProjectRequestDtoRootDirectoryType0:
+        def _parse_root_directory(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                root_directory_type_0 = UpdateProjectRequestDtoRootDirectoryType0.from_dict(data)
-
-
-
-                return root_directory_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateProjectRequestDtoRootDirectoryType0, data)
+            return cast(None | str | Unset, data)
 
         root_directory = _parse_root_directory(d.pop("rootDirectory", UNSET))
 
 
-        def _parse_install_command(data: object) -> None | Unset | UpdateProjectRequestDtoInstallCommandType0:
+        def _parse_install_command(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                install_command_type_0 = UpdateProjectRequestDtoInstallCommandType0.from_dict(data)
-
-
-
-                return install_command_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateProjectRequestDtoInstallCommandType0, data)
+            return cast(None | str | Unset, data)
 
         install_command = _parse_install_command(d.pop("installCommand", UNSET))
 
 
-        def _parse_build_command(data: object) -> None | Unset | UpdateProjectRequestDtoBuildCommandType0:
+        def _parse_build_command(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                build_command_type_0 = UpdateProjectRequestDtoBuildCommandType0.from_dict(data)
-
-
-
-                return build_command_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateProjectRequestDtoBuildCommandType0, data)
+            return cast(None | str | Unset, data)
 
         build_command = _parse_build_command(d.pop("buildCommand", UNSET))
 
 
-        def _parse_output_directory(data: object) -> None | Unset | UpdateProjectRequestDtoOutputDirectoryType0:
+        def _parse_output_directory(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                output_directory_type_0 = UpdateProjectRequestDtoOutputDirectoryType0.from_dict(data)
-
-
-
-                return output_directory_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateProjectRequestDtoOutputDirectoryType0, data)
+            return cast(None | str | Unset, data)
 
         output_directory = _parse_output_directory(d.pop("outputDirectory", UNSET))
 
 
-        def _parse_git_repository_url(data: object) -> None | Unset | UpdateProjectRequestDtoGitRepositoryUrlType0:
+        def _parse_git_repository_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                git_repository_url_type_0 = UpdateProjectRequestDtoGitRepositoryUrlType0.from_dict(data)
-
-
-
-                return git_repository_url_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateProjectRequestDtoGitRepositoryUrlType0, data)
+            return cast(None | str | Unset, data)
 
         git_repository_url = _parse_git_repository_url(d.pop("gitRepositoryUrl", UNSET))
 
@@ -341,22 +255,12 @@ class UpdateProjectRequestDto:
 
         custom404 = d.pop("custom404", UNSET)
 
-        def _parse_build_timeout_seconds(data: object) -> None | Unset | UpdateProjectRequestDtoBuildTimeoutSecondsType0:
+        def _parse_build_timeout_seconds(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                build_timeout_seconds_type_0 = UpdateProjectRequestDtoBuildTimeoutSecondsType0.from_dict(data)
-
-
-
-                return build_timeout_seconds_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateProjectRequestDtoBuildTimeoutSecondsType0, data)
+            return cast(int | None | Unset, data)
 
         build_timeout_seconds = _parse_build_timeout_seconds(d.pop("buildTimeoutSeconds", UNSET))
 
@@ -378,22 +282,5 @@ class UpdateProjectRequestDto:
             name=name,
         )
 
-
-        update_project_request_dto.additional_properties = d
         return update_project_request_dto
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -20,7 +20,7 @@ from typing import cast
 def _get_kwargs(
     project_id: str,
     *,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
     status: ListDeploymentsStatus | Unset = UNSET,
     target: ListDeploymentsTarget | Unset = UNSET,
@@ -71,6 +71,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ProblemDetailsDto.from_dict(response.json())
 
@@ -118,7 +125,7 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
     status: ListDeploymentsStatus | Unset = UNSET,
     target: ListDeploymentsTarget | Unset = UNSET,
@@ -128,7 +135,7 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
         status (ListDeploymentsStatus | Unset):
         target (ListDeploymentsTarget | Unset):
@@ -161,7 +168,7 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
     status: ListDeploymentsStatus | Unset = UNSET,
     target: ListDeploymentsTarget | Unset = UNSET,
@@ -171,7 +178,7 @@ def sync(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
         status (ListDeploymentsStatus | Unset):
         target (ListDeploymentsTarget | Unset):
@@ -199,7 +206,7 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
     status: ListDeploymentsStatus | Unset = UNSET,
     target: ListDeploymentsTarget | Unset = UNSET,
@@ -209,7 +216,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
         status (ListDeploymentsStatus | Unset):
         target (ListDeploymentsTarget | Unset):
@@ -242,7 +249,7 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
     status: ListDeploymentsStatus | Unset = UNSET,
     target: ListDeploymentsTarget | Unset = UNSET,
@@ -252,7 +259,7 @@ async def asyncio(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
         status (ListDeploymentsStatus | Unset):
         target (ListDeploymentsTarget | Unset):

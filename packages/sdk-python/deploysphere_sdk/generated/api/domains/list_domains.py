@@ -18,7 +18,7 @@ from typing import cast
 def _get_kwargs(
     project_id: str,
     *,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -54,6 +54,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetailsDto.from_dict(response.json())
@@ -102,7 +109,7 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> Response[DomainPage | ProblemDetailsDto]:
@@ -110,7 +117,7 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:
@@ -139,7 +146,7 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> DomainPage | ProblemDetailsDto | None:
@@ -147,7 +154,7 @@ def sync(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:
@@ -171,7 +178,7 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> Response[DomainPage | ProblemDetailsDto]:
@@ -179,7 +186,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:
@@ -208,7 +215,7 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> DomainPage | ProblemDetailsDto | None:
@@ -216,7 +223,7 @@ async def asyncio(
 
     Args:
         project_id (str):
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:

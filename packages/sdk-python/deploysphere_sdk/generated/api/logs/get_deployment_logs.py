@@ -13,17 +13,18 @@ from ...models.log_line_page import LogLinePage
 from ...models.problem_details_dto import ProblemDetailsDto
 from ...types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 
 def _get_kwargs(
     deployment_id: str,
     *,
-    from_seq: float | Unset = UNSET,
-    limit: float | Unset = 100.0,
+    from_seq: int | Unset = UNSET,
+    limit: int | Unset = 100,
     stream: GetDeploymentLogsStream | Unset = UNSET,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     q: str | Unset = UNSET,
     cursor: str | Unset = UNSET,
 
@@ -44,9 +45,15 @@ def _get_kwargs(
 
     params["stream"] = json_stream
 
-    params["from"] = from_
+    json_from_: str | Unset = UNSET
+    if not isinstance(from_, Unset):
+        json_from_ = from_.isoformat()
+    params["from"] = json_from_
 
-    params["to"] = to
+    json_to: str | Unset = UNSET
+    if not isinstance(to, Unset):
+        json_to = to.isoformat()
+    params["to"] = json_to
 
     params["q"] = q
 
@@ -74,6 +81,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetailsDto.from_dict(response.json())
@@ -122,11 +136,11 @@ def sync_detailed(
     deployment_id: str,
     *,
     client: AuthenticatedClient,
-    from_seq: float | Unset = UNSET,
-    limit: float | Unset = 100.0,
+    from_seq: int | Unset = UNSET,
+    limit: int | Unset = 100,
     stream: GetDeploymentLogsStream | Unset = UNSET,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     q: str | Unset = UNSET,
     cursor: str | Unset = UNSET,
 
@@ -138,11 +152,11 @@ def sync_detailed(
 
     Args:
         deployment_id (str):
-        from_seq (float | Unset):
-        limit (float | Unset):  Default: 100.0.
+        from_seq (int | Unset):
+        limit (int | Unset):  Default: 100.
         stream (GetDeploymentLogsStream | Unset):
-        from_ (str | Unset):  Example: 2026-11-26T17:00:00Z.
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):  Example: 2026-11-26T17:00:00Z.
+        to (datetime.datetime | Unset):
         q (str | Unset):
         cursor (str | Unset):
 
@@ -177,11 +191,11 @@ def sync(
     deployment_id: str,
     *,
     client: AuthenticatedClient,
-    from_seq: float | Unset = UNSET,
-    limit: float | Unset = 100.0,
+    from_seq: int | Unset = UNSET,
+    limit: int | Unset = 100,
     stream: GetDeploymentLogsStream | Unset = UNSET,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     q: str | Unset = UNSET,
     cursor: str | Unset = UNSET,
 
@@ -193,11 +207,11 @@ def sync(
 
     Args:
         deployment_id (str):
-        from_seq (float | Unset):
-        limit (float | Unset):  Default: 100.0.
+        from_seq (int | Unset):
+        limit (int | Unset):  Default: 100.
         stream (GetDeploymentLogsStream | Unset):
-        from_ (str | Unset):  Example: 2026-11-26T17:00:00Z.
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):  Example: 2026-11-26T17:00:00Z.
+        to (datetime.datetime | Unset):
         q (str | Unset):
         cursor (str | Unset):
 
@@ -227,11 +241,11 @@ async def asyncio_detailed(
     deployment_id: str,
     *,
     client: AuthenticatedClient,
-    from_seq: float | Unset = UNSET,
-    limit: float | Unset = 100.0,
+    from_seq: int | Unset = UNSET,
+    limit: int | Unset = 100,
     stream: GetDeploymentLogsStream | Unset = UNSET,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     q: str | Unset = UNSET,
     cursor: str | Unset = UNSET,
 
@@ -243,11 +257,11 @@ async def asyncio_detailed(
 
     Args:
         deployment_id (str):
-        from_seq (float | Unset):
-        limit (float | Unset):  Default: 100.0.
+        from_seq (int | Unset):
+        limit (int | Unset):  Default: 100.
         stream (GetDeploymentLogsStream | Unset):
-        from_ (str | Unset):  Example: 2026-11-26T17:00:00Z.
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):  Example: 2026-11-26T17:00:00Z.
+        to (datetime.datetime | Unset):
         q (str | Unset):
         cursor (str | Unset):
 
@@ -282,11 +296,11 @@ async def asyncio(
     deployment_id: str,
     *,
     client: AuthenticatedClient,
-    from_seq: float | Unset = UNSET,
-    limit: float | Unset = 100.0,
+    from_seq: int | Unset = UNSET,
+    limit: int | Unset = 100,
     stream: GetDeploymentLogsStream | Unset = UNSET,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     q: str | Unset = UNSET,
     cursor: str | Unset = UNSET,
 
@@ -298,11 +312,11 @@ async def asyncio(
 
     Args:
         deployment_id (str):
-        from_seq (float | Unset):
-        limit (float | Unset):  Default: 100.0.
+        from_seq (int | Unset):
+        limit (int | Unset):  Default: 100.
         stream (GetDeploymentLogsStream | Unset):
-        from_ (str | Unset):  Example: 2026-11-26T17:00:00Z.
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):  Example: 2026-11-26T17:00:00Z.
+        to (datetime.datetime | Unset):
         q (str | Unset):
         cursor (str | Unset):
 

@@ -13,14 +13,15 @@ from ...models.problem_details_dto import ProblemDetailsDto
 from ...models.project_analytics_dto import ProjectAnalyticsDto
 from ...types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 
 def _get_kwargs(
     project_id: str,
     *,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     interval: GetProjectAnalyticsInterval | Unset = GetProjectAnalyticsInterval.VALUE_3,
 
 ) -> dict[str, Any]:
@@ -30,9 +31,15 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    params["from"] = from_
+    json_from_: str | Unset = UNSET
+    if not isinstance(from_, Unset):
+        json_from_ = from_.isoformat()
+    params["from"] = json_from_
 
-    params["to"] = to
+    json_to: str | Unset = UNSET
+    if not isinstance(to, Unset):
+        json_to = to.isoformat()
+    params["to"] = json_to
 
     json_interval: str | Unset = UNSET
     if not isinstance(interval, Unset):
@@ -62,6 +69,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetailsDto.from_dict(response.json())
@@ -110,8 +124,8 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     interval: GetProjectAnalyticsInterval | Unset = GetProjectAnalyticsInterval.VALUE_3,
 
 ) -> Response[ProblemDetailsDto | ProjectAnalyticsDto]:
@@ -122,8 +136,8 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        from_ (str | Unset):
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
         interval (GetProjectAnalyticsInterval | Unset):  Default:
             GetProjectAnalyticsInterval.VALUE_3.
 
@@ -154,8 +168,8 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     interval: GetProjectAnalyticsInterval | Unset = GetProjectAnalyticsInterval.VALUE_3,
 
 ) -> ProblemDetailsDto | ProjectAnalyticsDto | None:
@@ -166,8 +180,8 @@ def sync(
 
     Args:
         project_id (str):
-        from_ (str | Unset):
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
         interval (GetProjectAnalyticsInterval | Unset):  Default:
             GetProjectAnalyticsInterval.VALUE_3.
 
@@ -193,8 +207,8 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     interval: GetProjectAnalyticsInterval | Unset = GetProjectAnalyticsInterval.VALUE_3,
 
 ) -> Response[ProblemDetailsDto | ProjectAnalyticsDto]:
@@ -205,8 +219,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        from_ (str | Unset):
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
         interval (GetProjectAnalyticsInterval | Unset):  Default:
             GetProjectAnalyticsInterval.VALUE_3.
 
@@ -237,8 +251,8 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    from_: str | Unset = UNSET,
-    to: str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
     interval: GetProjectAnalyticsInterval | Unset = GetProjectAnalyticsInterval.VALUE_3,
 
 ) -> ProblemDetailsDto | ProjectAnalyticsDto | None:
@@ -249,8 +263,8 @@ async def asyncio(
 
     Args:
         project_id (str):
-        from_ (str | Unset):
-        to (str | Unset):
+        from_ (datetime.datetime | Unset):
+        to (datetime.datetime | Unset):
         interval (GetProjectAnalyticsInterval | Unset):  Default:
             GetProjectAnalyticsInterval.VALUE_3.
 

@@ -17,7 +17,7 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -53,6 +53,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetailsDto.from_dict(response.json())
@@ -93,14 +100,14 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> Response[ProblemDetailsDto | TokenPage]:
     """ List your team's tokens (secrets are never returned)
 
     Args:
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:
@@ -127,14 +134,14 @@ cursor=cursor,
 def sync(
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> ProblemDetailsDto | TokenPage | None:
     """ List your team's tokens (secrets are never returned)
 
     Args:
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:
@@ -156,14 +163,14 @@ cursor=cursor,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> Response[ProblemDetailsDto | TokenPage]:
     """ List your team's tokens (secrets are never returned)
 
     Args:
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:
@@ -190,14 +197,14 @@ cursor=cursor,
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    limit: float | Unset = 20.0,
+    limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
 
 ) -> ProblemDetailsDto | TokenPage | None:
     """ List your team's tokens (secrets are never returned)
 
     Args:
-        limit (float | Unset):  Default: 20.0.
+        limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
     Raises:

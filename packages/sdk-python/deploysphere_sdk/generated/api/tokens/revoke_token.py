@@ -38,6 +38,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_204 = cast(Any, None)
         return response_204
 
+    if response.status_code == 400:
+        response_400 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ProblemDetailsDto.from_dict(response.json())
 
@@ -89,6 +96,10 @@ def sync_detailed(
 ) -> Response[Any | ProblemDetailsDto]:
     """ Revoke one of your team's tokens
 
+     A token may revoke itself: every later request with it is 401. Clients that explore the API
+    (fuzzers, generated test suites) should revoke only tokens they created, never the one they
+    authenticate with.
+
     Args:
         token_id (str):
 
@@ -120,6 +131,10 @@ def sync(
 ) -> Any | ProblemDetailsDto | None:
     """ Revoke one of your team's tokens
 
+     A token may revoke itself: every later request with it is 401. Clients that explore the API
+    (fuzzers, generated test suites) should revoke only tokens they created, never the one they
+    authenticate with.
+
     Args:
         token_id (str):
 
@@ -145,6 +160,10 @@ async def asyncio_detailed(
 
 ) -> Response[Any | ProblemDetailsDto]:
     """ Revoke one of your team's tokens
+
+     A token may revoke itself: every later request with it is 401. Clients that explore the API
+    (fuzzers, generated test suites) should revoke only tokens they created, never the one they
+    authenticate with.
 
     Args:
         token_id (str):
@@ -176,6 +195,10 @@ async def asyncio(
 
 ) -> Any | ProblemDetailsDto | None:
     """ Revoke one of your team's tokens
+
+     A token may revoke itself: every later request with it is 401. Clients that explore the API
+    (fuzzers, generated test suites) should revoke only tokens they created, never the one they
+    authenticate with.
 
     Args:
         token_id (str):
