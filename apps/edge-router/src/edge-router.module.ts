@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { edgeConfig, httpConfig, type ConfigType, type EdgeSettings } from '@deploysphere/config';
 import { AccessLogPublisher, LogsModule } from '@deploysphere/logs';
+import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { ACCESS_LOG_SINK } from './access-log/access-log-sink.port';
 import { PipelineAccessLogSink } from './access-log/pipeline-access-log-sink.adapter';
 import { PrismaRouteSnapshotSource } from './routing/prisma-route-snapshot-source.adapter';
@@ -18,7 +19,7 @@ import { ManifestCache } from './serving/manifest-cache';
  * from the composition root (the platform's or the edge process's main module), which are global.
  */
 @Module({
-  imports: [LogsModule],
+  imports: [DeploymentRepositoryModule, LogsModule],
   providers: [
     {
       provide: RouteTable,

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit, Inject, Injectable } from '@nestjs/common';
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
 import { TokenAuthenticator } from '@deploysphere/auth';
+import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LIVE_LOG_BUS, LogsModule, type LiveLogBus } from '@deploysphere/logs';
 import { GatewayHttpServer } from './gateway-http.server';
 import { LogStreamGateway } from './socket/logs.gateway';
@@ -26,7 +27,7 @@ class GatewayReadiness implements OnModuleInit {
  * process that composes it must install GatewayIoAdapter (see main.ts).
  */
 @Module({
-  imports: [LogsModule],
+  imports: [DeploymentRepositoryModule, LogsModule],
   controllers: [GatewayEventsController],
   providers: [GatewayHttpServer, TokenAuthenticator, DeploymentAccess, LogStreamGateway, DeploymentStatusRelay, DeploymentStatusChangedHandler, GatewayReadiness],
 })

@@ -93,6 +93,14 @@ export interface AliasMove {
   movedAt: string;
 }
 
+/** Which of a project's deployments to list: newest first by (createdAt, id), strictly after `after`. */
+export interface DeploymentListQuery {
+  status?: DeploymentStatusName;
+  target?: DeploymentTargetName;
+  after?: { createdAt: Date; id: string };
+  take: number;
+}
+
 /** What a cancel request found (QUEUED → CANCELED at once; a running build only gets the request). */
 export type StopOutcome = 'ended' | 'running' | 'canceled';
 
@@ -103,6 +111,12 @@ export type StopOutcome = 'ended' | 'running' | 'canceled';
  * transaction; a change that no longer applies writes nothing and reports it.
  */
 export interface DeploymentRepository {
+  /** The deployment when it is the team's (a project of the team), else null: another team's is as missing. */
+  findVisible(teamId: string, deploymentId: string): Promise<Deployment | null>;
+  /** A page of the project's deployments; null when the project is not the team's. */
+  listVisible(teamId: string, projectId: string, query: DeploymentListQuery): Promise<Deployment[] | null>;
+  /** READY deployments (what can be served), by id, after `afterId`: a page of the edge's route snapshot. */
+  servablePage(afterId: string | undefined, take: number): Promise<Array<{ id: string; projectId: string; manifestKey: string | null }>>;
   /** Whether the project exists and is the team's (checked before an upload is read). */
   isProjectVisible(teamId: string, projectId: string): Promise<boolean>;
   /** The QUEUED row and its DeploymentRequested event, in the caller's transaction (which made its own checks). */

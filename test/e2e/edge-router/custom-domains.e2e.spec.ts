@@ -10,6 +10,7 @@ import { FakeDnsResolver } from '../../../apps/api/test-support/fake-dns-resolve
 import { get, within } from '../../../apps/edge-router/test-support/edge-client';
 import { EdgeServer } from '../../../apps/edge-router/src/server/edge-server';
 import { EdgeRouterModule } from '../../../apps/edge-router/src/edge-router.module';
+import { DEPLOYMENT_REPOSITORY } from '@deploysphere/deployments';
 import { PrismaRouteSnapshotSource } from '../../../apps/edge-router/src/routing/prisma-route-snapshot-source.adapter';
 import { RouteTable } from '../../../apps/edge-router/src/routing/route-table';
 import { RouteTableSync } from '../../../apps/edge-router/src/routing/route-table.sync';
@@ -117,7 +118,7 @@ describe.each(testDatabaseKinds())('custom domains at the edge router over %s (a
   it('loads verified domains, and only those, when an edge starts', async () => {
     await addVerifiedDomain(shop.id, 'shop.verified-at-start.example');
     await api().post(`/v1/projects/${shop.id}/domains`).send({ hostname: 'pending.verified-at-start.example' }).expect(201);
-    const snapshot = await new PrismaRouteSnapshotSource(platform.prisma).load();
+    const snapshot = await new PrismaRouteSnapshotSource(platform.prisma, platform.app.get(DEPLOYMENT_REPOSITORY)).load();
     expect(snapshot.domains).toEqual([{ domain: 'shop.verified-at-start.example', projectId: shop.id, verifiedAt: expect.any(Number) }]);
     const fresh = new RouteTable('localhost');
     fresh.replaceAll(snapshot);

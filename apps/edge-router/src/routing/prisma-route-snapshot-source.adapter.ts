@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '@deploysphere/database';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import type { RouteSnapshotSource } from './route-snapshot-source.port';
 import type { RouteSnapshot } from './route.types';
 
@@ -12,7 +13,10 @@ const PAGE = 5_000;
  */
 @Injectable()
 export class PrismaRouteSnapshotSource implements RouteSnapshotSource {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
+  ) {}
 
   async load(): Promise<RouteSnapshot> {
     const snapshot: RouteSnapshot = { projects: [], deployments: [], domains: [] };
@@ -45,14 +49,8 @@ export class PrismaRouteSnapshotSource implements RouteSnapshotSource {
       cursor = page[page.length - 1].id;
     }
     for (let cursor: string | undefined; ; ) {
-      const page = await this.prisma.deployment.findMany({
-        where: { status: 'READY' },
-        select: { id: true, projectId: true, artifactManifestKey: true },
-        orderBy: { id: 'asc' },
-        take: PAGE,
-        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-      });
-      for (const d of page) snapshot.deployments.push({ id: d.id, projectId: d.projectId, manifestKey: d.artifactManifestKey ?? undefined });
+      const page = await this.deployments.servablePage(cursor, PAGE);
+      for (const d of page) snapshot.deployments.push({ id: d.id, projectId: d.projectId, manifestKey: d.manifestKey ?? undefined });
       if (page.length < PAGE) break;
       cursor = page[page.length - 1].id;
     }

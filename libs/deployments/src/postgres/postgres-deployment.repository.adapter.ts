@@ -8,6 +8,7 @@ import type {
   BuildContext,
   ClaimRequest,
   ClaimResult,
+  DeploymentListQuery,
   DeploymentRepository,
   DeploymentRequest,
   DeploymentTx,
@@ -17,7 +18,7 @@ import type {
   StopOutcome,
 } from '../deployment.repository.port';
 import { deploymentLifecycle as lifecycle } from '../domain/deployment-lifecycle';
-import { assertCanGoLive } from '../domain/go-live';
+import { assertCanGoLive, SERVABLE } from '../domain/go-live';
 import { buildMeta, lifecycleEvents } from '../domain/lifecycle-events';
 import { aliasMoveCtes } from './alias-move.sql';
 
@@ -65,6 +66,36 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
   ) {}
 
   // ---- the api's writes
+
+  findVisible(teamId: string, deploymentId: string): Promise<Deployment | null> {
+    return this.prisma.deployment.findFirst({ where: { id: deploymentId, project: { teamId } } });
+  }
+
+  async listVisible(teamId: string, projectId: string, query: DeploymentListQuery): Promise<Deployment[] | null> {
+    if (!(await this.prisma.project.findFirst({ where: { id: projectId, teamId }, select: { id: true } }))) return null;
+    const { after } = query;
+    return this.prisma.deployment.findMany({
+      where: {
+        projectId,
+        status: query.status,
+        target: query.target,
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.take,
+    });
+  }
+
+  async servablePage(afterId: string | undefined, take: number): Promise<Array<{ id: string; projectId: string; manifestKey: string | null }>> {
+    const rows = await this.prisma.deployment.findMany({
+      where: { status: { in: SERVABLE } },
+      select: { id: true, projectId: true, artifactManifestKey: true },
+      orderBy: { id: 'asc' },
+      take,
+      ...(afterId ? { skip: 1, cursor: { id: afterId } } : {}),
+    });
+    return rows.map((d) => ({ id: d.id, projectId: d.projectId, manifestKey: d.artifactManifestKey }));
+  }
 
   async isProjectVisible(teamId: string, projectId: string): Promise<boolean> {
     const rows = await this.prisma.query(Prisma.sql`SELECT 1 FROM projects WHERE id = ${projectId} AND team_id = ${teamId}`);

@@ -1,15 +1,16 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { DeploymentDto } from '../../deployment.response.dto';
 import { GetDeploymentQuery } from './get-deployment.query';
 
 @QueryHandler(GetDeploymentQuery)
 export class GetDeploymentHandler implements IQueryHandler<GetDeploymentQuery> {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(@Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository) {}
 
   async execute({ teamId, deploymentId }: GetDeploymentQuery): Promise<DeploymentDto> {
-    const d = await this.prisma.deployment.findFirst({ where: { id: deploymentId, project: { teamId } } });
+    const d = await this.deployments.findVisible(teamId, deploymentId);
     if (!d) throw new NotFoundError('deployment', deploymentId);
     return DeploymentDto.from(d);
   }

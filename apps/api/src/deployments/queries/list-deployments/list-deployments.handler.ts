@@ -1,24 +1,19 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
-import { afterCursor, decodeCursor, NEWEST_FIRST, toPage, type Page } from '../../../http/pagination';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
+import { decodeCursor, toPage, type Page } from '../../../http/pagination';
 import { DeploymentDto } from '../../deployment.response.dto';
 import { ListDeploymentsQuery } from './list-deployments.query';
 
 @QueryHandler(ListDeploymentsQuery)
 export class ListDeploymentsHandler implements IQueryHandler<ListDeploymentsQuery> {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(@Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository) {}
 
   async execute({ teamId, projectId, filter, limit, cursor }: ListDeploymentsQuery): Promise<Page<DeploymentDto>> {
-    const position = decodeCursor(cursor);
-    if (!(await this.prisma.project.findFirst({ where: { id: projectId, teamId }, select: { id: true } }))) {
-      throw new NotFoundError('project', projectId);
-    }
-    const rows = await this.prisma.deployment.findMany({
-      where: { projectId, ...filter, ...afterCursor(position) },
-      orderBy: NEWEST_FIRST,
-      take: limit + 1,
-    });
+    const after = decodeCursor(cursor);
+    const rows = await this.deployments.listVisible(teamId, projectId, { ...filter, after, take: limit + 1 });
+    if (!rows) throw new NotFoundError('project', projectId);
     return toPage(rows, limit, DeploymentDto.from);
   }
 }

@@ -1,7 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainRemovedV1 } from '@deploysphere/contracts';
-import { PrismaService } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { domainNotFound } from '../../domain-not-found';
 import { RemoveDomainCommand } from './remove-domain.command';
 
@@ -11,14 +10,10 @@ import { RemoveDomainCommand } from './remove-domain.command';
  */
 @CommandHandler(RemoveDomainCommand)
 export class RemoveDomainHandler implements ICommandHandler<RemoveDomainCommand> {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(private readonly outbox: OutboxWriter) {}
 
   async execute({ teamId, projectId, domainId, correlationId }: RemoveDomainCommand): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       const [domain] = await tx.$queryRaw<Array<{ id: string; hostname: string; verifiedAt: Date | null }>>`
         SELECT d.id, d.hostname, d.verified_at AS "verifiedAt"
         FROM domains d JOIN projects p ON p.id = d.project_id
@@ -35,6 +30,5 @@ export class RemoveDomainHandler implements ICommandHandler<RemoveDomainCommand>
         );
       }
     });
-    this.relay.nudge();
   }
 }

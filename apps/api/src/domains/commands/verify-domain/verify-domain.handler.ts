@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, NotFoundError } from '@deploysphere/common';
 import { DomainVerifiedV1 } from '@deploysphere/contracts';
 import { PrismaService } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { DNS_RESOLVER, DnsLookupError, type DnsResolver } from '../../dns/dns-resolver.port';
 import { domainNotFound } from '../../domain-not-found';
 import { DomainDto } from '../../domain.response.dto';
@@ -24,7 +24,6 @@ export class VerifyDomainHandler implements ICommandHandler<VerifyDomainCommand>
   constructor(
     private readonly prisma: PrismaService,
     private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
   ) {}
 
@@ -54,7 +53,7 @@ export class VerifyDomainHandler implements ICommandHandler<VerifyDomainCommand>
       );
     }
 
-    const verified = await this.prisma.$transaction(async (tx) => {
+    const verified = await this.outbox.transaction(async (tx) => {
       const verifiedAt = new Date();
       const { count } = await tx.domain.updateMany({ where: { id: domain.id, verifiedAt: null }, data: { verifiedAt } });
       const current = await tx.domain.findUnique({ where: { id: domain.id }, include: { project: { select: { slug: true } } } });
@@ -69,7 +68,6 @@ export class VerifyDomainHandler implements ICommandHandler<VerifyDomainCommand>
       }
       return DomainDto.from(current);
     });
-    this.relay.nudge();
     return verified;
   }
 }

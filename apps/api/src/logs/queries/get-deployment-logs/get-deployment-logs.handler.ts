@@ -1,6 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { BuildLogReader, decodeSeqCursor, encodeSeqCursor } from '@deploysphere/logs';
 import type { Page } from '../../../http/pagination';
 import type { LogLineDto } from './deployment-logs.response.dto';
@@ -13,13 +14,13 @@ import { GetDeploymentLogsQuery } from './get-deployment-logs.query';
 @QueryHandler(GetDeploymentLogsQuery)
 export class GetDeploymentLogsHandler implements IQueryHandler<GetDeploymentLogsQuery> {
   constructor(
-    private readonly prisma: PrismaService,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
     private readonly logs: BuildLogReader,
   ) {}
 
   async execute({ teamId, deploymentId, filter, limit, cursor }: GetDeploymentLogsQuery): Promise<Page<LogLineDto>> {
     const afterCursor = cursor ? decodeSeqCursor(cursor) : 0;
-    if (!(await this.prisma.deployment.findFirst({ where: { id: deploymentId, project: { teamId } }, select: { id: true } }))) {
+    if (!(await this.deployments.findVisible(teamId, deploymentId))) {
       throw new NotFoundError('deployment', deploymentId);
     }
     const rows = await this.logs.search({

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, isValidSlug, newId, slugify, ValidationError } from '@deploysphere/common';
 import { isUniqueViolation, PrismaService } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { announceRouting } from '../../routing-changed';
 import { ProjectDto } from '../../project.response.dto';
 import { CreateProjectCommand } from './create-project.command';
@@ -13,7 +13,6 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
   constructor(
     private readonly prisma: PrismaService,
     private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
   ) {}
 
   async execute({ teamId, input, correlationId }: CreateProjectCommand): Promise<ProjectDto> {
@@ -28,12 +27,11 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const slug = requested ?? (await this.freeSlug(slugify(input.name)));
       try {
-        const project = await this.prisma.$transaction(async (tx) => {
+        const project = await this.outbox.transaction(async (tx) => {
           const created = await tx.project.create({ data: { ...fields, id: newId('prj'), teamId, slug } });
           await announceRouting(this.outbox, tx, created, correlationId);
           return created;
         });
-        this.relay.nudge();
         return ProjectDto.from(project);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;

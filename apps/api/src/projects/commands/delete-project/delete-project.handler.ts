@@ -1,21 +1,16 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
 import { ProjectDeletedV1 } from '@deploysphere/contracts';
-import { PrismaService } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { DeleteProjectCommand } from './delete-project.command';
 
 /** Deletes the project with its deployments, env vars and alias; routers and runners learn it from ProjectDeleted. */
 @CommandHandler(DeleteProjectCommand)
 export class DeleteProjectHandler implements ICommandHandler<DeleteProjectCommand> {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(private readonly outbox: OutboxWriter) {}
 
   async execute({ teamId, projectId, correlationId }: DeleteProjectCommand): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       const project = await tx.project.findFirst({ where: { id: projectId, teamId } });
       if (!project) throw new NotFoundError('project', projectId);
       await tx.project.delete({ where: { id: project.id } });
@@ -26,6 +21,5 @@ export class DeleteProjectHandler implements ICommandHandler<DeleteProjectComman
         { key: project.id, correlationId },
       );
     });
-    this.relay.nudge();
   }
 }

@@ -1,21 +1,16 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
-import { PrismaService } from '@deploysphere/database';
-import { OutboxRelay, OutboxWriter } from '@deploysphere/messaging';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { ProjectDto } from '../../project.response.dto';
 import { announceRouting } from '../../routing-changed';
 import { UpdateProjectCommand } from './update-project.command';
 
 @CommandHandler(UpdateProjectCommand)
 export class UpdateProjectHandler implements ICommandHandler<UpdateProjectCommand> {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly outbox: OutboxWriter,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(private readonly outbox: OutboxWriter) {}
 
   async execute({ teamId, projectId, changes, correlationId }: UpdateProjectCommand): Promise<ProjectDto> {
-    const project = await this.prisma.$transaction(async (tx) => {
+    const project = await this.outbox.transaction(async (tx) => {
       const { count } = await tx.project.updateMany({ where: { id: projectId, teamId }, data: { ...changes } });
       if (count === 0) throw new NotFoundError('project', projectId);
       const updated = await tx.project.findUniqueOrThrow({ where: { id: projectId }, include: { alias: true } });
@@ -25,7 +20,6 @@ export class UpdateProjectHandler implements ICommandHandler<UpdateProjectComman
       }
       return updated;
     });
-    this.relay.nudge();
     return ProjectDto.from(project);
   }
 }
