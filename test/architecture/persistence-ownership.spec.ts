@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+/**
+ * What apps leave to libs/deployments (deployments and project aliases) and libs/messaging (the
+ * outbox and processed-message tables, and nudging the relay after a commit).
+ */
+const OWNED: Array<{ owner: string; pattern: RegExp }> = [
+  { owner: 'messaging', pattern: /\b(outbox_messages|processed_messages)\b/ },
+  { owner: 'messaging', pattern: /\.(outboxMessage|processedMessage)\s*\.\s*[a-zA-Z]+\s*\(/ },
+  { owner: 'messaging', pattern: /\brelay\s*\.\s*nudge\s*\(|\bOutboxRelay\b/ },
+  { owner: 'deployments', pattern: /\bproject_aliases\b/ },
+  // SQL keywords in capitals, as the codebase writes them (prose says "into deployments").
+  { owner: 'deployments', pattern: /\b(FROM|JOIN|UPDATE|INTO)\s+deployments\b/ },
+  { owner: 'deployments', pattern: /\.(deployment|projectAlias)\s*\.\s*[a-zA-Z]+\s*\(/ },
+];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return ['generated', 'node_modules', 'test-support'].includes(entry.name) ? [] : sources(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
+
+/** `file: owner` for each app source file that does what a lib owns. */
+function trespasses(root: string): string[] {
+  return sources(join(root, 'apps')).flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    const owners = [...new Set(OWNED.filter(({ pattern }) => pattern.test(text)).map(({ owner }) => owner))];
+    return owners.map((owner) => `${relative(root, file)}: ${owner}`);
+  });
+}
+
+describe('deployment, alias and outbox persistence belongs to libs', () => {
+  it('no app names their tables, uses their Prisma models or nudges the outbox relay', () => {
+    expect(trespasses(ROOT)).toEqual([]);
+  });
+
+  it('finds each kind of trespass and leaves specs, test support and other tables alone', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ds-ownership-'));
+    const files: Record<string, string> = {
+      'apps/a/src/outbox.ts': 'await tx.$executeRaw`INSERT INTO outbox_messages (id) VALUES (1)`;',
+      'apps/a/src/processed.ts': "await prisma.processedMessage.count({ where: { consumer: 'x' } });",
+      'apps/a/src/nudge.ts': 'this.relay.nudge();',
+      'apps/b/src/raw.ts': 'await this.prisma.query(Prisma.sql`UPDATE deployments SET status = ${s}`);',
+      'apps/b/src/join.ts': 'SELECT 1 FROM projects p JOIN deployments d ON d.project_id = p.id',
+      'apps/b/src/model.ts': 'await tx.deployment.update({ where: { id } });',
+      'apps/b/src/alias.ts': 'await tx.projectAlias.upsert({});',
+      'apps/b/src/aliases.ts': 'SELECT deployment_id FROM project_aliases',
+      'apps/c/src/clean.ts': 'await tx.project.findFirst({ include: { alias: true } }); const deployments = [];',
+      'apps/c/src/scheduler.ts': 'this.scheduler.nudge();',
+      'apps/c/src/git.module.ts': '/** The push webhook that turns pushes into deployments. */',
+      'apps/c/src/handler.spec.ts': 'await prisma.deployment.findMany();',
+      'apps/c/test-support/seed.ts': 'await prisma.deployment.create({});',
+    };
+    try {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+      expect(trespasses(root).sort()).toEqual([
+        'apps/a/src/nudge.ts: messaging',
+        'apps/a/src/outbox.ts: messaging',
+        'apps/a/src/processed.ts: messaging',
+        'apps/b/src/alias.ts: deployments',
+        'apps/b/src/aliases.ts: deployments',
+        'apps/b/src/join.ts: deployments',
+        'apps/b/src/model.ts: deployments',
+        'apps/b/src/raw.ts: deployments',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
