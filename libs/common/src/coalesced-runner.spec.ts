@@ -49,5 +49,11 @@ describe('CoalescedRunner', () => {
     await stopped;
     runner.run();
     expect(order).toEqual(['pass', 'stopped']);
+
+    runner.start();
+    runner.run();
+    expect(order).toEqual(['pass', 'stopped', 'pass']);
+    release();
+    await runner.stop();
   });
 });

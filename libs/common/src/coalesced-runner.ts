@@ -22,7 +22,12 @@ export class CoalescedRunner {
     this.running = this.loop().finally(() => (this.running = undefined));
   }
 
-  /** No pass starts after this; resolves when the one in progress (if any) has finished. */
+  /** Takes calls again after stop() (an owner paused and resumed). */
+  start(): void {
+    this.stopped = false;
+  }
+
+  /** No pass starts after this until start(); resolves when the one in progress (if any) has finished. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running;

@@ -48,6 +48,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.readiness.register('build-runner', () => this.runner.isReady());
     this.pipeline.whenFinished(() => this.nudge());
     this.stopped = false;
+    this.passes.start();
     this.timer = setInterval(() => this.nudge(), Math.min(this.cfg.queuePollMs, (this.cfg.leaseSeconds * 1000) / 3));
     this.timer.unref();
     this.logger.log({ instanceId: this.cfg.instanceId, runner: this.runner.kind, concurrency: this.cfg.concurrency, instanceConcurrency: this.cfg.instanceConcurrency }, 'build scheduler started');

@@ -40,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (!this.options.relay) return;
     this.stopped = false;
+    this.passes.start();
     this.timer = setInterval(() => this.nudge(), this.options.relayPollMs);
     this.timer.unref();
     this.nudge();
