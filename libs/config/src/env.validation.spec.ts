@@ -28,6 +28,14 @@ describe('validateEnvironment', () => {
     expect(message).toMatch(/ROOT_DOMAIN: must be a lower-case DNS name/);
   });
 
+  it('takes DNS_RESOLVERS as a list of name server addresses, empty for the system resolvers', () => {
+    expect(validateEnvironment({}).DNS_RESOLVERS).toBe('');
+    expect(validateEnvironment({ DNS_RESOLVERS: '1.1.1.1, 10.0.0.2:5353,[::1]:53,2606:4700::1111' }).DNS_RESOLVERS).toBe('1.1.1.1, 10.0.0.2:5353,[::1]:53,2606:4700::1111');
+    for (const bad of ['resolver.example.com', '1.1.1.1;8.8.8.8', 'http://1.1.1.1']) {
+      expect(() => validateEnvironment({ DNS_RESOLVERS: bad })).toThrow(/DNS_RESOLVERS: must be a comma-separated list of name server addresses/);
+    }
+  });
+
   it('requires an encryption key of 32 bytes in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/DEPLOYSPHERE_ENCRYPTION_KEY: is required/);
     expect(() => validateEnvironment({ NODE_ENV: 'production', DEPLOYSPHERE_ENCRYPTION_KEY: randomBytes(16).toString('base64') })).toThrow(/exactly 32 bytes/);

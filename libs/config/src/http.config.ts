@@ -34,6 +34,15 @@ export class HttpEnvironment {
     message: 'must be a lower-case DNS name such as localhost or apps.example.com',
   })
   ROOT_DOMAIN = 'localhost';
+
+  /**
+   * Name servers for custom-domain verification, comma-separated IPv4 (`1.1.1.1`, `10.0.0.2:5353`)
+   * or IPv6 (`2606:4700::1111`, `[::1]:5353`) addresses; empty = the system's resolvers.
+   */
+  @IsString() @Matches(/^$|^\s*(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:]+)(\s*,\s*(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:]+))*\s*$/, {
+    message: 'must be a comma-separated list of name server addresses such as 1.1.1.1, 10.0.0.2:5353 or [::1]:5353',
+  })
+  DNS_RESOLVERS = '';
 }
 
 export const httpConfig = registerAs('http', () => {
@@ -48,5 +57,6 @@ export const httpConfig = registerAs('http', () => {
     jsonBodyLimit: env.API_JSON_BODY_LIMIT,
     webhookBodyLimit: env.API_WEBHOOK_BODY_LIMIT,
     rootDomain: env.ROOT_DOMAIN,
+    dnsResolvers: env.DNS_RESOLVERS.split(',').map((s) => s.trim()).filter(Boolean),
   };
 });

@@ -60,6 +60,41 @@ describe('scanDirectory', () => {
     ]);
   });
 
+  it('never publishes credentials files or version-control data, at any depth, and honours .deploysphereignore', async () => {
+    const dir = await tree({
+      'index.html': 'home',
+      '.well-known/security.txt': 'Contact: mailto:security@example.com',
+      '.npmrc': '//registry.npmjs.org/:_authToken=npm_SECRET',
+      '.netrc': 'machine example.com password SECRET',
+      '.ssh/id_ed25519': 'PRIVATE KEY',
+      '.htpasswd': 'admin:$apr1$SECRET',
+      '.DS_Store': 'litter',
+      '.env.production': 'API_KEY=SECRET',
+      'assets/.git/config': '[remote]',
+      'assets/.aws/credentials': 'aws_secret_access_key=SECRET',
+      'assets/app.js': 'ok',
+      'drafts/post.html': 'unfinished',
+      'notes.md': 'private',
+      '.deploysphereignore': '# project rules\ndrafts/\n*.md\n!.npmrc\n',
+    });
+    const { files, skipped } = await scanDirectory(dir);
+    expect(files.map((f) => f.path)).toEqual(['.well-known/security.txt', 'assets/app.js', 'index.html']);
+    const reasons = Object.fromEntries(skipped.map((s) => [s.path, s.reason]));
+    expect(reasons).toEqual({
+      '.DS_Store': 'never-published',
+      '.deploysphereignore': 'never-published',
+      '.env.production': 'never-published',
+      '.htpasswd': 'never-published',
+      '.netrc': 'never-published',
+      '.npmrc': 'never-published', // a project rule cannot bring it back
+      '.ssh': 'never-published',
+      'assets/.aws': 'never-published',
+      'assets/.git': 'never-published',
+      'drafts': 'ignored',
+      'notes.md': 'ignored',
+    });
+  });
+
   it('treats a symlinked output directory as its target (the root itself may be a link)', async () => {
     const dir = await tree({ 'index.html': 'home' });
     await symlink(dir, join(tmp, 'current'));

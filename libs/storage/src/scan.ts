@@ -7,6 +7,7 @@ import { contentType as mimeContentType } from 'mime-types';
 import { SYNC_IO_MAX_BYTES, readSmallFile, syncCall } from '@deploysphere/common';
 import { mapLimit } from './limit';
 import { isSafeRelativePath } from './manifest';
+import { PublishRules } from './publish-rules';
 
 /** A regular file found under a deployment's output directory, hashed. */
 export interface LocalFile {
@@ -24,7 +25,7 @@ export interface LocalFile {
   content?: Buffer;
 }
 
-export type SkipReason = 'symlink-outside' | 'symlink-dangling' | 'symlink-to-directory' | 'not-regular-file' | 'invalid-path';
+export type SkipReason = 'never-published' | 'ignored' | 'symlink-outside' | 'symlink-dangling' | 'symlink-to-directory' | 'not-regular-file' | 'invalid-path';
 
 export interface SkippedEntry {
   path: string;
@@ -47,7 +48,9 @@ export function contentTypeFor(path: string): string {
  *   the content is then published under the link's own path. Links that escape `dir`, dangle,
  *   or point at directories are skipped (directory links could loop or duplicate trees);
  * - FIFOs, sockets and devices are skipped (a FIFO would block the upload forever);
- * - a name the manifest rules refuse (control characters, backslash) is skipped.
+ * - a name the manifest rules refuse (control characters, backslash) is skipped;
+ * - credentials files and version-control data (NEVER_PUBLISHED) are skipped, and so is what
+ *   the directory's own `.deploysphereignore` lists (gitignore syntax).
  * Skips are returned so the caller can report them in the build log.
  */
 export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{ files: LocalFile[]; skipped: SkippedEntry[] }> {
@@ -55,6 +58,7 @@ export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{
   const inside = (p: string) => p.startsWith(root + sep);
   const found: Array<{ path: string; absPath: string }> = [];
   const skipped: SkippedEntry[] = [];
+  const rules = await syncCall(() => PublishRules.forDirectory(root));
 
   const walk = async (absDir: string, relDir: string): Promise<void> => {
     const entries = await syncCall(() => readdirSync(absDir, { withFileTypes: true })).catch((error: unknown) => {
@@ -64,8 +68,9 @@ export async function scanDirectory(dir: string, hashConcurrency = 4): Promise<{
     for (const entry of entries) {
       const path = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
       const absPath = join(absDir, entry.name);
-      if (!isSafeRelativePath(path)) {
-        skipped.push({ path, reason: 'invalid-path' });
+      const verdict = isSafeRelativePath(path) ? rules.verdict(path, entry.isDirectory()) : 'invalid-path';
+      if (verdict !== 'publish') {
+        skipped.push({ path, reason: verdict });
       } else if (entry.isDirectory()) {
         await walk(absPath, path);
       } else if (entry.isFile()) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { httpConfig, type ConfigType } from '@deploysphere/config';
 import { AddDomainHandler } from './commands/add-domain/add-domain.handler';
 import { AddDomainHttpController } from './commands/add-domain/add-domain.http.controller';
 import { RemoveDomainHandler } from './commands/remove-domain/remove-domain.handler';
@@ -13,6 +14,11 @@ import { ListDomainsHttpController } from './queries/list-domains/list-domains.h
 /** A verification lookup waits at most this long; a slow zone is reported and can be retried. */
 const DNS_TIMEOUT_MS = 5_000;
 
+/** The resolver verification uses: DNS_RESOLVERS when set, else the system's name servers. */
+export function dnsResolverFor(http: Pick<ConfigType<typeof httpConfig>, 'dnsResolvers'>): NodeDnsResolver {
+  return new NodeDnsResolver({ timeoutMs: DNS_TIMEOUT_MS, servers: http.dnsResolvers.length > 0 ? http.dnsResolvers : undefined });
+}
+
 /** Custom domains: attach, verify by a TXT record, list, remove. The edge serves verified ones. */
 @Module({
   controllers: [AddDomainHttpController, ListDomainsHttpController, VerifyDomainHttpController, RemoveDomainHttpController],
@@ -21,7 +27,7 @@ const DNS_TIMEOUT_MS = 5_000;
     ListDomainsHandler,
     VerifyDomainHandler,
     RemoveDomainHandler,
-    { provide: DNS_RESOLVER, useFactory: () => new NodeDnsResolver({ timeoutMs: DNS_TIMEOUT_MS }) },
+    { provide: DNS_RESOLVER, inject: [httpConfig.KEY], useFactory: dnsResolverFor },
   ],
 })
 export class DomainsModule {}

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream';
 import { ACCESS_LOG_SINK, type AccessLogSink } from '../access-log/access-log-sink.port';
 import { RouteTable } from '../routing/route-table';
 import type { ProjectRoute } from '../routing/route.types';
-import { ACCEPTS_BR, ACCEPTS_GZIP, acceptedEncodings } from '../serving/accept-encoding';
+import { ACCEPTS_BR, ACCEPTS_GZIP, PREFERS_GZIP, acceptedEncodings } from '../serving/accept-encoding';
 import { BlobCache, BlobIntegrityError, type CachedBlob } from '../serving/blob-cache';
 import { parseRange, UNSATISFIABLE, type ByteRange } from '../serving/byte-range';
 import { SECURITY_HEADERS } from '../serving/content-policy';
@@ -189,7 +189,7 @@ export class EdgeRequestHandler {
     let encoding: EncodingIndex = IDENTITY;
     if (file.compressible) {
       const accepted = acceptedEncodings(x.acceptEncoding);
-      for (const candidate of accepted & ACCEPTS_BR ? (accepted & ACCEPTS_GZIP ? BOTH : BR_ONLY) : accepted & ACCEPTS_GZIP ? GZIP_ONLY : NONE) {
+      for (const candidate of accepted & ACCEPTS_BR ? (accepted & ACCEPTS_GZIP ? (accepted & PREFERS_GZIP ? GZIP_FIRST : BOTH) : BR_ONLY) : accepted & ACCEPTS_GZIP ? GZIP_ONLY : NONE) {
         const variant = blob.variants[candidate];
         if (variant === undefined) {
           const ready = blob;
@@ -366,6 +366,7 @@ export class EdgeRequestHandler {
 
 type Compressed = typeof GZIP | typeof BR;
 const BOTH: readonly Compressed[] = [BR, GZIP];
+const GZIP_FIRST: readonly Compressed[] = [GZIP, BR];
 const BR_ONLY: readonly Compressed[] = [BR];
 const GZIP_ONLY: readonly Compressed[] = [GZIP];
 const NONE: readonly Compressed[] = [];

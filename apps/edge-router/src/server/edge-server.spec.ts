@@ -214,6 +214,9 @@ describe('EdgeServer (real listener on 127.0.0.1)', () => {
       expect(gz.headers['content-encoding']).toBe('gzip');
       expect(gunzipSync(gz.body).toString()).toBe(css);
 
+      const preferred = await edge.get(shop, '/assets/app.3f9a1c.css', { 'accept-encoding': 'gzip;q=1, br;q=0.5' });
+      expect(preferred.headers['content-encoding']).toBe('gzip');
+
       const none = await edge.get(shop, '/assets/app.3f9a1c.css', { 'accept-encoding': 'br;q=0, gzip;q=0' });
       expect(none.headers['content-encoding']).toBeUndefined();
       expect(none.body.toString()).toBe(css);

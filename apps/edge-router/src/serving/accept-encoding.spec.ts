@@ -1,4 +1,4 @@
-import { ACCEPTS_BR, ACCEPTS_GZIP, acceptedEncodings } from './accept-encoding';
+import { ACCEPTS_BR, ACCEPTS_GZIP, PREFERS_GZIP, acceptedEncodings } from './accept-encoding';
 
 describe('acceptedEncodings', () => {
   it.each([
@@ -16,6 +16,10 @@ describe('acceptedEncodings', () => {
     ['*;q=0', 0],
     ['x-gzip', ACCEPTS_GZIP],
     ['brotli, gzipped', 0],
+    ['gzip;q=1, br;q=0.5', ACCEPTS_GZIP | ACCEPTS_BR | PREFERS_GZIP],
+    ['br;q=0.5, gzip', ACCEPTS_GZIP | ACCEPTS_BR | PREFERS_GZIP],
+    ['gzip;q=0.5, br;q=0.5', ACCEPTS_GZIP | ACCEPTS_BR],
+    ['gzip, *;q=0.1', ACCEPTS_GZIP | ACCEPTS_BR | PREFERS_GZIP],
   ])('%j → %d', (header, flags) => {
     expect(acceptedEncodings(header)).toBe(flags);
     expect(acceptedEncodings(header)).toBe(flags); // memoised answer is the same

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { DnsLookupError } from './dns-resolver.port';
+import { dnsResolverFor } from '../domains.module';
 import { NodeDnsResolver } from './node-dns-resolver.adapter';
 
 /**
@@ -94,5 +95,12 @@ describe('NodeDnsResolver (against a name server on 127.0.0.1)', () => {
     expect(error).toBeInstanceOf(DnsLookupError);
     expect(error).toMatchObject({ reason: 'TIMEOUT' });
     expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('uses the name servers DNS_RESOLVERS names (the success path of verification, end to end)', async () => {
+    const http = { dnsResolvers: [`127.0.0.1:${server.port}`] };
+    server.zone.set('_deploysphere.www.configured.invalid', [['deploysphere-verify=xyz']]);
+    expect(await dnsResolverFor(http).resolveTxt('_deploysphere.www.configured.invalid')).toEqual([['deploysphere-verify=xyz']]);
+    expect(server.questions).toContain('_deploysphere.www.configured.invalid');
   });
 });
