@@ -6,6 +6,8 @@ import { type Prisma, PrismaClient } from './generated/prisma/client';
 
 /** How long `$transaction` waits for a pooled connection before failing (Prisma's default: 2 s). */
 export const TRANSACTION_MAX_WAIT_MS = 10_000;
+/** How long an interactive transaction may run before Prisma aborts it (Prisma's default: 5 s). */
+export const TRANSACTION_TIMEOUT_MS = 30_000;
 
 /**
  * The generated PrismaClient over `@prisma/adapter-pg`, sharing the connection's pg pool.
@@ -18,8 +20,13 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
   constructor(@Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection) {
     // A plain query waits for a pooled connection as long as it takes; an interactive transaction
     // gave up after Prisma's default 2 s, so a busy process failed requests (and builds) that
-    // only had to queue a little longer. Callers may still pass their own options.
-    super({ adapter: new PrismaPg(connection.pool), transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
+    // only had to queue a little longer; likewise a transaction of a few statements overran the
+    // 5 s timeout on a loaded host (the admin bootstrap failed the api's start). Callers may still
+    // pass their own options.
+    super({
+      adapter: new PrismaPg(connection.pool),
+      transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS },
+    });
   }
 
   async onModuleInit(): Promise<void> {

@@ -38,4 +38,13 @@ describe('PrismaService transactions', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
     await holder;
   });
+
+  it('lets a transaction run longer than Prisma\'s 5 s default before aborting it', async () => {
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('SELECT pg_sleep(5.5)');
+        return tx.$queryRawUnsafe<Array<{ n: number }>>('SELECT 3 AS n');
+      }),
+    ).resolves.toEqual([{ n: 3 }]);
+  });
 });
