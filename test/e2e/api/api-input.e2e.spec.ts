@@ -205,6 +205,14 @@ describe.each(testDatabaseKinds())('API input rules on %s', (kind) => {
     expect((await platform.as(team.token).get('/v1/nowhere').expect(404)).body.code).toBe('ROUTE_NOT_FOUND');
   });
 
+  it('documents the cursor it enforces: an empty or foreign one is 422 and the parameter says why', async () => {
+    const cursor = (doc.paths['/v1/projects'].get as unknown as { parameters: Array<{ name: string; schema: Schema }> }).parameters.find((p) => p.name === 'cursor')!;
+    expect(cursor.schema).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 200 });
+    for (const bad of ['', 'a b', 'x'.repeat(201)]) {
+      expect((await platform.as(team.token).get(`/v1/projects?cursor=${encodeURIComponent(bad)}`).expect(422)).body.errors[0].field).toBe('cursor');
+    }
+  });
+
   it('names a missing env var with a code and problem type without spaces', async () => {
     const res = await platform.as(team.token).delete(`/v1/projects/${ids.projectId}/env/NOT_THERE`).expect(404);
     expect(res.body).toMatchObject({ code: 'ENV_VAR_NOT_FOUND', type: 'urn:deploysphere:problem:env-var-not-found' });

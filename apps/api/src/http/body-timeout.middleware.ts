@@ -2,16 +2,18 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
 
 /**
- * How long a request body may stall (no byte received) before the request is answered 408
+ * How long a JSON request body may stall (no byte received) before the request is answered 408
  * and its connection closed: a client that announces more bytes than it sends must not hold a
- * connection and a handler for minutes. A slow upload that keeps sending is not cut.
+ * connection for minutes. A body that keeps sending is not cut. Only JSON bodies: the parser
+ * reads them at once, while an archive upload is read at the pace its handler consumes it, so
+ * a quiet socket there may be the server's own backpressure.
  */
 export const BODY_IDLE_TIMEOUT_MS = 10_000;
 
 export function bodyTimeout(idleMs = BODY_IDLE_TIMEOUT_MS): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody || req.complete) return next();
+    if (!hasBody || req.complete || !req.is('application/json')) return next();
     const onTimeout = () => {
       if (req.complete) return;
       if (res.headersSent) return void req.socket.destroy();
