@@ -113,6 +113,14 @@ export class InMemoryArtifactStore implements ArtifactStore {
     this.objects.delete(key);
   }
 
+  async deleteManifest(deploymentId: string): Promise<void> {
+    this.manifests.delete(deploymentId);
+  }
+
+  async deleteBlobs(digests: string[]): Promise<void> {
+    for (const digest of digests) this.blobs.delete(digest);
+  }
+
   async isReady(): Promise<boolean> {
     return this.failure === undefined;
   }

@@ -3,6 +3,8 @@ import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LogsModule } from '@deploysphere/logs';
 import { RunnerModule } from './runner';
 import { SourceModule } from '@deploysphere/source';
+import { ArtifactJanitor } from './artifacts/artifact-janitor.service';
+import { BlobReferences } from './artifacts/blob-references';
 import { BuildEnvironment } from './builds/build-environment';
 import { BuildPipeline } from './builds/build-pipeline';
 import { BuildScheduler } from './builds/build-scheduler';
@@ -24,6 +26,8 @@ import { ProjectDeletedHandler } from './projects/events/project-deleted.handler
   imports: [DeploymentRepositoryModule, RunnerModule, SourceModule, LogsModule],
   controllers: [OrchestratorEventsController],
   providers: [
+    ArtifactJanitor,
+    BlobReferences,
     DeploymentRequestedHandler,
     DeploymentCancelRequestedHandler,
     ProjectDeletedHandler,

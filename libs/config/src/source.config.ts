@@ -33,6 +33,10 @@ export class SourceEnvironment {
   /** Wall-clock limit of one shallow git fetch of a deployment's source. */
   @Transform(toInt) @IsInt(GIT_TIMEOUT) @Min(5, GIT_TIMEOUT) @Max(3_600, GIT_TIMEOUT)
   GIT_CLONE_TIMEOUT_SECONDS = 120;
+
+  /** Hours an uploaded source archive (it holds the project's files, `.env` included) is kept after its deployment ended. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer number of hours from 1 to 87600' }) @Min(1) @Max(87_600)
+  SOURCE_RETENTION_HOURS = 72;
 }
 
 export const sourceConfig = registerAs('source', () => {
@@ -46,5 +50,7 @@ export const sourceConfig = registerAs('source', () => {
       maxCompressionRatio: env.UPLOAD_MAX_COMPRESSION_RATIO,
     },
     gitTimeoutMs: env.GIT_CLONE_TIMEOUT_SECONDS * 1000,
+    /** Uploaded archives of ended deployments are removed after this long. */
+    retentionMs: env.SOURCE_RETENTION_HOURS * 3_600_000,
   };
 });

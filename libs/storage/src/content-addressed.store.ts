@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { ConflictError, DomainError } from '@deploysphere/common';
-import type { ArtifactManifest, ArtifactStore, ObjectBody } from './artifact-store.port';
+import type { ArtifactManifest, ArtifactStore, ObjectBody, PutDeploymentOptions } from './artifact-store.port';
 import { mapLimit } from './limit';
-import { MANIFEST_VERSION, assertDeploymentId, isDeploymentId, manifestKey, parseManifest, sameFiles, validateManifest } from './manifest';
+import { MANIFEST_VERSION, assertDeploymentId, blobKey, isDeploymentId, isSha256, manifestKey, parseManifest, sameFiles, validateManifest } from './manifest';
 import { scanDirectory, type LocalFile, type SkippedEntry } from './scan';
 
 export interface PutDeploymentResult {
@@ -55,6 +55,8 @@ export abstract class ContentAddressedArtifactStore implements ArtifactStore {
   protected abstract readKey(key: string): Promise<Buffer | undefined>;
   /** Writes `body` at `key` unless something is already there; false when it was. */
   protected abstract createKey(key: string, body: Buffer, contentType: string): Promise<boolean>;
+  /** Removes the keys; a missing key is not an error. */
+  protected abstract deleteKeys(keys: string[]): Promise<void>;
 
   abstract getBlob(sha256: string, range?: ByteRange): Promise<ObjectBody>;
   abstract putObject(key: string, body: Readable): Promise<{ size: number }>;
@@ -62,7 +64,7 @@ export abstract class ContentAddressedArtifactStore implements ArtifactStore {
   abstract deleteObject(key: string): Promise<void>;
   abstract isReady(): Promise<boolean>;
 
-  async putDeployment(deploymentId: string, dir: string): Promise<PutDeploymentResult> {
+  async putDeployment(deploymentId: string, dir: string, options: PutDeploymentOptions = {}): Promise<PutDeploymentResult> {
     assertDeploymentId(deploymentId);
     const key = manifestKey(deploymentId);
     const { files, skipped } = await scanDirectory(dir);
@@ -76,13 +78,15 @@ export abstract class ContentAddressedArtifactStore implements ArtifactStore {
       deploymentId,
     );
 
+    // Identical files inside one deployment share a blob: upload each digest once.
+    const distinct = [...new Map(files.map((f) => [f.sha256, f])).values()];
+    // References first: a blob found present below is then safe from a concurrent clean-up.
+    await options.reserve?.(distinct.map((f) => f.sha256));
+
     // Deployments are immutable. A retry after a crash (same output) is answered with what is
     // stored; different output under the same id is a bug upstream and must not overwrite.
     const existing = await this.getManifest(deploymentId);
     if (existing) return this.alreadyStored(existing, manifest, key, skipped);
-
-    // Identical files inside one deployment share a blob: upload each digest once.
-    const distinct = [...new Map(files.map((f) => [f.sha256, f])).values()];
     // Existence checks are cheap requests, so more run at once than uploads do.
     const present = await mapLimit(distinct, this.checkConcurrency, (file) => this.hasBlob(file.sha256));
     const missing = distinct.filter((_, i) => !present[i]);
@@ -106,6 +110,17 @@ export abstract class ContentAddressedArtifactStore implements ArtifactStore {
     if (!isDeploymentId(deploymentId)) return undefined;
     const raw = await this.readKey(manifestKey(deploymentId));
     return raw === undefined ? undefined : parseManifest(raw, deploymentId);
+  }
+
+  async deleteManifest(deploymentId: string): Promise<void> {
+    if (!isDeploymentId(deploymentId)) return;
+    await this.deleteKeys([manifestKey(deploymentId)]);
+  }
+
+  async deleteBlobs(sha256s: string[]): Promise<void> {
+    const bad = sha256s.find((sha) => !isSha256(sha));
+    if (bad !== undefined) throw new TypeError(`not a blob digest: ${JSON.stringify(bad)}`);
+    if (sha256s.length > 0) await this.deleteKeys([...new Set(sha256s)].map(blobKey));
   }
 
   private alreadyStored(stored: ArtifactManifest, wanted: ArtifactManifest, key: string, skipped: SkippedEntry[]): PutDeploymentResult {

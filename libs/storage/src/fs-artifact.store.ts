@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { NotFoundError, SYNC_IO_MAX_BYTES, readSmallFile, syncCall, writeAllSync } from '@deploysphere/common';
 import type { ObjectBody } from './artifact-store.port';
 import { ContentAddressedArtifactStore, RangeNotSatisfiableError, assertRange, type ByteRange } from './content-addressed.store';
+import { mapLimit } from './limit';
 import { blobKey, sourceKey } from './manifest';
 import { BlobChangedError, Digest, SMALL_FILE, openRegularFile, type LocalFile } from './scan';
 
@@ -82,6 +83,14 @@ export class FsArtifactStore extends ContentAddressedArtifactStore {
     } finally {
       await unlink(tmp.path).catch(() => undefined);
     }
+  }
+
+  protected async deleteKeys(keys: string[]): Promise<void> {
+    await mapLimit(keys, this.blobConcurrency, (key) =>
+      unlink(this.pathOf(key)).catch((error: unknown) => {
+        if (!isErrno(error, 'ENOENT')) throw error;
+      }),
+    );
   }
 
   async getBlob(sha256: string, range?: ByteRange): Promise<ObjectBody> {

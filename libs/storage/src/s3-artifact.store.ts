@@ -2,6 +2,7 @@ import { pipeline, type Readable } from 'node:stream';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -153,6 +154,17 @@ export class S3ArtifactStore extends ContentAddressedArtifactStore {
     } catch (error) {
       if (status(error) === 412 || errorName(error) === 'PreconditionFailed') return false;
       throw error;
+    }
+  }
+
+  protected async deleteKeys(keys: string[]): Promise<void> {
+    // DeleteObjects takes up to 1,000 keys; a missing key counts as deleted.
+    for (let i = 0; i < keys.length; i += 1000) {
+      const out = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.slice(i, i + 1000).map((key) => ({ Key: this.key(key) })), Quiet: true } }),
+      );
+      const failed = out.Errors?.filter((e) => e.Code !== 'NoSuchKey') ?? [];
+      if (failed.length > 0) throw new Error(`deleting ${failed.length} objects failed (first: ${failed[0].Key}: ${failed[0].Code})`);
     }
   }
 

@@ -236,6 +236,53 @@ export function describeArtifactStore(name: string, setup: () => Promise<StoreHa
       await expect(h.store.getObject('/etc/passwd')).rejects.toThrow(TypeError);
     });
 
+    it('reserves every distinct digest before checking or writing a blob, and a refused reservation stores nothing', async () => {
+      const run = randomBytes(6).toString('hex');
+      const dir = await site({ 'a.txt': `a-${run}`, 'b.txt': `b-${run}`, 'same-as-a.txt': `a-${run}` });
+      const id = newDeploymentId();
+      let keysAtReserve: string[] = [];
+      const reserved: string[] = [];
+      await h.store.putDeployment(id, dir, {
+        reserve: async (digests) => {
+          keysAtReserve = await h.listKeys();
+          reserved.push(...digests);
+        },
+      });
+      expect(reserved.sort()).toEqual([sha256(`a-${run}`), sha256(`b-${run}`)].sort());
+      expect(keysAtReserve.filter((k) => reserved.some((d) => k === `blobs/${d}`) || k.startsWith(`deployments/${id}/`))).toEqual([]);
+
+      const refusedId = newDeploymentId();
+      const other = await site({ 'c.txt': `c-${run}` });
+      await expect(h.store.putDeployment(refusedId, other, { reserve: async () => Promise.reject(new Error('deployment deleted')) })).rejects.toThrow('deployment deleted');
+      const keys = await h.listKeys();
+      expect(keys).not.toContain(`blobs/${sha256(`c-${run}`)}`);
+      expect(keys.some((k) => k.startsWith(`deployments/${refusedId}/`))).toBe(false);
+    });
+
+    it('deletes a manifest and named blobs, leaving every other key; both are idempotent', async () => {
+      const run = randomBytes(6).toString('hex');
+      const keep = newDeploymentId();
+      const drop = newDeploymentId();
+      await h.store.putDeployment(keep, await site({ 'shared.txt': `shared-${run}`, 'keep.txt': `keep-${run}` }));
+      await h.store.putDeployment(drop, await site({ 'shared.txt': `shared-${run}`, 'drop.txt': `drop-${run}` }));
+      const before = await h.listKeys();
+
+      await h.store.deleteManifest(drop);
+      await h.store.deleteBlobs([sha256(`drop-${run}`)]);
+      await expect(h.store.getManifest(drop)).resolves.toBeUndefined();
+      await expect(h.store.getBlob(sha256(`drop-${run}`))).rejects.toThrow(NotFoundError);
+      const gone = [`deployments/${drop}/manifest.json`, `blobs/${sha256(`drop-${run}`)}`];
+      expect((await h.listKeys()).sort()).toEqual(before.filter((k) => !gone.includes(k)).sort());
+      expect(await bytes(await h.store.getBlob(sha256(`shared-${run}`)))).toEqual(Buffer.from(`shared-${run}`));
+
+      await expect(h.store.deleteManifest(drop)).resolves.toBeUndefined();
+      await expect(h.store.deleteBlobs([sha256(`drop-${run}`)])).resolves.toBeUndefined();
+      await expect(h.store.deleteBlobs([])).resolves.toBeUndefined();
+      await expect(h.store.deleteBlobs(['../deployments/x'])).rejects.toThrow(TypeError);
+      await expect(h.store.deleteManifest('../x')).resolves.toBeUndefined();
+      expect((await h.listKeys()).sort()).toEqual(before.filter((k) => !gone.includes(k)).sort());
+    });
+
     it('uploads a 500-file site, then only the one changed file', async () => {
       const run = randomBytes(6).toString('hex');
       const files: Record<string, string> = {};

@@ -15,6 +15,7 @@ import {
 } from '../runner';
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
+import { BlobReferences } from '../artifacts/blob-references';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
 import { WorkspacePool, type Workspace } from './workspaces';
@@ -44,6 +45,8 @@ interface ActiveBuild {
   detached: boolean;
   /** The instance no longer owns the row: stop the build, change nothing. */
   lost: boolean;
+  /** Its project was deleted: nobody will take the build over, so its runner's leftovers are removed here. */
+  dropped: boolean;
   /** Its final transition is done (only clean-up remains): no lease to renew. */
   settled: boolean;
   /**
@@ -100,6 +103,7 @@ export class BuildPipeline {
     @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
     @Inject(SOURCE_FETCHER) private readonly sources: SourceFetcher,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    private readonly references: BlobReferences,
     @Inject(LOG_SINK) private readonly sink: LogSink,
     @Inject(buildsConfig.KEY) private readonly cfg: ConfigType<typeof buildsConfig>,
   ) {
@@ -133,6 +137,7 @@ export class BuildPipeline {
       canceled: false,
       detached: false,
       lost: false,
+      dropped: false,
       settled: false,
       mask: SecretMask.NONE,
       done: Promise.resolve(),
@@ -172,7 +177,11 @@ export class BuildPipeline {
 
   /** The project was deleted (its rows with it): stop its builds here. */
   loseProject(projectId: string): void {
-    for (const [id, build] of this.active) if (build.projectId === projectId) this.lose(id);
+    for (const [id, build] of this.active) {
+      if (build.projectId !== projectId) continue;
+      build.dropped = true;
+      this.lose(id);
+    }
   }
 
   /** Shutdown: stop following every build and leave them to be reattached by the next owner. */
@@ -256,9 +265,12 @@ export class BuildPipeline {
       writer.system(`Build completed in ${(outcome.durationMs / 1000).toFixed(1)} s; storing the output`);
       let stored;
       try {
-        stored = await this.store.putDeployment(d.id, outDir);
+        stored = await this.store.putDeployment(d.id, outDir, { reserve: (digests) => this.references.reserve(d.id, digests) });
       } catch (err) {
         throw new BuildEnded('FAILED', 'UPLOAD_FAILED', `Storing the build output failed: ${(err as Error).message}`);
+      } finally {
+        // Deleted while storing: what was stored after the deployment's purge is purged again.
+        await this.references.purgeIfGone(d.id).catch((err) => this.logger.warn({ deploymentId: d.id, err: mask.apply(String(err)) }, 'checking for a deleted deployment failed'));
       }
       if (build.canceled) throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
       writer.system(`Stored ${stored.manifest.files.length} files (${stored.uploadedBytes} bytes uploaded, ${stored.reusedBlobs} unchanged files reused)`);
@@ -284,9 +296,15 @@ export class BuildPipeline {
       build.settled = true;
       await this.sink.end?.(d.id, ended.status);
       this.logger.log({ deploymentId: d.id, status: ended.status, code: ended.code, ms: Date.now() - started }, 'deployment ended');
-      await build.running?.dispose().catch((e) => this.logger.warn({ deploymentId: d.id, err: mask.apply(String(e)) }, 'removing the build failed'));
+      // A build whose runner never started (or failed to start) may still have left a work dir.
+      await (build.running ? build.running.dispose() : this.runner.remove(d.id, d.runnerRef)).catch((e) =>
+        this.logger.warn({ deploymentId: d.id, err: mask.apply(String(e)) }, 'removing the build failed'),
+      );
     } finally {
       await writer?.flush();
+      if (build.dropped) {
+        await this.runner.remove(d.id, build.running?.runnerRef ?? d.runnerRef).catch((e) => this.logger.warn({ deploymentId: d.id, err: build.mask.apply(String(e)) }, 'removing the build failed'));
+      }
       if (workspace && !build.detached) {
         // Handed to the next build only when nothing can still write into it: no runner was
         // started, or its build ended. Otherwise removed.

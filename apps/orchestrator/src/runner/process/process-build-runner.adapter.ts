@@ -20,6 +20,8 @@ export interface ProcessRunnerOptions {
 const REF_PREFIX = 'process:';
 /** Marks a build's processes so a restarted orchestrator can find leftovers in /proc. */
 const DEPLOYMENT_ENV = 'DEPLOYSPHERE_DEPLOYMENT_ID';
+/** Names of per-build work dirs (deployment ids), so nothing else under the work dir is taken for one. */
+const DEPLOYMENT_DIR = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 
 /** Walks up from this file to the repository (or image) root holding deploy/builder/build.sh. */
 export function defaultBuildScript(from = __dirname): string {
@@ -164,6 +166,11 @@ export class ProcessBuildRunner implements BuildRunner {
   async listBuilds(): Promise<KnownBuild[]> {
     const known: KnownBuild[] = [];
     for (const [pid, deploymentId] of await this.buildProcesses()) known.push({ deploymentId, runnerRef: `${REF_PREFIX}${pid}`, running: true });
+    // A work dir without a process: a build that ended while no one could dispose of it (a failed start, a crash).
+    const running = new Set(known.map((k) => k.deploymentId));
+    for (const id of await readdir(join(resolve(this.options.workDir), 'process')).catch(() => [] as string[])) {
+      if (DEPLOYMENT_DIR.test(id) && !running.has(id)) known.push({ deploymentId: id, runnerRef: `${REF_PREFIX}0`, running: false });
+    }
     return known;
   }
 

@@ -1,13 +1,15 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { BUILD_RUNNER, type BuildRunner } from '../../../runner';
+import { ArtifactJanitor } from '../../../artifacts/artifact-janitor.service';
 import { BuildPipeline } from '../../../builds/build-pipeline';
 import { DropProjectBuildsCommand } from './drop-project-builds.command';
 
 /**
  * The project's deployments went with it (cascade), so there is no status to change: builds
  * running here are stopped, builds elsewhere are removed by their owner (lost lease rows) or by
- * the scheduler's sweep, and the project's dependency cache is dropped. Repeating it is harmless.
+ * the scheduler's sweep, the project's dependency cache is dropped, and the artifact janitor
+ * removes its manifests, source archives and unshared blobs. Repeating it is harmless.
  */
 @CommandHandler(DropProjectBuildsCommand)
 export class DropProjectBuildsHandler implements ICommandHandler<DropProjectBuildsCommand> {
@@ -16,11 +18,14 @@ export class DropProjectBuildsHandler implements ICommandHandler<DropProjectBuil
   constructor(
     private readonly pipeline: BuildPipeline,
     @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
+    private readonly janitor: ArtifactJanitor,
   ) {}
 
   async execute({ event }: DropProjectBuildsCommand): Promise<void> {
     this.pipeline.loseProject(event.projectId);
     await this.runner.forgetProject(event.projectId);
+    // Its deployments' purges were queued with the delete: removed from the artifact store now.
+    this.janitor.nudge();
     this.logger.log({ projectId: event.projectId }, 'project deleted: its builds stopped and its build cache dropped');
   }
 }
