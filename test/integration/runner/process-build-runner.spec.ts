@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '@deploysphere/common';
 import { createBuildRunner, ProcessBuildRunner, type BuildSpec, type BuildsSettings } from '../../../apps/orchestrator/src/runner';
+import type { SourceFetcher } from '@deploysphere/source';
 import { FIXTURE_SITES, lineCollector, listFiles, removeDir, scratchDir, TEST_LIMITS } from '../../support/builds';
-import { OrchestratorWorld, seedDeployment, waitForStatus } from '../../support/orchestrator';
+import { eventually, OrchestratorWorld, seedDeployment, waitForStatus } from '../../support/orchestrator';
 
 /** pids of processes whose environment names this deployment (what the runner marks its builds with). */
 function processesOf(deploymentId: string): number[] {
@@ -19,6 +21,9 @@ function processesOf(deploymentId: string): number[] {
     })
     .map(Number);
 }
+
+/** A killed process disappears from /proc only once it is reaped, which a loaded machine may delay. */
+const allGone = (deploymentId: string) => eventually(() => processesOf(deploymentId).length === 0, 20_000, `the processes of ${deploymentId} to be gone`);
 
 describe('ProcessBuildRunner (unisolated embedded fallback)', () => {
   const workDir = scratchDir('ds-process-runner-');
@@ -78,8 +83,7 @@ describe('ProcessBuildRunner (unisolated embedded fallback)', () => {
     const build = await runner.start(s, () => undefined);
     expect(await build.outcome).toMatchObject({ status: 'timed_out', failureCode: 'TIMED_OUT' });
     expect(Date.now() - t0).toBeLessThan(10_000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(processesOf(s.deploymentId)).toEqual([]);
+    await allGone(s.deploymentId);
     await build.dispose();
   }, 30_000);
 
@@ -87,13 +91,11 @@ describe('ProcessBuildRunner (unisolated embedded fallback)', () => {
     const log = lineCollector();
     const s = spec('static-site', { settings: { buildCommand: 'echo begun; sleep 60' } });
     const build = await runner.start(s, log.onLine);
-    const until = Date.now() + 20_000;
-    while (!log.lines.some((l) => l.message === 'begun') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => log.lines.some((l) => l.message === 'begun'), 20_000, 'the build to begin');
     expect(await runner.listBuilds()).toEqual(expect.arrayContaining([expect.objectContaining({ deploymentId: s.deploymentId, running: true })]));
     await build.cancel();
     expect(await build.outcome).toMatchObject({ status: 'canceled' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(processesOf(s.deploymentId)).toEqual([]);
+    await allGone(s.deploymentId);
     await build.dispose();
   }, 30_000);
 
@@ -107,13 +109,25 @@ describe('ProcessBuildRunner (unisolated embedded fallback)', () => {
   it('cannot reattach after a restart: it kills the leftover build instead', async () => {
     const s = spec('static-site', { settings: { buildCommand: 'sleep 60' } });
     const build = await runner.start(s, () => undefined);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(processesOf(s.deploymentId).length).toBeGreaterThan(0);
+    await eventually(() => processesOf(s.deploymentId).length > 0, 20_000, 'the build to run');
     const restarted = new ProcessBuildRunner({ workDir });
     expect(await restarted.reattach({ deploymentId: s.deploymentId, runnerRef: build.runnerRef, outputDir: s.outputDir, outputMaxBytes: 1e6 })).toBeUndefined();
     await build.outcome;
-    expect(processesOf(s.deploymentId)).toEqual([]);
+    await allGone(s.deploymentId);
+    expect(existsSync(join(workDir, 'process', s.deploymentId))).toBe(false);
   }, 30_000);
+
+  it('lists a work dir left without its process (a failed start, a crash) so the sweep removes it', async () => {
+    const deploymentId = newId('dpl');
+    mkdirSync(join(workDir, 'process', deploymentId, 'src'), { recursive: true });
+    mkdirSync(join(workDir, 'process', 'not-a-build'), { recursive: true });
+    const known = await runner.listBuilds();
+    expect(known).toEqual(expect.arrayContaining([{ deploymentId, runnerRef: 'process:0', running: false }]));
+    expect(known.some((k) => k.deploymentId === 'not-a-build')).toBe(false);
+    await runner.remove(deploymentId);
+    expect(existsSync(join(workDir, 'process', deploymentId))).toBe(false);
+    expect((await runner.listBuilds()).some((k) => k.deploymentId === deploymentId)).toBe(false);
+  });
 });
 
 describe('choosing the runner (BUILD_RUNNER)', () => {
@@ -149,6 +163,28 @@ describe('orchestrator with the process runner (PostgreSQL)', () => {
       expect(await waitForStatus(orch.prisma, deploymentId, undefined, 60_000)).toMatchObject({ status: 'READY', runnerRef: expect.stringMatching(/^process:/) });
       expect((await orch.store.getManifest(deploymentId))?.files.length).toBe(4);
       expect(orch.sink.read(deploymentId)[0].message).toContain('with the process runner (NOT isolated)');
+    } finally {
+      await world.close();
+    }
+  }, 60_000);
+
+  it('a build whose runner fails to start (after making its work dir) is FAILED and leaves no work dir', async () => {
+    const world = new OrchestratorWorld('postgres');
+    // A FIFO in the source: the runner's copy of the source into its work dir refuses it.
+    const fetcher: SourceFetcher = {
+      fetch: async (_ref, dir) => {
+        writeFileSync(join(dir, 'index.html'), '<h1>hi</h1>');
+        execFileSync('mkfifo', [join(dir, 'pipe')]);
+        return {};
+      },
+    };
+    try {
+      const orch = await world.start({ env: { BUILD_RUNNER: 'process' }, fetcher });
+      const { deploymentId } = await seedDeployment(orch.prisma, { site: 'static-site' });
+      orch.scheduler.nudge();
+      expect(await waitForStatus(orch.prisma, deploymentId, undefined, 60_000)).toMatchObject({ status: 'FAILED', failureCode: 'RUNNER_ERROR' });
+      const workDir = join(world.dataDir, 'builds', 'process', deploymentId);
+      await eventually(() => !existsSync(workDir), 20_000, `${workDir} to be removed`);
     } finally {
       await world.close();
     }
