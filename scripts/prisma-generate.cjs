@@ -1,6 +1,6 @@
 // `prisma generate` is pure Wasm in Prisma 7, but the CLI still insists on locating the native
 // schema engine first, which no reachable registry ships. Point it at a placeholder file so
-// generate runs offline (../shared/FINDINGS.md, docs/database.md).
+// generate runs offline (docs/database.md).
 const { spawnSync } = require('node:child_process');
 const env = { ...process.env };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = __filename;

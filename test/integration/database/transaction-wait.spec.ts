@@ -24,11 +24,17 @@ describe('PrismaService transactions', () => {
   it('waits longer than 2 s for the pool\'s only connection instead of failing', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
+    let holding = false;
     const holder = prisma.$transaction(async (tx) => {
       await tx.$queryRawUnsafe('SELECT 1');
+      holding = true;
       await held;
     }, { timeout: 20_000 });
-    await new Promise((r) => setTimeout(r, 200)); // the holder has the connection now
+    // The holder has the connection once its first statement has run.
+    for (const until = Date.now() + 20_000; !holding; ) {
+      if (Date.now() > until) throw new Error('the holder never got the connection');
+      await new Promise((r) => setTimeout(r, 10));
+    }
 
     const started = Date.now();
     const waiter = prisma.$transaction(async (tx) => tx.$queryRawUnsafe<Array<{ n: number }>>('SELECT 2 AS n'));

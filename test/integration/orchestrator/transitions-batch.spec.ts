@@ -187,8 +187,12 @@ describe('production go-live racing a promote (PostgreSQL)', () => {
       await promote.query('UPDATE project_aliases SET deployment_id = $1, updated_at = now() WHERE project_id = $2', [promoted, ctx.projectId]);
       let settled = false;
       const ready = transitions.ready(ctx, `deployments/${ctx.id}/manifest.json`).finally(() => (settled = true));
-      await new Promise((r) => setTimeout(r, 500));
-      expect(settled).toBe(false); // waiting for the alias lock
+      // Waiting for the alias lock: seen as a lock not granted, not guessed from a delay.
+      for (const until = Date.now() + 20_000; Number((await promote.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n) === 0; ) {
+        if (Date.now() > until || settled) throw new Error('ready() did not wait for the alias lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(settled).toBe(false);
       await promote.query('COMMIT');
       expect(await ready).toEqual({ aliasMoved: false });
     } finally {

@@ -232,8 +232,8 @@ describe.each(stores)('artifact lifecycle: %s', (_name, makeStore, dbKind) => {
       stored = true;
       return r;
     });
-    // The build's reservation waits on the blob's lock (seen in pg_locks), not on a timer.
-    await eventually(async () => (await db.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount, 30_000, 'the build to wait for the lock');
+    // The build's reservation waits on the blob's lock (seen in pg_stat_activity), not on a timer.
+    await eventually(async () => (await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`)).rowCount, 30_000, 'the build to wait for the lock');
     expect(stored).toBe(false);
     openGate();
     await expect(pass).resolves.toMatchObject({ blobsDeleted: 1 });
