@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { SOURCE_OPTIONS, type SourceOptions } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { testDatabaseKinds } from '@deploysphere/testing';
 import { SITE, tarGzOf } from '../../support/archives';
@@ -103,7 +104,12 @@ describe.each(testDatabaseKinds())('source upload on %s', (kind) => {
     const res = await postChunked(platform.app.getHttpServer(), `/v1/projects/${doomed}/deployments`, alice.token, [
       archive.subarray(0, 50),
       async () => {
-        await new Promise((r) => setTimeout(r, 300)); // the handler's first check has passed; the archive is being read
+        // The handler's first check has passed once the archive is being spooled.
+        const { spoolDir } = platform.app.get<SourceOptions>(SOURCE_OPTIONS);
+        for (const deadline = Date.now() + 20_000; !existsSync(spoolDir) || readdirSync(spoolDir).length === 0; ) {
+          if (Date.now() > deadline) throw new Error('the upload never started to be read');
+          await new Promise((r) => setTimeout(r, 10));
+        }
         await platform.as(alice.token).delete(`/v1/projects/${doomed}`).expect(204);
       },
       archive.subarray(50),

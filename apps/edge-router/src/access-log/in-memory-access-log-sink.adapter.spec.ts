@@ -3,6 +3,14 @@ import type { AccessLogRecord } from './access-log-sink.port';
 import { BatchingAccessLogSink } from './batching-access-log-sink';
 import { InMemoryAccessLogSink } from './in-memory-access-log-sink.adapter';
 
+/** Resolves once `check` holds; polls, because the machine may be slow to run a timer. */
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !check(); ) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const entry = (status = 200): AccessLogRecord => ({
   time: Date.now(),
   host: 'shop.localhost',
@@ -25,7 +33,7 @@ describe('InMemoryAccessLogSink', () => {
     sink.record(entry(200));
     sink.record(entry(404));
     expect(sink.recent()).toHaveLength(0); // nothing written on the request path
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => sink.recent().length === 2);
     expect(sink.recent().map((r) => r.status)).toEqual([200, 404]);
     expect(sink.stats()).toMatchObject({ buffered: 0, written: 2, dropped: 0 });
     await sink.close();

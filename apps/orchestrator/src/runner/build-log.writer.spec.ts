@@ -1,6 +1,14 @@
 import { InMemoryLogSink, type BuildLogLine, type LogSink } from '@deploysphere/logs';
 import { BuildLogWriter } from './build-log.writer';
 
+/** Resolves once `check` holds; polls, because the machine may be slow to run a timer. */
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !check(); ) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const ts = '2026-01-01T00:00:00.000Z';
 
 describe('BuildLogWriter', () => {
@@ -57,7 +65,7 @@ describe('BuildLogWriter', () => {
     const batches: BuildLogLine[][] = [];
     const w = new BuildLogWriter({ write: async (l) => void batches.push(l) }, 'dpl_x', { maxBytes: 1e6, flushIntervalMs: 5 });
     w.line({ stream: 'stdout', message: 'x', ts });
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => batches.length > 0);
     expect(batches).toHaveLength(1);
   });
 });

@@ -4,6 +4,14 @@ import { InMemoryLiveLogBus } from '../live/in-memory-live-log.bus';
 import { BuildLogPublisher } from './build-log.publisher';
 import type { LogTopicPublisher } from './log-topics.port';
 
+/** Resolves once `check` holds; polls, because the machine may be slow to run a timer. */
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !check(); ) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const A = 'dpl_01jd8x3k9m2f4q7r8s9t0v1w2a';
 const B = 'dpl_01jd8x3k9m2f4q7r8s9t0v1w2b';
 const line = (deploymentId: string, seq: number, extra: Partial<BuildLogLine> = {}): BuildLogLine => ({
@@ -63,7 +71,7 @@ describe('BuildLogPublisher (the runner\'s LogSink)', () => {
     const publisher = new BuildLogPublisher(bus, topics, { flushIntervalMs: 5 });
     const D = 'dpl_01jd8x3k9m2f4q7r8s9t0v1w2d';
     await publisher.write([line(D, 1), line(D, 2)]);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await until(() => publisher.bufferedLines() === 0 && topics.sent.length > 0);
     expect(topics.sent.flatMap((b) => b.lines.map((l) => l.seq))).toEqual([1, 2]);
     expect(publisher.bufferedLines()).toBe(0);
   });
