@@ -144,6 +144,10 @@ export interface DeploymentRepository {
   /** Those of `ids` whose deployments ended. */
   endedAmong(ids: string[]): Promise<string[]>;
   setRunnerRef(owner: string, deploymentId: string, runnerRef: string): Promise<boolean>;
+  /** Deployments that ended before `before` and still name a stored source archive, oldest first. */
+  withExpiredSources(before: Date, limit: number): Promise<Array<{ id: string; sourceKey: string }>>;
+  /** Forgets the source archive (removed from the store) unless the row names another one meanwhile. */
+  forgetSource(deploymentId: string, sourceKey: string): Promise<void>;
   /** The commit a git fetch resolved. */
   recordCommit(deploymentId: string, commit: { sha?: string; message?: string }): Promise<void>;
   buildSucceeded(owner: string, ctx: BuildContext, build: { runner: string; durationMs: number; framework?: string }): Promise<boolean>;

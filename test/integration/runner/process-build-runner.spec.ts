@@ -62,18 +62,25 @@ describe('ProcessBuildRunner (unisolated embedded fallback)', () => {
   it("passes the project's env and none of the orchestrator's own", async () => {
     process.env.DEPLOYSPHERE_ENCRYPTION_KEY = 'orchestrator-secret-key';
     process.env.DATABASE_URL = 'postgresql://orchestrator:secret@db/x';
+    // The host's certificate trust is passed on (a build's npm needs it behind a TLS-inspecting proxy).
+    const caBefore = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = caBefore ?? '/etc/ssl/certs/ca-certificates.crt';
     try {
       const log = lineCollector();
       const build = await runner.start(
-        spec('static-site', { env: { PROJECT_VAR: 'from-project' }, settings: { buildCommand: 'echo "var=$PROJECT_VAR key=${DEPLOYSPHERE_ENCRYPTION_KEY:-none} db=${DATABASE_URL:-none}"' } }),
+        spec('static-site', {
+          env: { PROJECT_VAR: 'from-project' },
+          settings: { buildCommand: 'echo "var=$PROJECT_VAR key=${DEPLOYSPHERE_ENCRYPTION_KEY:-none} db=${DATABASE_URL:-none} ca=${NODE_EXTRA_CA_CERTS:-none}"' },
+        }),
         log.onLine,
       );
       expect((await build.outcome).status).toBe('succeeded');
-      expect(log.text()).toContain('var=from-project key=none db=none');
+      expect(log.text()).toContain(`var=from-project key=none db=none ca=${process.env.NODE_EXTRA_CA_CERTS}`);
       await build.dispose();
     } finally {
       delete process.env.DEPLOYSPHERE_ENCRYPTION_KEY;
       delete process.env.DATABASE_URL;
+      if (caBefore === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
     }
   }, 60_000);
 

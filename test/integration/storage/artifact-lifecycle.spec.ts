@@ -5,6 +5,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { newId } from '@deploysphere/common';
+import { PostgresDeploymentRepository } from '@deploysphere/deployments';
+import { OutboxWriter } from '@deploysphere/messaging';
 import { FsArtifactStore, S3ArtifactStore, type ArtifactStore, type ContentAddressedArtifactStore } from '@deploysphere/storage';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@deploysphere/testing';
 import { ArtifactJanitor } from '../../../apps/orchestrator/src/artifacts/artifact-janitor.service';
@@ -92,7 +94,8 @@ class World {
     janitorStore: ArtifactStore = s.store,
   ) {
     this.references = new BlobReferences(db.prisma);
-    this.janitor = new ArtifactJanitor(db.prisma, this.references, janitorStore, { retentionMs: RETENTION_MS } as never);
+    const deployments = new PostgresDeploymentRepository(db.prisma, new OutboxWriter(db.prisma));
+    this.janitor = new ArtifactJanitor(db.prisma, this.references, deployments, janitorStore, { retentionMs: RETENTION_MS } as never);
   }
 
   async site(files: Record<string, string>): Promise<string> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { sourceConfig, type ConfigType } from '@deploysphere/config';
 import { Prisma, PrismaService } from '@deploysphere/database';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { ARTIFACT_STORE, ManifestValidationError, type ArtifactStore } from '@deploysphere/storage';
 import { BlobReferences } from './blob-references';
 
@@ -39,6 +40,7 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly prisma: PrismaService,
     private readonly references: BlobReferences,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(sourceConfig.KEY) private readonly cfg: ConfigType<typeof sourceConfig>,
   ) {}
@@ -145,16 +147,12 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
   private async expireSources(now: Date, pass: JanitorPass): Promise<void> {
     const before = new Date(now.getTime() - this.cfg.retentionMs);
     for (;;) {
-      const rows = await this.prisma.query<{ id: string; sourceKey: string }>(Prisma.sql`
-        SELECT id, source_key AS "sourceKey" FROM deployments
-        WHERE source_key IS NOT NULL AND finished_at < ${before}
-          AND status IN ('READY', 'FAILED', 'CANCELED', 'TIMED_OUT')
-        ORDER BY finished_at LIMIT ${PAGE}`);
+      const rows = await this.deployments.withExpiredSources(before, PAGE);
       if (rows.length === 0) return;
       for (const row of rows) {
         // Object first, column after: a crash in between only repeats an idempotent delete.
         await this.store.deleteObject(row.sourceKey);
-        await this.prisma.query(Prisma.sql`UPDATE deployments SET source_key = NULL WHERE id = ${row.id} AND source_key = ${row.sourceKey}`);
+        await this.deployments.forgetSource(row.id, row.sourceKey);
         pass.sourcesExpired++;
       }
     }

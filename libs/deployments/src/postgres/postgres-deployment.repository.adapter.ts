@@ -375,6 +375,17 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     return this.runnerRefs.submit({ owner, id: deploymentId, runnerRef });
   }
 
+  async withExpiredSources(before: Date, limit: number): Promise<Array<{ id: string; sourceKey: string }>> {
+    return this.prisma.query<{ id: string; sourceKey: string }>(Prisma.sql`
+      SELECT id, source_key AS "sourceKey" FROM deployments
+      WHERE source_key IS NOT NULL AND finished_at < ${before} AND status = ANY(${statuses(lifecycle.inPhase('ended'))})
+      ORDER BY finished_at LIMIT ${limit}`);
+  }
+
+  async forgetSource(deploymentId: string, sourceKey: string): Promise<void> {
+    await this.prisma.query(Prisma.sql`UPDATE deployments SET source_key = NULL WHERE id = ${deploymentId} AND source_key = ${sourceKey}`);
+  }
+
   async recordCommit(deploymentId: string, commit: { sha?: string; message?: string }): Promise<void> {
     await this.prisma.deployment.update({ where: { id: deploymentId }, data: { commitSha: commit.sha, commitMessage: commit.message?.slice(0, 1000) } });
   }

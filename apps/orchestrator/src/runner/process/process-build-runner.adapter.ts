@@ -20,6 +20,11 @@ export interface ProcessRunnerOptions {
 const REF_PREFIX = 'process:';
 /** Marks a build's processes so a restarted orchestrator can find leftovers in /proc. */
 const DEPLOYMENT_ENV = 'DEPLOYSPHERE_DEPLOYMENT_ID';
+/**
+ * The host's certificate trust, passed on so a build's npm reaches the registry behind a
+ * TLS-inspecting proxy: Node from nodejs.org trusts only its own bundle, not the system store.
+ */
+const CA_TRUST = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NPM_CONFIG_CAFILE'];
 /** Names of per-build work dirs (deployment ids), so nothing else under the work dir is taken for one. */
 const DEPLOYMENT_DIR = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 
@@ -63,6 +68,7 @@ export class ProcessBuildRunner implements BuildRunner {
 
     const env: Record<string, string> = {
       ...builderEnvironment(spec),
+      ...inheritedEnvironment(CA_TRUST),
       PATH: inheritedEnvironment(['PATH']).PATH ?? '/usr/local/bin:/usr/bin:/bin',
       HOME: join(workspace, 'home'),
       LANG: 'C.UTF-8',
