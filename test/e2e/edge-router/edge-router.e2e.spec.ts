@@ -1,3 +1,4 @@
+import { CqrsModule } from '@nestjs/cqrs';
 import { Global, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -82,7 +83,7 @@ describe.each(testDatabaseKinds())('edge router over %s, fs artifacts, route eve
     class InfrastructureModule {}
 
     const moduleRef = await Test.createTestingModule({
-      imports: [DeploySphereConfigModule.forRoot(), MessagingModule.forRoot({ relay: false }), InfrastructureModule, EdgeRouterModule],
+      imports: [DeploySphereConfigModule.forRoot(), CqrsModule.forRoot(), MessagingModule.forRoot({ relay: false }), InfrastructureModule, EdgeRouterModule],
     }).compile();
     app = moduleRef;
     await app.init();

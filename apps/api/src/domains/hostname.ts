@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import type { FieldError } from '@deploysphere/common';
 import { VERIFICATION_LABEL } from './domain-verification';
 
@@ -48,6 +48,11 @@ export function normalizeHostname(raw: string, rootDomain: string): HostnameResu
   if (!labels.every((l) => LABEL.test(l))) {
     return invalid('invalidHostname', 'each label of hostname must be 1–63 letters, digits or inner hyphens');
   }
+  // Node 20's host parser refused undecodable punycode (`xn--abc`); Node 24's passes it through
+  // unchanged, so each `xn--` label must decode and encode back to itself.
+  if (!labels.every((l) => !l.startsWith('xn--') || isPunycodeLabel(l))) {
+    return invalid('invalidHostname', 'hostname is not a valid internationalized domain name');
+  }
   const tld = labels[labels.length - 1];
   if (/^[0-9]+$/.test(tld)) return invalid('ipAddress', 'hostname must be a domain name, not an IP address');
   if (!TLD.test(tld)) return invalid('invalidHostname', 'hostname must end in a top-level domain made of letters');
@@ -57,4 +62,9 @@ export function normalizeHostname(raw: string, rootDomain: string): HostnameResu
     }
   }
   return { hostname: ascii };
+}
+
+function isPunycodeLabel(label: string): boolean {
+  const unicode = domainToUnicode(label);
+  return unicode !== '' && unicode !== label && domainToASCII(unicode) === label;
 }
