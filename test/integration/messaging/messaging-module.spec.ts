@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Global, Module, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { CqrsModule } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { kafkaConfig, validateEnvironment } from '@deploysphere/config';
 import { deadLetterTopic, Topics } from '@deploysphere/contracts';
@@ -43,6 +44,7 @@ async function compile(env: Record<string, string>): Promise<TestingModule> {
   moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [kafkaConfig], validate: validateEnvironment }),
+      CqrsModule.forRoot(),
       FakeDatabaseModule,
       MessagingModule.forRoot({ relay: false, retryBaseMs: 10 }),
     ],
