@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { sourceConfig, type ConfigType } from '@deploysphere/config';
 import { Prisma, PrismaService } from '@deploysphere/database';
-import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
+import { DEPLOYMENT_REPOSITORY, deploymentRowSql, type DeploymentRepository } from '@deploysphere/deployments';
 import { ARTIFACT_STORE, ManifestValidationError, type ArtifactStore } from '@deploysphere/storage';
 import { BlobReferences } from './blob-references';
 
@@ -96,8 +96,7 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
   private async backfill(): Promise<void> {
     for (let after = ''; ; ) {
       const rows = await this.prisma.query<{ id: string }>(Prisma.sql`
-        SELECT d.id FROM deployments d
-        WHERE d.artifact_manifest_key IS NOT NULL AND d.id > ${after}
+        ${deploymentRowSql.storedAfter(after)}
           AND NOT EXISTS (SELECT 1 FROM artifact_blob_refs r WHERE r.deployment_id = d.id)
         ORDER BY d.id LIMIT ${PAGE}`);
       if (rows.length === 0) return;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@deploysphere/database';
+import { deploymentRowSql } from '@deploysphere/deployments';
 
 /** The deployment was deleted before its blobs were reserved: its build must not store anything. */
 export class DeploymentGoneError extends Error {
@@ -37,7 +38,7 @@ export class BlobReferences {
     await this.prisma.queryTransaction(async (query) => {
       // KEY SHARE: a concurrent delete of the deployment waits for this transaction, and so
       // queues its purge only once these references exist.
-      const [row] = await query(Prisma.sql`SELECT 1 FROM deployments WHERE id = ${deploymentId} FOR KEY SHARE`);
+      const [row] = await query(deploymentRowSql.lockKeyShare(deploymentId));
       if (!row) throw new DeploymentGoneError(deploymentId);
       await this.insert(query, deploymentId, digests);
     });
@@ -84,7 +85,7 @@ export class BlobReferences {
   async purgeIfGone(deploymentId: string): Promise<boolean> {
     const rows = await this.prisma.query(Prisma.sql`
       INSERT INTO artifact_purges (deployment_id) SELECT ${deploymentId}
-      WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE id = ${deploymentId})
+      WHERE NOT EXISTS (${deploymentRowSql.exists(deploymentId)})
       ON CONFLICT (deployment_id) DO NOTHING RETURNING deployment_id`);
     return rows.length > 0;
   }
