@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
-/** Test support reads its own TEST_* variables; it is never part of an app. */
-const ALLOWED = [/^libs\/config\/src\//, /^libs\/testing\//];
+/**
+ * Test support reads its own TEST_* variables; it is never part of an app. The CLI is a client
+ * shipped on its own (DEPLOYSPHERE_TOKEN, XDG_CONFIG_HOME, NO_COLOR), not a platform app.
+ */
+const ALLOWED = [/^libs\/config\/src\//, /^libs\/testing\//, /^apps\/cli\//];
 const READS_ENV = [/\bprocess\s*(\.|\?\.|\[\s*['"`])env\b/, /\{[^}]*\benv\b[^}]*\}\s*=\s*process\b/, /\bimport\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"](node:)?process['"]/];
 
 function sources(dir: string): string[] {
