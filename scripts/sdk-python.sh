@@ -6,14 +6,16 @@
 #   scripts/sdk-python.sh test       # the SDK against a running platform (DEPLOYSPHERE_API_URL,
 #                                    # DEPLOYSPHERE_TOKEN, DEPLOYSPHERE_GATEWAY_URL)
 #
-# The generator and the SDK's dependencies are installed once into a virtualenv kept in the
-# download cache: ${XDG_CACHE_HOME:-$HOME/.cache}/deploysphere/sdk-python/venv-<generator version>.
+# The generator and the SDK's dependencies (not the SDK itself: the checkout's code is put on
+# PYTHONPATH, so a cached virtualenv never points at another clone) are installed once into a
+# virtualenv in the download cache, named after the generator version and pyproject.toml's hash:
+# ${XDG_CACHE_HOME:-$HOME/.cache}/deploysphere/sdk-python/venv-<version>-<hash>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 GENERATOR_VERSION="${OPENAPI_PYTHON_CLIENT_VERSION:-0.29.1}"
-VENV="${XDG_CACHE_HOME:-$HOME/.cache}/deploysphere/sdk-python/venv-$GENERATOR_VERSION"
 PACKAGE="$ROOT/packages/sdk-python"
+VENV="${XDG_CACHE_HOME:-$HOME/.cache}/deploysphere/sdk-python/venv-$GENERATOR_VERSION-$(sha256sum "$PACKAGE/pyproject.toml" | cut -c1-12)"
 GENERATED="$PACKAGE/deploysphere_sdk/generated"
 
 ensure_venv() {
@@ -27,7 +29,9 @@ ensure_venv() {
     rm -rf "$VENV"
     python3 -m venv "$VENV"
   fi
-  "$VENV/bin/pip" install --disable-pip-version-check -q "openapi-python-client==$GENERATOR_VERSION" -e "$PACKAGE" \
+  local dependencies
+  mapfile -t dependencies < <("$VENV/bin/python" -c 'import sys, tomllib; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"]))' "$PACKAGE/pyproject.toml")
+  "$VENV/bin/pip" install --disable-pip-version-check -q "openapi-python-client==$GENERATOR_VERSION" "${dependencies[@]}" \
     || { rm -rf "$VENV"; echo "[sdk-python] pip install failed" >&2; exit 1; }
   touch "$VENV/.complete"
 }
@@ -79,7 +83,7 @@ case "${1:-}" in
     ;;
   test)
     ensure_venv
-    "$VENV/bin/python" "$PACKAGE/tests/e2e_check.py"
+    PYTHONPATH="$PACKAGE" "$VENV/bin/python" "$PACKAGE/tests/e2e_check.py"
     ;;
   *)
     echo "usage: $0 generate|check|test" >&2
