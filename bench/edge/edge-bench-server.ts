@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(values.hosts, snapshot.projects.map((p) => `${p.slug}.localhost`).join('\n') + '\n');
 
-  const table = new RouteTable('localhost');
+  const table = new RouteTable('localhost', settings.skewWindowMs);
   table.replaceAll(snapshot);
   const manifests = new ManifestCache(store, settings);
   const blobs = new BlobCache(store, settings);

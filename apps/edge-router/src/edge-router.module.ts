@@ -23,8 +23,8 @@ import { ManifestCache } from './serving/manifest-cache';
   providers: [
     {
       provide: RouteTable,
-      inject: [httpConfig.KEY],
-      useFactory: (http: ConfigType<typeof httpConfig>) => new RouteTable(http.rootDomain || 'localhost'),
+      inject: [httpConfig.KEY, edgeConfig.KEY],
+      useFactory: (http: ConfigType<typeof httpConfig>, edge: EdgeSettings) => new RouteTable(http.rootDomain || 'localhost', edge.skewWindowMs),
     },
     { provide: ROUTE_SNAPSHOT_SOURCE, useClass: PrismaRouteSnapshotSource },
     {

@@ -19,6 +19,7 @@ export function testEdgeSettings(overrides: Partial<EdgeSettings> = {}): EdgeSet
     accessLogBuffer: 10_000,
     accessLogFlushMs: 20,
     shutdownGraceMs: 2_000,
+    skewWindowMs: 60_000,
     ...overrides,
   };
 }
@@ -54,7 +55,7 @@ export async function startEdge(
 ): Promise<RunningEdge> {
   const settings = testEdgeSettings(options.settings);
   const store = options.store ?? new InMemoryArtifactStore();
-  const table = new RouteTable(options.rootDomain ?? 'localhost');
+  const table = new RouteTable(options.rootDomain ?? 'localhost', settings.skewWindowMs);
   if (options.snapshot) table.replaceAll(options.snapshot);
   const manifests = new ManifestCache(store, settings);
   const blobs = new BlobCache(store, settings);

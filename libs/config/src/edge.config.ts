@@ -9,6 +9,7 @@ const EDGE_MANIFESTS = { message: 'must be an integer from 1000 to 10000000' };
 const EDGE_BUFFER = { message: 'must be an integer from 100 to 1000000' };
 const EDGE_FLUSH = { message: 'must be an integer from 10 to 60000' };
 const EDGE_GRACE = { message: 'must be an integer from 0 to 300000' };
+const EDGE_SKEW = { message: 'must be an integer from 0 to 604800' };
 
 /** The edge router's caches, identity, access log and shutdown (its port is in the http area). */
 export class EdgeEnvironment {
@@ -34,6 +35,10 @@ export class EdgeEnvironment {
   /** How long in-flight requests may finish after SIGTERM. */
   @Transform(toInt) @IsInt(EDGE_GRACE) @Min(0, EDGE_GRACE) @Max(300_000, EDGE_GRACE)
   EDGE_SHUTDOWN_GRACE_MS = 10_000;
+
+  /** Skew protection: how long after the alias left a deployment the clients pinned to it still get its files (0 = off). */
+  @Transform(toInt) @IsInt(EDGE_SKEW) @Min(0, EDGE_SKEW) @Max(604_800, EDGE_SKEW)
+  EDGE_SKEW_WINDOW_SECONDS = 43_200;
 }
 
 export interface EdgeSettings {
@@ -46,6 +51,8 @@ export interface EdgeSettings {
   accessLogBuffer: number;
   accessLogFlushMs: number;
   shutdownGraceMs: number;
+  /** How long a replaced production deployment still serves the clients pinned to it; 0 turns skew protection off. */
+  skewWindowMs: number;
 }
 
 function shape(env: EdgeEnvironment): EdgeSettings {
@@ -56,6 +63,7 @@ function shape(env: EdgeEnvironment): EdgeSettings {
     accessLogBuffer: env.EDGE_ACCESS_LOG_BUFFER,
     accessLogFlushMs: env.EDGE_ACCESS_LOG_FLUSH_MS,
     shutdownGraceMs: env.EDGE_SHUTDOWN_GRACE_MS,
+    skewWindowMs: env.EDGE_SKEW_WINDOW_SECONDS * 1000,
   };
 }
 

@@ -1,5 +1,5 @@
 import { previewLabel } from '@deploysphere/common';
-import { RouteTable } from './route-table';
+import { RETIRED_PER_PROJECT, RouteTable } from './route-table';
 import { DEFAULT_PROJECT_SETTINGS, type RouteSnapshot } from './route.types';
 
 const P1 = 'prj_01jd8x0000000000000000000a';
@@ -254,5 +254,80 @@ describe('RouteTable custom domains', () => {
     table.attachDomain('blog.apps.test', P1, 1);
     expect(table.resolve('apps.test').kind).toBe('platform');
     expect(table.resolve('blog.apps.test')).toMatchObject({ kind: 'no-deployment', project: { id: P2 } });
+  });
+
+  describe('skew pins', () => {
+    const WINDOW = 60_000;
+    const now = 1_000_000;
+    const windowed = (snap: RouteSnapshot = snapshot()) => {
+      const table = new RouteTable('apps.test', WINDOW);
+      table.replaceAll(snap);
+      return table;
+    };
+    const pinOf = (table: RouteTable, project: string, id: string, at = now) => table.pinned(table.project(project)!, id, at)?.id;
+
+    it('honours the live deployment and the ones the alias left within the window, and nothing else', () => {
+      const table = windowed();
+      expect(pinOf(table, P1, D1)).toBe(D1); // live
+      table.moveAlias(P1, 'shop', D2, now - 10_000, D1);
+      expect(pinOf(table, P1, D1)).toBe(D1);
+      expect(pinOf(table, P1, D1, now - 10_000 + WINDOW - 1)).toBe(D1);
+      expect(pinOf(table, P1, D1, now - 10_000 + WINDOW)).toBeUndefined();
+      expect(pinOf(table, P1, D3)).toBeUndefined(); // READY, but never production
+      expect(pinOf(table, P2, D1)).toBeUndefined(); // another project's
+      expect(pinOf(table, P1, 'dpl_01jd8x3k9n000000000000000z')).toBeUndefined(); // not READY here
+      expect(pinOf(table, P1, 'prj_01jd8x3k9m2f4q7r8s9t0v1w2x')).toBeUndefined(); // same key, other kind of id
+    });
+
+    it('counts from the latest time the alias left a deployment, through promote and rollback loops', () => {
+      const table = windowed();
+      table.moveAlias(P1, 'shop', D2, now - 50_000, D1);
+      table.moveAlias(P1, 'shop', D1, now - 40_000, D2);
+      table.moveAlias(P1, 'shop', D2, now - 5_000); // no previous named: the table's own live one
+      expect(pinOf(table, P1, D1, now + WINDOW - 10_000)).toBe(D1);
+      expect(pinOf(table, P1, D2)).toBe(D2);
+      table.moveAlias(P1, 'shop', D3, now, D2);
+      expect(pinOf(table, P1, D2, now + WINDOW - 1)).toBe(D2);
+    });
+
+    it('records the replaced deployment of a late alias event, without moving the alias back', () => {
+      const table = windowed();
+      table.moveAlias(P1, 'shop', D3, now, D2);
+      expect(table.moveAlias(P1, 'shop', D2, now - 1_000, D1)).toBe(false);
+      expect(deploymentOf(table, 'shop.apps.test')).toBe(D3);
+      expect(pinOf(table, P1, D1)).toBe(D1);
+      expect(pinOf(table, P1, D2)).toBe(D2);
+    });
+
+    it('loads when the alias left each deployment from the snapshot', () => {
+      const snap = snapshot();
+      snap.projects[0].productionDeploymentId = D2;
+      snap.deployments[0].leftProductionAt = now - 1_000;
+      snap.deployments[2].leftProductionAt = now - WINDOW - 1;
+      const table = windowed(snap);
+      expect(pinOf(table, P1, D1)).toBe(D1);
+      expect(pinOf(table, P1, D3)).toBeUndefined();
+    });
+
+    it(`keeps the ${RETIRED_PER_PROJECT} most recently replaced deployments per project`, () => {
+      const table = windowed();
+      const ids = Array.from({ length: RETIRED_PER_PROJECT + 5 }, (_, i) => `dpl_01jd9b${String(i).padStart(20, '0')}`);
+      ids.forEach((id, i) => table.moveAlias(P1, 'shop', id, now - 1_000 + i));
+      table.moveAlias(P1, 'shop', D2, now);
+      expect(table.project(P1)!.retired.size).toBe(RETIRED_PER_PROJECT);
+      expect(pinOf(table, P1, ids[ids.length - 1])).toBe(ids[ids.length - 1]);
+      expect(pinOf(table, P1, ids[4])).toBeUndefined();
+      // An older statement does not push a newer one out.
+      table.moveAlias(P1, 'shop', D2, now - 5_000, ids[0]);
+      expect(pinOf(table, P1, ids[0])).toBeUndefined();
+      expect(pinOf(table, P1, ids[5])).toBe(ids[5]);
+    });
+
+    it('honours no pin with a window of 0', () => {
+      const table = loaded();
+      table.moveAlias(P1, 'shop', D2, now, D1);
+      expect(pinOf(table, P1, D1)).toBeUndefined();
+      expect(pinOf(table, P1, D2)).toBe(D2);
+    });
   });
 });

@@ -86,7 +86,7 @@ export class RouteTableSync implements OnApplicationBootstrap, OnApplicationShut
     } else if (event instanceof AliasMovedV1) {
       // Start reading the manifest now so the first request after the switch finds it warm.
       this.manifests.warm(event.deploymentId);
-      const applied = this.table.moveAlias(event.projectId, event.slug, event.deploymentId, Date.parse(event.movedAt));
+      const applied = this.table.moveAlias(event.projectId, event.slug, event.deploymentId, Date.parse(event.movedAt), event.previousDeploymentId ?? undefined);
       this.logger.log({ projectId: event.projectId, deploymentId: event.deploymentId, applied }, 'production alias moved');
     } else if (event instanceof ProjectRoutingChangedV1) {
       const { cleanUrls, spaFallback, custom404 } = event;

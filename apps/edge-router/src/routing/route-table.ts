@@ -15,6 +15,8 @@ const UNKNOWN: HostResolution = Object.freeze({ kind: 'unknown' });
 
 const HOST_CACHE_SIZE = 10_000;
 const TOMBSTONES = 10_000;
+/** Former production deployments remembered per project for skew protection. */
+export const RETIRED_PER_PROJECT = 20;
 
 /**
  * The edge's in-memory view of what every host serves; never a database query per request.
@@ -43,7 +45,14 @@ export class RouteTable {
   private readonly memo = new Map<string, HostResolution>();
   private isLoaded = false;
 
-  constructor(readonly rootDomain: string) {}
+  /**
+   * @param skewWindowMs how long after the alias left a deployment a client pinned to it still
+   *   gets it (skew protection); 0 turns pinning off.
+   */
+  constructor(
+    readonly rootDomain: string,
+    readonly skewWindowMs = 0,
+  ) {}
 
   /** True once the start-up snapshot is in; until then tenant hosts are answered 503. */
   get loaded(): boolean {
@@ -79,6 +88,11 @@ export class RouteTable {
       const project = byId.get(p.id)!;
       project.production = project.byKey.get(idKey(p.productionDeploymentId));
       project.aliasAt = p.aliasAt ?? 0;
+    }
+    const left = snapshot.deployments.filter((d) => d.leftProductionAt !== undefined).sort((a, b) => a.leftProductionAt! - b.leftProductionAt!);
+    for (const d of left) {
+      const project = byId.get(d.projectId);
+      if (project) retire(project, d.id, d.leftProductionAt!);
     }
     const domains = new Map<string, { projectId: string; at: number }>();
     for (const d of snapshot.domains) if (byId.has(d.projectId)) domains.set(d.domain.toLowerCase(), { projectId: d.projectId, at: d.verifiedAt ?? 0 });
@@ -137,15 +151,33 @@ export class RouteTable {
   /**
    * Points the project's production host at `deploymentId`. The alias and ready events travel
    * on different topics, so the deployment may not be known yet: the alias creates it.
+   * The deployment it replaces (`previousDeploymentId`, and whatever the table held) is
+   * remembered as left at `at`, even when the move itself is older than the table's.
    */
-  moveAlias(projectId: string, slug: string, deploymentId: string, at: number): boolean {
+  moveAlias(projectId: string, slug: string, deploymentId: string, at: number, previousDeploymentId?: string): boolean {
     if (!this.addDeployment({ id: deploymentId, projectId }, slug)) return false;
     const project = this.byId.get(projectId)!;
+    if (previousDeploymentId !== undefined && previousDeploymentId !== deploymentId) retire(project, previousDeploymentId, at);
     if (at < project.aliasAt) return false;
+    const replaced = project.production;
+    if (replaced !== undefined && replaced.id !== deploymentId) retire(project, replaced.id, at);
     project.production = project.byKey.get(idKey(deploymentId));
     project.aliasAt = at;
     this.changed();
     return true;
+  }
+
+  /**
+   * The deployment a client pinned to `deploymentId` (its skew cookie) gets on the project's
+   * production host: the live one, or one the alias left less than the skew window ago, and
+   * only a READY deployment of this very project. Undefined otherwise: the pin is ignored.
+   */
+  pinned(project: ProjectRoute, deploymentId: string, now: number): DeploymentRoute | undefined {
+    const deployment = project.byKey.get(idKey(deploymentId));
+    if (deployment === undefined || deployment.id !== deploymentId) return undefined;
+    if (deployment === project.production) return deployment;
+    const leftAt = project.retired.get(deploymentId);
+    return leftAt !== undefined && now - leftAt < this.skewWindowMs ? deployment : undefined;
   }
 
   removeProject(projectId: string): void {
@@ -251,7 +283,20 @@ export class RouteTable {
 }
 
 function newProject(id: string, slug: string, settings: Readonly<ProjectSettings>, settingsAt: number): ProjectRoute {
-  return { id, slug, settings, settingsAt, production: undefined, aliasAt: 0, byKey: new Map() };
+  return { id, slug, settings, settingsAt, production: undefined, aliasAt: 0, byKey: new Map(), retired: new Map() };
+}
+
+/** Remembers that the alias left `deploymentId` at `at` (the latest time wins); when full, the one left longest ago goes. */
+function retire(project: ProjectRoute, deploymentId: string, at: number): void {
+  const known = project.retired.get(deploymentId);
+  if (known !== undefined && known >= at) return;
+  if (known === undefined && project.retired.size >= RETIRED_PER_PROJECT) {
+    let oldest: string | undefined;
+    for (const [id, leftAt] of project.retired) if (oldest === undefined || leftAt < project.retired.get(oldest)!) oldest = id;
+    if (project.retired.get(oldest!)! >= at) return;
+    project.retired.delete(oldest!);
+  }
+  project.retired.set(deploymentId, at);
 }
 
 function production(project: ProjectRoute): HostResolution {

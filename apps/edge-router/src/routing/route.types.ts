@@ -36,6 +36,11 @@ export interface ProjectRoute {
   production: DeploymentRoute | undefined;
   /** Epoch ms of the alias move applied (same rule as settingsAt). */
   aliasAt: number;
+  /**
+   * Deployments the production alias left, by id, with the epoch ms it last left each one
+   * (bounded): clients pinned to one still get its files for the skew window.
+   */
+  readonly retired: Map<string, number>;
   readonly byKey: Map<string, DeploymentRoute>;
 }
 
@@ -59,7 +64,13 @@ export interface RouteSnapshot {
     /** Epoch ms of the alias row's last change. */
     aliasAt?: number;
   }>;
-  deployments: Array<{ id: string; projectId: string; manifestKey?: string }>;
+  deployments: Array<{
+    id: string;
+    projectId: string;
+    manifestKey?: string;
+    /** Epoch ms the production alias last moved away from it, if it ever did. */
+    leftProductionAt?: number;
+  }>;
   /** Verified custom domains, by their stored (lower-case ASCII) host name. */
   domains: Array<{
     domain: string;

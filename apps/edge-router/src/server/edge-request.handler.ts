@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream';
 import { ACCESS_LOG_SINK, type AccessLogSink } from '../access-log/access-log-sink.port';
 import { RouteTable } from '../routing/route-table';
-import type { ProjectRoute } from '../routing/route.types';
+import type { DeploymentRoute, ProjectRoute } from '../routing/route.types';
+import { isNavigation, pinCookie, pinnedDeploymentIds } from '../routing/skew-pin';
 import { ACCEPTS_BR, ACCEPTS_GZIP, PREFERS_GZIP, acceptedEncodings } from '../serving/accept-encoding';
 import { BlobCache, BlobIntegrityError, type CachedBlob } from '../serving/blob-cache';
 import { parseRange, UNSATISFIABLE, type ByteRange } from '../serving/byte-range';
@@ -52,6 +53,8 @@ export class EdgeRequestHandler {
   private readonly logger = new Logger('EdgeRouter');
   /** Set while the server drains: answers carry `Connection: close`. */
   draining = false;
+  /** A file's header list with the skew pin cookie appended, built once per list. */
+  private readonly pinnedHeaders = new WeakMap<string[], string[]>();
 
   constructor(
     private readonly table: RouteTable,
@@ -119,7 +122,11 @@ export class EdgeRequestHandler {
     if (resolved.kind === 'unknown') return this.page(x, Pages.unknownHost);
     if (resolved.kind === 'no-deployment') return this.page(x, Pages.noDeployment);
 
-    const deployment = resolved.deployment;
+    let deployment = resolved.deployment;
+    if (!resolved.preview && this.table.skewWindowMs > 0) {
+      x.pinning = true;
+      if (x.cookie !== undefined && !isNavigation(x.secFetchMode, x.accept)) deployment = this.pinnedTo(resolved.project, deployment, x.cookie);
+    }
     x.deploymentId = deployment.id;
     const path = normalizeRequestPath(x.url);
     if (path instanceof RejectedPath) return this.page(x, badPathPage(path.reason));
@@ -129,6 +136,23 @@ export class EdgeRequestHandler {
       (loaded) => (loaded ? this.serve(x, resolved.project, loaded, path) : this.page(x, Pages.unavailable)),
       (err) => this.fail(x, err, Pages.unavailable),
     );
+  }
+
+  /**
+   * Skew protection: the deployment a production host's client is pinned to by its cookie, when
+   * the route table honours that pin (same project, READY, live or left within the window);
+   * otherwise the live one.
+   */
+  private pinnedTo(project: ProjectRoute, live: DeploymentRoute, cookie: string): DeploymentRoute {
+    const ids = pinnedDeploymentIds(cookie);
+    if (ids.length === 0) return live;
+    const now = Date.now();
+    for (const id of ids) {
+      if (id === live.id) return live;
+      const pinned = this.table.pinned(project, id, now);
+      if (pinned !== undefined) return pinned;
+    }
+    return live;
   }
 
   private platform(x: Exchange): void {
@@ -206,7 +230,7 @@ export class EdgeRequestHandler {
       }
     }
     const body = blob.variants[encoding]!;
-    this.write(x, status, this.fileHeaders(files, file, encoding, status, body.length), body);
+    this.write(x, status, this.pin(x, files, file, this.fileHeaders(files, file, encoding, status, body.length)), body);
   }
 
   private sendRange(x: Exchange, files: DeploymentFiles, file: FileRecord, range: ByteRange, blob: CachedBlob | undefined): void {
@@ -225,7 +249,7 @@ export class EdgeRequestHandler {
   private stream(x: Exchange, files: DeploymentFiles, file: FileRecord, status: 200 | 206 | 404, range: ByteRange | undefined): void {
     const headers = range
       ? this.rangeHeaders(files, file, `bytes ${range.start}-${range.end}/${file.size}`, range.end - range.start + 1)
-      : this.fileHeaders(files, file, IDENTITY, status === 404 ? 404 : 200, file.size);
+      : this.pin(x, files, file, this.fileHeaders(files, file, IDENTITY, status === 404 ? 404 : 200, file.size));
     if (x.head) return this.write(x, status, headers, undefined);
     this.blobs.open(file, range).then(
       (body) => {
@@ -257,7 +281,18 @@ export class EdgeRequestHandler {
       if (file.compressible) headers.push('Vary', 'Accept-Encoding');
     }
     if (match === Match.Weak) headers = ['ETag', `W/${file.etag}`, ...headers.slice(2)];
-    this.write(x, 304, headers, undefined);
+    this.write(x, 304, this.pin(x, files, file, headers), undefined);
+  }
+
+  /** A production host's HTML pins its client to the deployment that served it (skew protection). */
+  private pin(x: Exchange, files: DeploymentFiles, file: FileRecord, headers: string[]): string[] {
+    if (!x.pinning || !file.contentType.startsWith('text/html')) return headers;
+    let pinned = this.pinnedHeaders.get(headers);
+    if (pinned === undefined) {
+      pinned = [...headers, 'Set-Cookie', pinCookie(files.deploymentId, this.table.skewWindowMs)];
+      this.pinnedHeaders.set(headers, pinned);
+    }
+    return pinned;
   }
 
   /** Built once per file, encoding and status, then reused by every request. */

@@ -26,6 +26,11 @@ export class Exchange {
   range: string | undefined = undefined;
   ifRange: string | undefined = undefined;
   userAgent: string | undefined = undefined;
+  cookie: string | undefined = undefined;
+  accept: string | undefined = undefined;
+  secFetchMode: string | undefined = undefined;
+  /** Set for a production host's answers: its HTML carries the skew pin cookie. */
+  pinning = false;
   projectId: string | null = null;
   deploymentId: string | null = null;
   done = false;
@@ -50,6 +55,10 @@ export class Exchange {
         case 5:
           if (isHeader(name, 'range')) this.range = raw[i + 1];
           break;
+        case 6:
+          if (isHeader(name, 'cookie')) this.cookie = this.cookie === undefined ? raw[i + 1] : `${this.cookie}; ${raw[i + 1]}`;
+          else if (isHeader(name, 'accept')) this.accept = raw[i + 1];
+          break;
         case 8:
           if (isHeader(name, 'if-range')) this.ifRange = raw[i + 1];
           break;
@@ -58,6 +67,9 @@ export class Exchange {
           break;
         case 13:
           if (isHeader(name, 'if-none-match')) this.ifNoneMatch = raw[i + 1];
+          break;
+        case 14:
+          if (isHeader(name, 'sec-fetch-mode')) this.secFetchMode = raw[i + 1];
           break;
         case 15:
           if (isHeader(name, 'accept-encoding')) this.acceptEncoding = raw[i + 1];
