@@ -33,6 +33,21 @@ describe('SecretMask', () => {
     expect(mask.apply(JSON.stringify(unicode))).toBe('"***"');
   });
 
+  it('finds a cut that goes through no secret: before one that crosses the limit, after one longer than a piece', () => {
+    const mask = new SecretMask(['s3cret-value', 'x'.repeat(30)]);
+    expect(mask.cutPoint('short', 10)).toBe(5);
+    expect(mask.cutPoint('abcdefghijklmnop', 10)).toBe(10);
+    // Crossing the limit at 10: cut before it, so it is masked whole in the next piece.
+    expect(mask.cutPoint('abcdes3cret-value-tail', 10)).toBe(5);
+    // Starting the text and longer than a piece: the piece is the secret, masked as ***.
+    const long = `${'x'.repeat(30)}-rest`;
+    expect(mask.cutPoint(long, 10)).toBe(30);
+    expect(mask.apply(long.slice(0, 30))).toBe('***');
+    expect(SecretMask.NONE.cutPoint('abcdefghijklmnop', 10)).toBe(10);
+    // Never between the halves of a surrogate pair.
+    expect(SecretMask.NONE.cutPoint('abcdefghi🔑jk', 10)).toBe(9);
+  });
+
   it('leaves text alone when there is nothing to mask', () => {
     expect(SecretMask.NONE.apply('plain')).toBe('plain');
     expect(new SecretMask(['ab']).empty).toBe(true);

@@ -59,6 +59,34 @@ export class SecretMask {
     return this.forms.length === 0;
   }
 
+  /** Length of the longest form: text that may still grow must keep this many characters minus one back. */
+  get longest(): number {
+    return this.forms[0]?.length ?? 0;
+  }
+
+  /**
+   * Where to cut `text` (a line too long for one log message) so that no form is cut through:
+   * at `max`, or earlier, before a form that crosses it. A form that starts the text and runs
+   * past `max` (a secret longer than a message) goes whole into the first piece, which masking
+   * shrinks to `***`. Never between the two halves of a surrogate pair.
+   */
+  cutPoint(text: string, max: number): number {
+    if (text.length <= max) return text.length;
+    let cut = max;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const form of this.forms) {
+        const at = text.indexOf(form, Math.max(0, cut - form.length + 1));
+        if (at === -1 || at >= cut) continue;
+        if (at === 0) return form.length;
+        cut = at;
+        moved = true;
+      }
+    }
+    const code = text.charCodeAt(cut);
+    return code >= 0xdc00 && code <= 0xdfff && cut > 1 ? cut - 1 : cut;
+  }
+
   apply(text: string): string {
     let out = text;
     for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(MASK);

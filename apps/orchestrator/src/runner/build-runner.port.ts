@@ -45,6 +45,8 @@ export interface RunnerLine {
   message: string;
   /** ISO-8601, when the build produced it (the engine's timestamp when it has one). */
   ts: string;
+  /** The line goes on in the next line of the same stream: the runner cut a line too long to pass at once. */
+  continues?: boolean;
 }
 
 export type LineListener = (line: RunnerLine) => void;

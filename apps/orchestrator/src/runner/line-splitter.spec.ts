@@ -18,8 +18,19 @@ describe('LineSplitter', () => {
     expect(split([bytes.subarray(0, 2), bytes.subarray(2, 9), bytes.subarray(9)])).toEqual(['héllo wörld']);
   });
 
-  it('cuts lines longer than the limit into several lines', () => {
+  it('cuts lines longer than the limit into several lines, each but the last flagged as continuing', () => {
     expect(split(['abcdefghij\n'], 4)).toEqual(['abcd', 'efgh', 'ij']);
     expect(split(['abcdefghij', 'kl'], 4)).toEqual(['abcd', 'efgh', 'ijkl']);
+    const pieces: Array<[string, boolean]> = [];
+    const s = new LineSplitter((l, continues) => pieces.push([l, continues]), 4);
+    ['abcdefghij', 'kl\nabcd\n', 'x'].forEach((c) => s.push(c));
+    s.end();
+    expect(pieces).toEqual([
+      ['abcd', true],
+      ['efgh', true],
+      ['ijkl', false],
+      ['abcd', false],
+      ['x', false],
+    ]);
   });
 });

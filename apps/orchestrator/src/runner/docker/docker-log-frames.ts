@@ -14,8 +14,8 @@ export class DockerLogFrames {
   private readonly err: LineSplitter;
 
   constructor(onLine: LineListener) {
-    this.out = new LineSplitter((message) => onLine({ stream: 'stdout', message, ts: this.ts }));
-    this.err = new LineSplitter((message) => onLine({ stream: 'stderr', message, ts: this.ts }));
+    this.out = new LineSplitter((message, continues) => onLine({ stream: 'stdout', message, ts: this.ts, ...(continues ? { continues } : {}) }));
+    this.err = new LineSplitter((message, continues) => onLine({ stream: 'stderr', message, ts: this.ts, ...(continues ? { continues } : {}) }));
   }
 
   push(chunk: Buffer): void {

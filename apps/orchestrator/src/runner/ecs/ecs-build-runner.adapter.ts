@@ -349,7 +349,7 @@ export class EcsBuildRunner implements BuildRunner {
     const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
     const logStreamName = `${this.options.logStreamPrefix}/${this.options.containerName}/${taskId}`;
     let ts = new Date().toISOString();
-    const lines = new LineSplitter((message) => onLine({ stream: 'stdout', message, ts }));
+    const lines = new LineSplitter((message, continues) => onLine({ stream: 'stdout', message, ts, ...(continues ? { continues } : {}) }));
     const done = (async () => {
       let token: string | undefined;
       let drainPasses = 0;

@@ -108,8 +108,8 @@ export class ProcessBuildRunner implements BuildRunner {
     }, spec.limits.timeoutSeconds * 1000);
     timer.unref();
 
-    const out = new LineSplitter((message) => onLine({ stream: 'stdout', message, ts: new Date().toISOString() }));
-    const err = new LineSplitter((message) => onLine({ stream: 'stderr', message, ts: new Date().toISOString() }));
+    const out = new LineSplitter((message, continues) => onLine({ stream: 'stdout', message, ts: new Date().toISOString(), ...(continues ? { continues } : {}) }));
+    const err = new LineSplitter((message, continues) => onLine({ stream: 'stderr', message, ts: new Date().toISOString(), ...(continues ? { continues } : {}) }));
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
 
