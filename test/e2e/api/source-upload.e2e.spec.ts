@@ -45,6 +45,39 @@ async function postChunked(
   });
 }
 
+/**
+ * POSTs `part` of an archive, then sends nothing more. Resolves with the answer, and whether the
+ * server closed the connection after it; rejects after `boundMs` without either.
+ */
+async function postStalled(
+  server: Server,
+  path: string,
+  token: string,
+  part: Buffer,
+  declaredBytes: number | undefined,
+  boundMs = 30_000,
+): Promise<{ status: number; connection?: string; body: Record<string, unknown>; closed: boolean }> {
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const headers: Record<string, string | number> = { Authorization: `Bearer ${token}`, 'Content-Type': GZIP };
+  if (declaredBytes !== undefined) headers['Content-Length'] = declaredBytes;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`the stalled upload got no answer within ${boundMs} ms`));
+    }, boundMs);
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers, agent: false }, async (res) => {
+      const text = (await readAll(res)).toString('utf8');
+      const closed = req.socket?.destroyed || (await new Promise<boolean>((r) => req.socket?.once('close', () => r(true)) ?? r(true)));
+      clearTimeout(timer);
+      resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: JSON.parse(text) as Record<string, unknown>, closed });
+    });
+    // The server ends the connection while this request is still unfinished.
+    req.on('error', () => undefined);
+    req.write(part);
+  });
+}
+
 describe.each(testDatabaseKinds())('source upload on %s', (kind) => {
   let platform: TestPlatform;
   let alice: { teamId: string; token: string };
@@ -151,6 +184,38 @@ describe.each(testDatabaseKinds())('source upload on %s', (kind) => {
     expect(stored()).toEqual(before);
     // The connection is still usable afterwards.
     await platform.as(alice.token).get(`/v1/projects/${projectId}`).expect(200);
+  });
+
+  it('answers an upload that stalls mid-archive 408 BODY_TIMEOUT within the idle timeout, closes the connection, keeps nothing', async () => {
+    const options = platform.app.get<SourceOptions>(SOURCE_OPTIONS);
+    const idleTimeoutMs = options.idleTimeoutMs;
+    // The default (10 s) works the same; a short one keeps the test short.
+    options.idleTimeoutMs = 1_500;
+    try {
+      const archive = await tarGzOf([{ name: 'index.html', content: randomBytes(96 * 1024).toString('base64') }]);
+      const before = { stored: stored(), deployments: await deploymentCount() };
+      for (const declared of [archive.length, undefined]) {
+        const started = Date.now();
+        const res = await postStalled(platform.app.getHttpServer(), `/v1/projects/${projectId}/deployments`, alice.token, archive.subarray(0, archive.length >> 1), declared);
+        const elapsedMs = Date.now() - started;
+        expect(res).toMatchObject({ status: 408, connection: 'close', closed: true, body: { status: 408, code: 'BODY_TIMEOUT', instance: `/v1/projects/${projectId}/deployments` } });
+        expect(elapsedMs).toBeGreaterThanOrEqual(1_400);
+      }
+      expect(stored()).toEqual(before.stored);
+      expect(await deploymentCount()).toBe(before.deployments);
+      expect(existsSync(options.spoolDir) ? readdirSync(options.spoolDir) : []).toEqual([]);
+
+      // An upload that takes longer than the idle timeout but keeps sending is not cut.
+      const site = await tarGzOf(SITE);
+      const pause = () => new Promise<void>((r) => setTimeout(r, 300));
+      const pieces = Array.from({ length: 7 }, (_, i) => site.subarray(Math.floor((i * site.length) / 7), Math.floor(((i + 1) * site.length) / 7)));
+      const started = Date.now();
+      const slow = await postChunked(platform.app.getHttpServer(), `/v1/projects/${projectId}/deployments`, alice.token, pieces.flatMap((p) => [pause, p]));
+      expect(slow.status).toBe(202);
+      expect(Date.now() - started).toBeGreaterThan(1_500);
+    } finally {
+      options.idleTimeoutMs = idleTimeoutMs;
+    }
   });
 
   it('answers 404 for an unknown or another team\'s project, and 403 to a read-only token', async () => {

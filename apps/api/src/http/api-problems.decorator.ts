@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid, expired or revoked token (UNAUTHORIZED)',
   403: 'The token lacks the scope this needs (INSUFFICIENT_SCOPE)',
   404: 'Not found, or not visible to this token',
+  408: 'The request body stalled: no byte arrived for 10 s (BODY_TIMEOUT); the connection is closed',
   409: 'Conflicts with the current state',
   413: 'Body larger than the configured limit (PAYLOAD_TOO_LARGE)',
   415: 'Unsupported content type',

@@ -6,7 +6,8 @@ import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
  * and its connection closed: a client that announces more bytes than it sends must not hold a
  * connection for minutes. A body that keeps sending is not cut. Only JSON bodies: the parser
  * reads them at once, while an archive upload is read at the pace its handler consumes it, so
- * a quiet socket there may be the server's own backpressure.
+ * a quiet socket there may be the server's own backpressure; SourceUploads watches an upload
+ * itself, with the same limit, counting only the time it waits for the client.
  */
 export const BODY_IDLE_TIMEOUT_MS = 10_000;
 

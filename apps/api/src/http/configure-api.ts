@@ -39,8 +39,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every error is `application/problem+json` (RFC 9457) with a stable `code`.\n\n' +
         `Request bodies: a body is JSON nested at most ${MAX_JSON_DEPTH} levels deep; a field the schema does not list, ` +
         '`null` where a field is not nullable, and a C0 control character in a string (beyond what its pattern allows) are ' +
-        `422 \`VALIDATION_FAILED\` naming the field. A JSON body that stalls for ${BODY_IDLE_TIMEOUT_MS / 1000} s (e.g. shorter ` +
-        'than its Content-Length) is answered 408 `BODY_TIMEOUT` and its connection closed. A documented path asked with ' +
+        `422 \`VALIDATION_FAILED\` naming the field. A request body (JSON, or a source archive) that stalls for ${BODY_IDLE_TIMEOUT_MS / 1000} s ` +
+        '(e.g. shorter than its Content-Length) is answered 408 `BODY_TIMEOUT` and its connection closed. A documented path asked with ' +
         'another method is 405 `METHOD_NOT_ALLOWED` with an `Allow` header.',
     )
     .setVersion('1')

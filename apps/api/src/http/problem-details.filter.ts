@@ -13,6 +13,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  timeout: 408,
   unavailable: 503,
 };
 
@@ -45,6 +46,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     if (problem.status >= 500) this.logger.error({ err: exception, path: req.url }, 'unhandled error');
     if (res.headersSent) return;
+    // The client stopped sending its body: the rest will not come, so the connection goes with the answer.
+    if (problem.status === 408) res.setHeader('Connection', 'close');
     res
       .status(problem.status)
       .type(PROBLEM_CONTENT_TYPE)

@@ -11,7 +11,7 @@ import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { readSourceArchive, type ArchiveSummary } from '../archive/archive-reader';
 import { ArchiveError } from '../archive/archive.errors';
 import { ByteCounter } from '../archive/byte-counter';
-import { SOURCE_OPTIONS, type SourceOptions } from '../source.options';
+import { SOURCE_OPTIONS, UPLOAD_IDLE_TIMEOUT_MS, type SourceOptions } from '../source.options';
 
 export interface AcceptedUpload extends ArchiveSummary {
   /** Key in the artifact store's `sources/` space. */
@@ -33,7 +33,8 @@ export class SourceUploads {
 
   /**
    * Checks `body` (a gzipped tar) and stores it as-is under `sources/<key>`. Rejects with an
-   * ArchiveError (4xx) for a bad archive, or REQUEST_ABORTED when the body ends early. `body`
+   * ArchiveError (4xx) for a bad archive, REQUEST_ABORTED when the body ends early, or
+   * BODY_TIMEOUT when it stalls (no byte for `idleTimeoutMs` while it is being read). `body`
    * is never destroyed (it may be an HTTP request whose response is still to be written): on
    * failure it is only unpiped, and whoever owns it discards the rest.
    */
@@ -42,7 +43,9 @@ export class SourceUploads {
     if (declaredBytes !== undefined && declaredBytes > limits.maxCompressedBytes) {
       throw new ArchiveError('ARCHIVE_TOO_LARGE', `The archive is larger than ${limits.maxCompressedBytes} bytes`);
     }
+    let lastByteAt = Date.now();
     const meter = new ByteCounter((bytes) => {
+      lastByteAt = Date.now();
       if (bytes > limits.maxCompressedBytes) throw new ArchiveError('ARCHIVE_TOO_LARGE', `The archive is larger than ${limits.maxCompressedBytes} bytes`);
     });
     // Its errors surface through the pipeline below, which may not be listening yet.
@@ -53,6 +56,12 @@ export class SourceUploads {
     };
     body.on('error', aborted);
     body.on('close', aborted);
+    const idleMs = this.options.idleTimeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS;
+    let stalled: DomainError | undefined;
+    const watchdog = watchIdle(body, idleMs, () => lastByteAt, () => {
+      stalled = new DomainError('timeout', 'BODY_TIMEOUT', `No byte of the upload arrived for ${idleMs / 1000} s`);
+      meter.destroy(stalled);
+    });
     const spoolPath = join(this.options.spoolDir, `${randomUUID()}.tar.gz`);
     let checking: Promise<ArchiveSummary> | undefined;
     let spooling: Promise<void> | undefined;
@@ -64,14 +73,17 @@ export class SourceUploads {
       spooling = pipeline(meter, new Tee([feed, spool]));
       body.pipe(meter);
       const [summary] = await Promise.all([checking, spooling]);
+      watchdog.stop();
       await this.store.putObject(key, createReadStream(spoolPath));
       return { ...summary, sourceKey: key };
     } catch (error) {
       body.unpipe(meter);
       meter.destroy();
       const outcomes = await Promise.allSettled([checking, spooling]);
-      throw firstArchiveError(outcomes) ?? error;
+      // A stall cuts the archive short: that, not the truncated archive, is what went wrong.
+      throw stalled ?? firstArchiveError(outcomes) ?? error;
     } finally {
+      watchdog.stop();
       body.off('error', aborted);
       body.off('close', aborted);
       await unlink(spoolPath).catch(() => undefined);
@@ -82,6 +94,36 @@ export class SourceUploads {
   async discard(key: string): Promise<void> {
     await this.store.deleteObject(key);
   }
+}
+
+/**
+ * Calls `onStall` once no byte arrived for `idleMs` while the body was being read. A paused
+ * body is the server's own backpressure (the store or the disk is slower than the client), so
+ * the client's silence counts only from when it flows again; and the check runs after pending
+ * I/O, so a busy event loop does not mistake bytes already received for a silent client.
+ */
+function watchIdle(body: Readable, idleMs: number, lastByteAt: () => number, onStall: () => void): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let flowingSince = Date.now();
+  const onResume = () => (flowingSince = Date.now());
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    body.off('resume', onResume);
+  };
+  const arm = (ms: number) => (timer = setTimeout(() => setImmediate(check), ms));
+  const check = () => {
+    if (stopped || body.readableEnded) return;
+    if (body.isPaused()) return void arm(idleMs);
+    const quietMs = Date.now() - Math.max(lastByteAt(), flowingSince);
+    if (quietMs < idleMs) return void arm(idleMs - quietMs);
+    stop();
+    onStall();
+  };
+  body.on('resume', onResume);
+  arm(idleMs);
+  return { stop };
 }
 
 /** An archive problem explains a failure better than the stream errors it caused downstream. */

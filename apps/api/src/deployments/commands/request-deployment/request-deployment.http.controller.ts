@@ -46,7 +46,7 @@ export class RequestDeploymentHttpController {
     schema: { $ref: getSchemaPath(RequestDeploymentRequestDto) },
   })
   @ApiAcceptedResponse({ type: DeploymentDto })
-  @ApiProblems(400, 404, 409, 413, 415)
+  @ApiProblems(400, 404, 408, 409, 413, 415)
   request(
     @Ctx() ctx: RequestContext,
     @IdParam('projectId', 'project') projectId: string,
