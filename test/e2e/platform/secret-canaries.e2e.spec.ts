@@ -23,17 +23,19 @@ const rand = () => randomBytes(6).toString('hex');
 
 /** Each canary carries markers no other text has; a marker anywhere is a leak. */
 function canaries() {
-  const m = { nul: [rand(), rand()], nl: [rand(), rand()], uni: rand(), long: rand(), sub: rand(), ext: rand() };
+  const m = { nul: [rand(), rand()], nl: [rand(), rand()], uni: rand(), long: rand(), huge: [rand(), rand()], sub: rand(), ext: rand() };
   const values = {
     NUL_SECRET: `nul-canary-${m.nul[0]}\u0000tail-${m.nul[1]}`,
     NEWLINE_SECRET: `nl-canary-${m.nl[0]}\nsecond-line-${m.nl[1]}`,
     UNICODE_SECRET: `ünï-cødé-${m.uni}-🔑-秘密-"quoted"`,
     LONG_SECRET: `long-${m.long}-${'x'.repeat(12_000)}-end`,
+    // Longer than one log message (16 KiB): the line holding it is cut, never the secret.
+    HUGE_SECRET: `huge-${m.huge[0]}-${'h'.repeat(20_000)}-${m.huge[1]}`,
     SHORT_SECRET: `sub-${m.sub}`,
     // Contains the one above: masked whole, never as "***-extended-…".
     EXTENDED_SECRET: `sub-${m.sub}-extended-${m.ext}`,
   };
-  return { values, markers: [...m.nul, ...m.nl, m.uni, m.long, m.sub, m.ext] };
+  return { values, markers: [...m.nul, ...m.nl, m.uni, m.long, ...m.huge, m.sub, m.ext] };
 }
 
 interface Platform {
@@ -121,12 +123,17 @@ describe('secret canaries never appear in clear', () => {
       buildCommand:
         'echo "newline=$NEWLINE_SECRET"; echo "unicode=$UNICODE_SECRET"; echo "long=$LONG_SECRET"; ' +
         'echo "short=$SHORT_SECRET ext=$EXTENDED_SECRET"; printf "%s" "$EXTENDED_SECRET" | od -c | head -2; ' +
+        // A secret longer than a log message, and one where a 16 KiB cut of its line falls.
+        'echo "huge=$HUGE_SECRET"; printf "%16375s%s\\n" "" "$EXTENDED_SECRET"; ' +
         'echo "error: token $EXTENDED_SECRET was refused" >&2; exit 1',
     })).json.id as string;
     // A project whose env holds a NUL byte: no process environment can carry it.
     const refused = (await call('POST', '/v1/projects', token, { name: 'Refused', buildCommand: 'echo never' })).json.id as string;
+    // The runner's own lines about a failing step: bash quoting the command it could not run,
+    // the builder's failure summary, the orchestrator's "Build failed" notice.
+    const installing = (await call('POST', '/v1/projects', token, { name: 'Installer', installCommand: '"$EXTENDED_SECRET" install --token "$SHORT_SECRET"' })).json.id as string;
 
-    for (const project of [printing, refused]) {
+    for (const project of [printing, refused, installing]) {
       for (const [key, value] of Object.entries(values)) {
         if (key === 'NUL_SECRET') continue;
         expect((await call('POST', `/v1/projects/${project}/env`, token, { key, value, secret: true })).status).toBe(200);
@@ -143,7 +150,7 @@ describe('secret canaries never appear in clear', () => {
     await call('GET', `/v1/projects/${refused}/env`, token);
 
     const deployments: string[] = [];
-    for (const project of [printing, refused]) {
+    for (const project of [printing, refused, installing]) {
       const res = await call('POST', `/v1/projects/${project}/deployments?target=PREVIEW`, token, site, 'application/gzip');
       expect(res.status).toBe(202);
       deployments.push(res.json.id);
@@ -164,6 +171,7 @@ describe('secret canaries never appear in clear', () => {
     // The runner's own error is kept, with the value masked.
     expect(final[deployments[1]].failureMessage).toContain('NUL_SECRET');
     expect(final[deployments[1]].failureMessage).toContain('***');
+    expect(final[deployments[2]]).toMatchObject({ status: 'FAILED', failureCode: 'INSTALL_FAILED' });
 
     // The logs through the API, and the Socket.IO backlog.
     const apiLogs: string[] = [];
@@ -174,6 +182,8 @@ describe('secret canaries never appear in clear', () => {
     }
     await call('GET', `/v1/deployments?projectId=${printing}`, token);
     expect(apiLogs).toEqual(expect.arrayContaining(['newline=***', '***', 'unicode=***', 'long=***', 'short=*** ext=***', 'error: token *** was refused']));
+    expect(apiLogs).toEqual(expect.arrayContaining(['huge=', ' '.repeat(16_375)]));
+    expect(apiLogs).toEqual(expect.arrayContaining(['bash: line 1: ***: command not found', 'Build failed: Installing dependencies failed (INSTALL_FAILED)']));
     const socketLines = await backlogOverSocket(gatewayUrl, token, deployments);
     expect(socketLines).toEqual(expect.arrayContaining(['error: token *** was refused']));
 
