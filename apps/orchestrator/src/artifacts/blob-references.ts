@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Batcher } from '@deploysphere/common';
 import { Prisma, PrismaService } from '@deploysphere/database';
 import { deploymentRowSql } from '@deploysphere/deployments';
 
@@ -7,6 +8,11 @@ export class DeploymentGoneError extends Error {
   constructor(readonly deploymentId: string) {
     super(`deployment ${deploymentId} no longer exists`);
   }
+}
+
+interface Reservation {
+  deploymentId: string;
+  digests: string[];
 }
 
 export interface ReleaseResult {
@@ -31,17 +37,35 @@ const lockKeys = (digests: string[]) => Prisma.sql`SELECT DISTINCT hashtextexten
  */
 @Injectable()
 export class BlobReferences {
+  /**
+   * The reservations of concurrent builds, group-committed: one statement per batch locks the
+   * rows, takes the blobs' shared locks and records the references (see reserveRows).
+   */
+  private readonly reservations = new Batcher<Reservation, boolean | undefined>(async (items) => {
+    const skipLocked = items.length > 1;
+    const present = await this.reserveRows(items, skipLocked);
+    // Undefined: not found in a batch, so gone or skipped while another transaction held it.
+    return items.map((item) => present.has(item.deploymentId) || (skipLocked ? undefined : false));
+  });
+
+  /** The purge checks of builds that stored their output together, in one statement. */
+  private readonly goneChecks = new Batcher<string, boolean>(async (ids) => {
+    const queued = await this.prisma.query<{ deployment_id: string }>(Prisma.sql`
+      INSERT INTO artifact_purges (deployment_id)
+      SELECT id FROM unnest(${[...new Set(ids)]}::text[]) AS t(id) EXCEPT ${deploymentRowSql.existing(ids)}
+      ON CONFLICT (deployment_id) DO NOTHING RETURNING deployment_id`);
+    const queuedIds = new Set(queued.map((r) => r.deployment_id));
+    return ids.map((id) => queuedIds.has(id));
+  });
+
   constructor(private readonly prisma: PrismaService) {}
 
   /** Records that the (existing) deployment uses these blobs; DeploymentGoneError when it was deleted. */
   async reserve(deploymentId: string, digests: string[]): Promise<void> {
-    await this.prisma.queryTransaction(async (query) => {
-      // KEY SHARE: a concurrent delete of the deployment waits for this transaction, and so
-      // queues its purge only once these references exist.
-      const [row] = await query(deploymentRowSql.lockKeyShare(deploymentId));
-      if (!row) throw new DeploymentGoneError(deploymentId);
-      await this.insert(query, deploymentId, digests);
-    });
+    const item = { deploymentId, digests };
+    // A row skipped by the batch is reserved alone, waiting for its lock, without holding up the batch.
+    const reserved = (await this.reservations.submit(item)) ?? (await this.reserveRows([item], false)).has(deploymentId);
+    if (!reserved) throw new DeploymentGoneError(deploymentId);
   }
 
   /** Records references of a deployment that may already be deleted (its manifest read back during a purge or a backfill). */
@@ -82,12 +106,31 @@ export class BlobReferences {
   }
 
   /** Queues a purge of a deployment that no longer exists (a build that stored its output after its project was deleted). */
-  async purgeIfGone(deploymentId: string): Promise<boolean> {
-    const rows = await this.prisma.query(Prisma.sql`
-      INSERT INTO artifact_purges (deployment_id) SELECT ${deploymentId}
-      WHERE NOT EXISTS (${deploymentRowSql.exists(deploymentId)})
-      ON CONFLICT (deployment_id) DO NOTHING RETURNING deployment_id`);
-    return rows.length > 0;
+  purgeIfGone(deploymentId: string): Promise<boolean> {
+    return this.goneChecks.submit(deploymentId);
+  }
+
+  /**
+   * One statement, its own transaction: locks the rows of the reservations' deployments FOR KEY
+   * SHARE (a concurrent delete of one waits, and so queues its purge only once its references
+   * exist), takes the shared advisory lock of each blob of the deployments found, and records
+   * their references; returns the ids found. `skipLocked` (several deployments) skips a row
+   * another transaction holds rather than wait for it while holding the others.
+   */
+  private async reserveRows(items: Reservation[], skipLocked: boolean): Promise<Set<string>> {
+    const ids = [...new Set(items.map((i) => i.deploymentId))];
+    const pairs = items.flatMap((i) => i.digests.map((sha256) => [i.deploymentId, sha256] as const));
+    const rows = await this.prisma.query<{ id: string }>(Prisma.sql`
+      WITH input AS (SELECT * FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS t(deployment_id, sha256)),
+      present AS MATERIALIZED (${deploymentRowSql.lockKeyShare(ids, { skipLocked })}),
+      wanted AS MATERIALIZED (SELECT deployment_id, sha256 FROM input WHERE deployment_id IN (SELECT id FROM present)),
+      locked AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended(sha256, 0) AS k FROM wanted) keys ORDER BY k),
+      inserted AS (
+        INSERT INTO artifact_blob_refs (deployment_id, sha256)
+        SELECT deployment_id, sha256 FROM wanted WHERE (SELECT count(*) FROM locked) >= 0
+        ON CONFLICT DO NOTHING)
+      SELECT id FROM present`);
+    return new Set(rows.map((r) => r.id));
   }
 
   private async insert(query: <R>(sql: Prisma.Sql) => Promise<R[]>, deploymentId: string, digests: string[]): Promise<void> {
