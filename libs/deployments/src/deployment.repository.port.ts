@@ -35,6 +35,15 @@ export interface BuildContext {
 export type FinalStatus = 'FAILED' | 'TIMED_OUT' | 'CANCELED';
 
 /** A QUEUED deployment as the scheduler sees it when it plans what to start. */
+/** A READY deployment as the edge's route snapshot needs it. */
+export interface ServableDeployment {
+  id: string;
+  projectId: string;
+  manifestKey: string | null;
+  /** When the production alias last moved away from it; null if it never did. */
+  leftProductionAt: Date | null;
+}
+
 export interface QueuedDeployment {
   id: string;
   projectId: string;
@@ -116,7 +125,7 @@ export interface DeploymentRepository {
   /** A page of the project's deployments; null when the project is not the team's. */
   listVisible(teamId: string, projectId: string, query: DeploymentListQuery): Promise<Deployment[] | null>;
   /** READY deployments (what can be served), by id, after `afterId`: a page of the edge's route snapshot. */
-  servablePage(afterId: string | undefined, take: number): Promise<Array<{ id: string; projectId: string; manifestKey: string | null }>>;
+  servablePage(afterId: string | undefined, take: number): Promise<ServableDeployment[]>;
   /** Whether the project exists and is the team's (checked before an upload is read). */
   isProjectVisible(teamId: string, projectId: string): Promise<boolean>;
   /** The QUEUED row and its DeploymentRequested event, in the caller's transaction (which made its own checks). */

@@ -73,6 +73,15 @@ describe.each(testDatabaseKinds())('promote and rollback on %s', (kind) => {
     expect((await platform.as(team.token).post(`/v1/projects/${p.id}/rollback`).send({}).expect(409)).body.code).toBe('NO_PREVIOUS_DEPLOYMENT');
     expect((await platform.as(team.token).post(`/v1/projects/${p.id}/rollback`).send({ deploymentId: v3 }).expect(200)).body.deploymentId).toBe(v3);
     expect(await live(p.id)).toBe(v3);
+    // Each replaced deployment records when the alias last left it, as its AliasMoved event says.
+    const moves = (await platform.prisma.outboxMessage.findMany({ where: { key: p.id, type: 'AliasMoved.v1' } })).map(
+      (m) => (m.payload as { payload: { previousDeploymentId?: string; movedAt: string } }).payload,
+    );
+    const lastLeft = (id: string) => moves.filter((e) => e.previousDeploymentId === id).map((e) => e.movedAt).sort().at(-1);
+    for (const id of [v1, v2, v3]) {
+      expect(lastLeft(id)).toBeDefined(); // v3 is live again, and was left before
+      expect((await platform.prisma.deployment.findUniqueOrThrow({ where: { id } })).leftProductionAt?.toISOString()).toBe(lastLeft(id));
+    }
     expect((await platform.as(team.token).post(`/v1/projects/${p.id}/rollback`).send({ deploymentId: 'nope' }).expect(422)).body.errors[0].field).toBe('deploymentId');
   });
 

@@ -10,6 +10,9 @@ import { get, within } from '../../../apps/edge-router/test-support/edge-client'
 import { EdgeServer } from '../../../apps/edge-router/src/server/edge-server';
 import { EdgeRouterModule } from '../../../apps/edge-router/src/edge-router.module';
 import { RouteTableSync } from '../../../apps/edge-router/src/routing/route-table.sync';
+import { PrismaRouteSnapshotSource } from '../../../apps/edge-router/src/routing/prisma-route-snapshot-source.adapter';
+import { RouteTable } from '../../../apps/edge-router/src/routing/route-table';
+import { DEPLOYMENT_REPOSITORY } from '@deploysphere/deployments';
 import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../../support/test-platform';
 
 // Skew protection end to end, as `npm start` composes the apps: the api promotes and rolls back
@@ -183,6 +186,18 @@ describe.each(testDatabaseKinds())('skew protection at the edge over %s (api →
     expect(straddled).toEqual({ [versions[0]]: 10, [versions[1]]: 10 });
     expect(pairs).toBeGreaterThan(20);
   }, 180_000);
+
+  it('honours the pins of the last flips in an edge started after them (the snapshot says when the alias left each deployment)', async () => {
+    const target = await live();
+    const old = versions.find((v) => v !== target)!;
+    const snapshot = await new PrismaRouteSnapshotSource(platform.prisma, platform.app.get(DEPLOYMENT_REPOSITORY)).load();
+    const fresh = new RouteTable('localhost', 60_000);
+    fresh.replaceAll(snapshot);
+    const project = fresh.project(shop.id)!;
+    expect(fresh.pinned(project, old, Date.now())?.id).toBe(old);
+    expect(fresh.pinned(project, target!, Date.now())?.id).toBe(target);
+    expect(fresh.pinned(project, old, Date.now() + 60_000)).toBeUndefined();
+  });
 
   it("still gives a browser without the pin the live deployment's files only", async () => {
     const target = await live();

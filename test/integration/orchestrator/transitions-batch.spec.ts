@@ -122,6 +122,11 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('batched lifecycle write
       expect.objectContaining({ deploymentId: newest.id, previousDeploymentId: middle.id }),
     ]);
     expect(moves[0]).not.toHaveProperty('previousDeploymentId');
+    // The replaced deployment records when the alias left it (the edge's skew protection counts from it).
+    const leftAt = async (id: string) => (await orch.prisma.deployment.findUniqueOrThrow({ where: { id } })).leftProductionAt?.toISOString();
+    expect(await leftAt(middle.id)).toBe((moves[1] as { movedAt: string }).movedAt);
+    expect(await leftAt(newest.id)).toBeUndefined();
+    expect(await leftAt(older.id)).toBeUndefined();
     for (const d of [older, middle, newest]) {
       expect(await orch.prisma.deployment.findUniqueOrThrow({ where: { id: d.id } })).toMatchObject({ status: 'READY', leaseExpiresAt: null });
       expect((await eventsOf(orch.prisma, d.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['DeploymentStatusChanged.v1', 'DeploymentReady.v1']));

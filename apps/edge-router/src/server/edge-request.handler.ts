@@ -132,8 +132,18 @@ export class EdgeRequestHandler {
     if (path instanceof RejectedPath) return this.page(x, badPathPage(path.reason));
     const files = this.manifests.peek(deployment.id);
     if (files !== undefined) return this.serve(x, resolved.project, files, path);
+    this.loadAndServe(x, resolved.project, deployment, resolved.deployment, path);
+  }
+
+  /** Serves from a deployment whose files are not cached yet; a pinned one without them falls back to the live one. */
+  private loadAndServe(x: Exchange, project: ProjectRoute, deployment: DeploymentRoute, live: DeploymentRoute, path: string): void {
     this.manifests.load(deployment.id).then(
-      (loaded) => (loaded ? this.serve(x, resolved.project, loaded, path) : this.page(x, Pages.unavailable)),
+      (loaded) => {
+        if (loaded) return this.serve(x, project, loaded, path);
+        if (deployment === live) return this.page(x, Pages.unavailable);
+        x.deploymentId = live.id;
+        this.loadAndServe(x, project, live, live, path);
+      },
       (err) => this.fail(x, err, Pages.unavailable),
     );
   }

@@ -140,6 +140,14 @@ describe('EdgeServer skew protection', () => {
     expect((await edge.get(shop, '/data.json', { ...SCRIPT, cookie: `__ds_dpl=${V2}; __ds_dpl=${V1}` })).text).toBe('{"v":2}');
   });
 
+  it("falls back to the live deployment when the pinned one's files are gone from the store", async () => {
+    promoteV2();
+    edge.store.manifests.delete(V1);
+    const res = await edge.get(shop, '/data.json', { ...SCRIPT, ...pin(V1) });
+    expect(res).toMatchObject({ status: 200, text: '{"v":2}' });
+    expect(res.headers['x-deploysphere-deployment']).toBe(V2);
+  });
+
   it('leaves preview hosts alone: no cookie, no pin', async () => {
     promoteV2();
     const host = `${previewLabel(PREVIEW, 'shop')}.localhost`;

@@ -19,7 +19,8 @@ export interface AliasMoveSpec {
 /**
  * The one alias mover, as CTEs of a larger statement (`WITH …, ${aliasMoveCtes(spec)} SELECT …`):
  * `live` (the alias row, locked: a concurrent move waits for this one, or this for it), `alias`
- * (one row, `previous`, when the alias moved) and the event's insert.
+ * (one row, `previous`, when the alias moved), the replaced deployment's `left_production_at`
+ * (the edge's skew protection counts from it) and the event's insert.
  *
  * The live deployment's created_at is read by a subquery of the locked row, not a join: when
  * another move changed the alias while this waited for the lock, the locked row is re-read at its
@@ -49,6 +50,8 @@ export function aliasMoveCtes(spec: AliasMoveSpec): Prisma.Sql {
       RETURNING NULL::text AS previous
     ), alias AS (
       SELECT previous FROM alias_updated UNION ALL SELECT previous FROM alias_inserted
+    ), alias_left AS (
+      UPDATE deployments SET left_production_at = ${at} WHERE id IN (SELECT previous FROM alias)
     ), alias_event AS (
       ${outboxInsert(spec.event, {
         per: Prisma.sql`alias al`,

@@ -15,6 +15,7 @@ import type {
   FinalStatus,
   OwnedDeployment,
   QueuedDeployment,
+  ServableDeployment,
   StopOutcome,
 } from '../deployment.repository.port';
 import { deploymentLifecycle as lifecycle } from '../domain/deployment-lifecycle';
@@ -86,15 +87,15 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     });
   }
 
-  async servablePage(afterId: string | undefined, take: number): Promise<Array<{ id: string; projectId: string; manifestKey: string | null }>> {
+  async servablePage(afterId: string | undefined, take: number): Promise<ServableDeployment[]> {
     const rows = await this.prisma.deployment.findMany({
       where: { status: { in: SERVABLE } },
-      select: { id: true, projectId: true, artifactManifestKey: true },
+      select: { id: true, projectId: true, artifactManifestKey: true, leftProductionAt: true },
       orderBy: { id: 'asc' },
       take,
       ...(afterId ? { skip: 1, cursor: { id: afterId } } : {}),
     });
-    return rows.map((d) => ({ id: d.id, projectId: d.projectId, manifestKey: d.artifactManifestKey }));
+    return rows.map((d) => ({ id: d.id, projectId: d.projectId, manifestKey: d.artifactManifestKey, leftProductionAt: d.leftProductionAt }));
   }
 
   async isProjectVisible(teamId: string, projectId: string): Promise<boolean> {
@@ -552,6 +553,7 @@ function prepare(request: DeploymentRequest): { row: Deployment; requested: Outb
     readyAt: null,
     cancelRequestedAt: null,
     finishedAt: null,
+    leftProductionAt: null,
     updatedAt: now,
   };
   return { row, requested: lifecycleEvents.requested({ ...request, id: row.id, gitRef: row.gitRef, commitSha: row.commitSha }, now) };
