@@ -1,4 +1,4 @@
-// Log ingest throughput, Kafka → ClickHouse (KafkaLogTopics + LogIngestor + ClickHouseLogStore,
+// Log ingest throughput, Kafka → ClickHouse (LogTopics on KafkaTransport + LogIngestor + ClickHouseLogStore,
 // as log-ingest runs them), against a raw batched insert of the same rows with the ClickHouse
 // client, in the same run on the same machine.
 //
@@ -13,7 +13,8 @@
 // is printed apart). Target: pipeline >= 50% of raw.
 import { createClient } from '@clickhouse/client';
 import { Logger } from '@nestjs/common';
-import { ClickHouseLogStore, KafkaLogTopics, type BuildLogLine } from '@deploysphere/logs';
+import { ClickHouseLogStore, LogTopics, type BuildLogLine } from '@deploysphere/logs';
+import { KafkaTransport } from '@deploysphere/messaging';
 import { LogIngestor } from '../../apps/log-ingest/src/ingest/log-ingestor';
 import type { BuildLogBatchV1 } from '@deploysphere/contracts';
 import { randomBytes } from 'node:crypto';
@@ -46,7 +47,13 @@ async function main(): Promise<void> {
       }
 
       // Produce (not timed): 1,000 lines per message, as BuildLogPublisher batches them.
-      const producer = new KafkaLogTopics({ brokers, clientId: 'bench', groupId: `bench-${tag}`, topics, partitions: 6, replicationFactor: 1 });
+      const transport = async () => {
+        const t = new KafkaTransport({ brokers, clientId: 'bench', groupPrefix: '', partitions: 6, replicationFactor: 1, sessionTimeoutMs: 30_000, publishTimeoutMs: 30_000, topics: [] });
+        await t.start();
+        return t;
+      };
+      const producerTransport = await transport();
+      const producer = new LogTopics(producerTransport, { topics, group: `bench-${tag}` });
       for (let i = 0; i < lines.length; i += 20_000) {
         const chunk = lines.slice(i, i + 20_000);
         const batches: BuildLogBatchV1[] = [];
@@ -78,7 +85,8 @@ async function main(): Promise<void> {
       const store = new ClickHouseLogStore({ url: ch.url, database: `${ch.database}_pipe_${run}` });
       await store.ensureSchema();
       const ingestor = new LogIngestor(store, { maxRows: batchRows, maxAgeMs: 1000 });
-      const consumer = new KafkaLogTopics({ brokers, clientId: 'bench', groupId: `bench-ingest-${tag}`, topics, partitions: 6, replicationFactor: 1 });
+      const consumerTransport = await transport();
+      const consumer = new LogTopics(consumerTransport, { topics, group: `bench-ingest-${tag}` });
       const joinStart = performance.now();
       let first = 0;
       await consumer.start(async (d) => {
@@ -91,7 +99,7 @@ async function main(): Promise<void> {
       await consumer.pause();
       await ingestor.close();
       await consumer.stop();
-      await producer.stop();
+      await Promise.all([consumerTransport.close(), producerTransport.close()]);
       await store.close();
 
       const count = await client.query({ query: `SELECT count() AS n FROM \`${ch.database}_pipe_${run}\`.build_log_lines FINAL`, format: 'JSONEachRow' });

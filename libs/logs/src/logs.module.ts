@@ -1,23 +1,19 @@
 import { Global, Inject, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
-import { kafkaConfig, logsConfig, redisConfig, type ConfigType } from '@deploysphere/config';
-import { Topics } from '@deploysphere/contracts';
+import { logsConfig, redisConfig, type ConfigType } from '@deploysphere/config';
 import { PrismaService } from '@deploysphere/database';
+import { MESSAGE_TRANSPORT, type MessageTransport } from '@deploysphere/messaging';
 import { InMemoryLiveLogBus } from './live/in-memory-live-log.bus';
 import { LIVE_LOG_BUS, type LiveLogBus } from './live/live-log-bus.port';
 import { RedisLiveLogBus } from './live/redis-live-log.bus';
 import { LOG_SINK } from './log-sink.port';
 import { AccessLogPublisher } from './pipeline/access-log.publisher';
 import { BuildLogPublisher } from './pipeline/build-log.publisher';
-import { InMemoryLogTopics } from './pipeline/in-memory-log.topics';
-import { KafkaLogTopics } from './pipeline/kafka-log.topics';
+import { LogTopics } from './pipeline/log-topics';
 import { LOG_TOPIC_CONSUMER, LOG_TOPIC_PUBLISHER, type LogTopicConsumer, type LogTopicPublisher } from './pipeline/log-topics.port';
 import { BuildLogReader } from './store/build-log.reader';
 import { ClickHouseLogStore } from './store/clickhouse/clickhouse-log.store';
 import { DatabaseLogStore } from './store/database-log.store';
 import { LOG_STORE, type LogStore } from './store/log-store.port';
-
-/** Consumer group of log-ingest, under KAFKA_GROUP_PREFIX. */
-export const LOG_INGEST_GROUP = 'log-ingest';
 
 const LOG_TOPICS = Symbol('LOG_TOPICS');
 
@@ -48,8 +44,8 @@ class LogsLifecycle implements OnModuleDestroy {
  * that never touches one never opens it):
  *   LIVE_LOG_BUS         REDIS_URL ? Redis : in process
  *   LOG_STORE            CLICKHOUSE_URL ? ClickHouse : the metadata database
- *   LOG_TOPIC_PUBLISHER  KAFKA_BROKERS ? Kafka : in process (handed straight to log-ingest)
- *   LOG_TOPIC_CONSUMER   the same object, consumer side
+ *   LOG_TOPIC_PUBLISHER  LogTopics on the platform's MessageTransport (Kafka or in process)
+ *   LOG_TOPIC_CONSUMER   the same object, consumer side (a batch subscription)
  *   LOG_SINK             BuildLogPublisher: what the build runner writes lines to
  *   AccessLogPublisher   what the edge router's access-log sink sends batches through
  *   BuildLogReader       what the API reads build logs through (the store, then the live buffer)
@@ -74,19 +70,8 @@ class LogsLifecycle implements OnModuleDestroy {
     },
     {
       provide: LOG_TOPICS,
-      inject: [kafkaConfig.KEY],
-      useFactory: (kafka: ConfigType<typeof kafkaConfig>) =>
-        kafka.brokers.length > 0
-          ? new KafkaLogTopics({
-              brokers: kafka.brokers,
-              clientId: kafka.clientId,
-              groupId: `${kafka.groupPrefix}${LOG_INGEST_GROUP}`,
-              topics: { build: kafka.topicPrefix + Topics.LogsBuild, access: kafka.topicPrefix + Topics.LogsAccess },
-              partitions: kafka.partitions,
-              replicationFactor: kafka.replicationFactor,
-              sessionTimeoutMs: kafka.sessionTimeoutMs,
-            })
-          : new InMemoryLogTopics(),
+      inject: [MESSAGE_TRANSPORT],
+      useFactory: (transport: MessageTransport) => new LogTopics(transport),
     },
     { provide: LOG_TOPIC_PUBLISHER, useExisting: LOG_TOPICS },
     { provide: LOG_TOPIC_CONSUMER, useExisting: LOG_TOPICS },

@@ -1,4 +1,5 @@
 export * from './consumer/consumer-host';
+export * from './consumer/dead-letter';
 export * from './consumer/idempotency.service';
 export * from './events/connect-integration-events';
 export * from './events/inbound-event.bus';

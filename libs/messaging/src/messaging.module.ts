@@ -30,7 +30,8 @@ class TransportLifecycle implements OnModuleDestroy {
 
 /** KAFKA_BROKERS set: Kafka (distributed mode); unset: the in-process transport (embedded mode). */
 async function createTransport(kafka: ConfigType<typeof kafkaConfig>): Promise<MessageTransport> {
-  if (kafka.brokers.length === 0) return new InMemoryTransport();
+  // A log message carries up to thousands of lines: fewer of them stand in for retention.
+  if (kafka.brokers.length === 0) return new InMemoryTransport({ retainOverrides: { [Topics.LogsBuild]: 100, [Topics.LogsAccess]: 100 } });
   const transport = new KafkaTransport({
     brokers: kafka.brokers,
     clientId: kafka.clientId,

@@ -1,13 +1,15 @@
 import { createClient } from '@clickhouse/client';
 import { deadLetterTopic, type BuildLogBatchV1 } from '@deploysphere/contracts';
-import { AccessLogPublisher, ClickHouseLogStore, KafkaLogTopics, type LogDelivery, type LogStore } from '@deploysphere/logs';
+import { AccessLogPublisher, ClickHouseLogStore, LogTopics, type LogDelivery, type LogStore } from '@deploysphere/logs';
+import { KafkaTransport } from '@deploysphere/messaging';
 import { LogIngestor } from '../../../apps/log-ingest/src/ingest/log-ingestor';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { deleteKafkaTopics, requireClickHouse, requireKafka, uniqueName, type TestClickHouse } from '../../support/log-services';
 
 // Kafka → LogIngestor → ClickHouse, with real services: batches, offsets committed only after
-// the insert, redelivery removed by the store, malformed messages dead-lettered.
+// the insert, redelivery removed by the store, malformed messages dead-lettered. Each LogTopics
+// runs on its own KafkaTransport (a process of its own).
 
 jest.setTimeout(120_000);
 
@@ -36,11 +38,12 @@ describe('log ingest from Kafka into ClickHouse', () => {
     created.push(...[topics.build, topics.access].flatMap((t) => [t, deadLetterTopic(t)]));
   });
   const group = uniqueName('test-log-ingest');
-  const open: KafkaLogTopics[] = [];
-  const topicsFor = (groupId = group) => {
-    const t = new KafkaLogTopics({ brokers, clientId: 'log-ingest-test', groupId, topics, partitions: 3, replicationFactor: 1, sessionTimeoutMs: 10_000 });
-    open.push(t);
-    return t;
+  const open: KafkaTransport[] = [];
+  const topicsFor = async (groupId = group) => {
+    const transport = new KafkaTransport({ brokers, clientId: 'log-ingest-test', groupPrefix: '', partitions: 3, replicationFactor: 1, sessionTimeoutMs: 10_000, publishTimeoutMs: 30_000, topics: [] });
+    await transport.start();
+    open.push(transport);
+    return new LogTopics(transport, { topics, group: groupId });
   };
   const query = async (sql: string) => {
     const c = createClient({ url: ch.url });
@@ -61,14 +64,14 @@ describe('log ingest from Kafka into ClickHouse', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(open.map((t) => t.stop()));
+    await Promise.allSettled(open.map((t) => t.close()));
     await store?.close();
     await ch?.drop();
     if (brokers) await deleteKafkaTopics(brokers, created);
   });
 
   it('stores every line once, in batches of at most LOG_BATCH_MAX_ROWS, and access records too', async () => {
-    const producer = topicsFor();
+    const producer = await topicsFor();
     const deps = [newDeployment(), newDeployment(), newDeployment()];
     for (let i = 0; i < 10; i++) await producer.publishBuild(deps.map((d) => batch(d, i * 200 + 1, i * 200 + 200)));
     const project = `prj_${randomBytes(13).toString('hex').slice(0, 26)}`;
@@ -76,7 +79,7 @@ describe('log ingest from Kafka into ClickHouse', () => {
       Array.from({ length: 500 }, (_, i) => ({ time: 1_764_158_400_000 + i, host: 'a.localhost', deploymentId: null, projectId: project, method: 'GET', path: `/p${i % 3}`, status: 200, bytes: 10, durationMs: 1, userAgent: null, clientIp: null })),
     );
 
-    const consumer = topicsFor();
+    const consumer = await topicsFor();
     const ingestor = new LogIngestor(store, { maxRows: 1000, maxAgeMs: 200 });
     await consumer.start((d) => ingestor.add(d));
     await until(async () => (await Promise.all(deps.map((d) => storedCount(d)))).every((n) => n === 2000));
@@ -98,8 +101,8 @@ describe('log ingest from Kafka into ClickHouse', () => {
     const big = batch(dep, 1, 5000);
     big.lines.forEach((l) => (l.message = `${l.message} ${'é'.repeat(1000)}`));
     // 5,000 lines of ~2 KB: about 10 MB in one publish, ten times Kafka's default message limit.
-    await topicsFor(g).publishBuild([big]);
-    const consumer = topicsFor(g);
+    await (await topicsFor(g)).publishBuild([big]);
+    const consumer = await topicsFor(g);
     const ingestor = new LogIngestor(store, { maxRows: 2000, maxAgeMs: 100 });
     await consumer.start((d) => ingestor.add(d));
     await until(async () => (await storedCount(dep)) === 5000);
@@ -112,12 +115,12 @@ describe('log ingest from Kafka into ClickHouse', () => {
   it('commits offsets only after the insert: what a crashed consumer had not stored comes back', async () => {
     const g = uniqueName('test-log-ingest-crash');
     const dep = newDeployment();
-    const producer = topicsFor(g);
+    const producer = await topicsFor(g);
     await producer.publishBuild([batch(dep, 1, 300)]);
 
     // First consumer: the store refuses every insert (ClickHouse down), then the process dies.
     const refusing = { ...store, insertBuildLines: async () => Promise.reject(new Error('clickhouse down')), ping: async () => Promise.reject(new Error('down')) } as unknown as LogStore;
-    const first = topicsFor(g);
+    const first = await topicsFor(g);
     const failing = new LogIngestor(refusing, { maxRows: 100, maxAgeMs: 50, retryBaseMs: 20, retryMaxMs: 50 });
     let received = 0;
     await first.start(async (d) => {
@@ -131,7 +134,7 @@ describe('log ingest from Kafka into ClickHouse', () => {
     expect(await storedCount(dep)).toBe(0);
 
     // Second consumer of the same group: everything is redelivered and stored.
-    const second = topicsFor(g);
+    const second = await topicsFor(g);
     const ingestor = new LogIngestor(store, { maxRows: 100, maxAgeMs: 50 });
     await second.start((d) => ingestor.add(d));
     await until(async () => (await storedCount(dep)) === 300);
@@ -143,17 +146,17 @@ describe('log ingest from Kafka into ClickHouse', () => {
   it('removes duplicates from a redelivery after the insert succeeded but the commit never happened', async () => {
     const g = uniqueName('test-log-ingest-redeliver');
     const dep = newDeployment();
-    await topicsFor(g).publishBuild([batch(dep, 1, 250)]);
+    await (await topicsFor(g)).publishBuild([batch(dep, 1, 250)]);
 
     // Stored, but the process dies before acking (so before committing).
-    const first = topicsFor(g);
+    const first = await topicsFor(g);
     const noAck = new LogIngestor(store, { maxRows: 1000, maxAgeMs: 50 });
     await first.start((d: LogDelivery) => noAck.add({ ...d, ack: () => undefined }));
     await until(async () => (await storedCount(dep)) === 250);
     await noAck.close();
     await first.stop();
 
-    const second = topicsFor(g);
+    const second = await topicsFor(g);
     const ingestor = new LogIngestor(store, { maxRows: 1000, maxAgeMs: 50 });
     let redelivered = 0;
     await second.start((d) => {
@@ -177,12 +180,12 @@ describe('log ingest from Kafka into ClickHouse', () => {
     const kafka = new Kafka({ clientId: 'poison', brokers, logLevel: logLevel.NOTHING });
     const raw = kafka.producer();
     await raw.connect();
-    await topicsFor(g).publishBuild([batch(dep, 1, 5)]);
+    await (await topicsFor(g)).publishBuild([batch(dep, 1, 5)]);
     await raw.send({ topic: topics.build, messages: [{ key: dep, value: '{"type":"BuildLogBatch.v1","payload":{"deploymentId":"nope","lines":[]}}' }, { key: dep, value: 'not json' }] });
     await raw.disconnect();
-    await topicsFor(g).publishBuild([batch(dep, 6, 10)]);
+    await (await topicsFor(g)).publishBuild([batch(dep, 6, 10)]);
 
-    const consumer = topicsFor(g);
+    const consumer = await topicsFor(g);
     const ingestor = new LogIngestor(store, { maxRows: 1000, maxAgeMs: 50 });
     await consumer.start((d) => ingestor.add(d));
     await until(async () => (await storedCount(dep)) === 10);

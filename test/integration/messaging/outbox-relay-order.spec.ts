@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { DeploymentRequestedV1, type IntegrationEventClass } from '@deploysphere/contracts';
-import { OutboxRelay, OutboxWriter, type MessageTransport, type OutgoingMessage } from '@deploysphere/messaging';
+import { OutboxRelay, OutboxWriter, type BatchConsumer, type MessageTransport, type OutgoingMessage } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
 import { requested, TEST_MESSAGING, waitFor } from './transport.behaviour';
 
@@ -25,6 +25,9 @@ class FlakyTransport implements MessageTransport {
     this.published.push(...messages);
   }
   async subscribe(): Promise<void> {}
+  async subscribeBatch(): Promise<BatchConsumer> {
+    return { pause: async () => undefined, close: async () => undefined };
+  }
   isReady(): boolean {
     return !this.down;
   }

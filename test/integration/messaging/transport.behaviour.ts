@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { newId } from '@deploysphere/common';
 import { deadLetterTopic, DeploymentRequestedV1, type EventEnvelope } from '@deploysphere/contracts';
-import { ConsumerHost, DEFAULT_MESSAGING_OPTIONS, type MessageTransport, type MessagingOptions } from '@deploysphere/messaging';
+import { ConsumerHost, DEFAULT_MESSAGING_OPTIONS, type BatchConsumer, type MessageBatch, type MessageTransport, type MessagingOptions } from '@deploysphere/messaging';
 
 /** What the shared suite needs from one adapter under test. */
 export interface TransportHarness {
@@ -241,6 +241,124 @@ export function describeMessageTransport(name: string, harness: () => TransportH
       expect(deadLetters.map((d) => d.id)).toEqual([unknownType.id, invalid.id]);
       expect(deadLetters[0].deadLetter.reason).toMatch(/Unknown event type "DeploymentExploded.v9"/);
       expect(deadLetters[1].deadLetter.reason).toMatch(/DeploymentRequested.v1: invalid payload \(deploymentId:/);
+    });
+
+    describe('batch subscription (explicit acknowledgement)', () => {
+      /** A member that records every batch it is handed and acks only when told to. */
+      const member = async (t: MessageTransport, group: string, topic: string, options: { ackAll?: boolean; failFirst?: boolean } = {}) => {
+        const batches: MessageBatch[] = [];
+        let failed = false;
+        const consumer: BatchConsumer = await t.subscribeBatch({
+          group,
+          topics: [topic],
+          handler: async (batch) => {
+            if (options.failFirst && !failed) {
+              failed = true;
+              batches.push(batch);
+              throw new Error('store unavailable');
+            }
+            batches.push(batch);
+            if (options.ackAll) batch.ack();
+          },
+        });
+        const ids = () => batches.flatMap((b) => b.messages.map((m) => m.envelope.id));
+        return { consumer, batches, ids };
+      };
+      const publishOne = (t: MessageTransport, topic: string, e: EventEnvelope) => t.publish([{ topic, key: e.key, value: e }]);
+
+      it("hands over whole runs in order per key; what was acked is not delivered again to the group's next member, what was not is", async () => {
+        const t = await create();
+        const topic = h.topic('batch-acked');
+        const group = h.group('batch-acked');
+        const key = newId('dpl');
+        const acked = Array.from({ length: 10 }, () => requested(key));
+        const held = Array.from({ length: 10 }, () => requested(key));
+        const a = await member(t, group, topic);
+        await t.publish(acked.map((e) => ({ topic, key, value: e })));
+        await waitFor('the first ten', () => a.ids().length >= 10, 30_000, a.ids);
+        a.batches.forEach((b) => b.ack());
+        await t.publish(held.map((e) => ({ topic, key, value: e })));
+        await waitFor('all twenty', () => a.ids().length >= 20, 30_000, a.ids);
+        expect(a.ids()).toEqual([...acked, ...held].map((e) => e.id));
+        expect(a.batches.every((b) => b.topic === topic && b.messages.every((m) => m.topic === topic && m.key === key))).toBe(true);
+        await a.consumer.close();
+
+        const b = await member(t, group, topic, { ackAll: true });
+        await waitFor('the ten not acked', () => b.ids().length >= 10, 30_000, b.ids);
+        await sleep(300);
+        expect(b.ids()).toEqual(held.map((e) => e.id));
+      });
+
+      it('counts an ack made after the handler resolved, and out of order only up to the first batch not acked', async () => {
+        const t = await create();
+        const topic = h.topic('batch-late');
+        const group = h.group('batch-late');
+        const key = newId('dpl');
+        const events = [requested(key), requested(key), requested(key)];
+        const a = await member(t, group, topic);
+        for (const [i, e] of events.entries()) {
+          await publishOne(t, topic, e);
+          await waitFor(`batch ${i + 1}`, () => a.batches.length > i, 30_000, () => a.batches.length);
+        }
+        // The handler resolved for each long ago; the first and third are acked now, the second never.
+        a.batches[2].ack();
+        a.batches[0].ack();
+        await a.consumer.close();
+
+        const b = await member(t, group, topic, { ackAll: true });
+        await waitFor('the redelivery', () => b.ids().length >= 2, 30_000, b.ids);
+        await sleep(300);
+        expect(b.ids()).toEqual([events[1].id, events[2].id]);
+      });
+
+      it('pause() stops deliveries while acks of what was delivered still count', async () => {
+        const t = await create();
+        const topic = h.topic('batch-pause');
+        const group = h.group('batch-pause');
+        const key = newId('dpl');
+        const [first, second] = [requested(key), requested(key)];
+        const a = await member(t, group, topic);
+        await publishOne(t, topic, first);
+        await waitFor('the first batch', () => a.batches.length === 1, 30_000);
+        await a.consumer.pause();
+        await publishOne(t, topic, second);
+        await sleep(1_500);
+        expect(a.ids()).toEqual([first.id]);
+        a.batches[0].ack();
+        await a.consumer.close();
+
+        const b = await member(t, group, topic, { ackAll: true });
+        await waitFor('the message published while paused', () => b.ids().length >= 1, 30_000);
+        await sleep(300);
+        expect(b.ids()).toEqual([second.id]);
+      });
+
+      it('delivers a batch again when its handler threw', async () => {
+        const t = await create();
+        const topic = h.topic('batch-retry');
+        const key = newId('dpl');
+        const events = [requested(key), requested(key)];
+        const a = await member(t, h.group('batch-retry'), topic, { failFirst: true, ackAll: true });
+        await t.publish(events.map((e) => ({ topic, key, value: e })));
+        await waitFor('a second delivery', () => a.batches.length >= 2 && a.ids().filter((id) => id === events[1].id).length >= 2, 30_000, a.ids);
+        const [failedRun, ...rest] = a.batches.map((b) => b.messages.map((m) => m.envelope.id));
+        expect(rest.flat().slice(0, failedRun.length)).toEqual(failedRun);
+        expect(new Set(a.ids())).toEqual(new Set(events.map((e) => e.id)));
+      });
+
+      it('every group gets every message; the members of one group share them, each message once', async () => {
+        const t = await create();
+        const topic = h.topic('batch-groups');
+        const group = h.group('batch-groups');
+        const [a1, a2, other] = [await member(t, group, topic, { ackAll: true }), await member(t, group, topic, { ackAll: true }), await member(t, h.group('batch-other'), topic, { ackAll: true })];
+        const events = Array.from({ length: 30 }, () => requested());
+        await t.publish(events.map((e) => ({ topic, key: e.key, value: e })));
+        await waitFor('both groups to have all', () => a1.ids().length + a2.ids().length >= 30 && other.ids().length >= 30, 30_000, () => [a1.ids().length, a2.ids().length, other.ids().length]);
+        await sleep(300);
+        const ids = events.map((e) => e.id).sort();
+        expect([...a1.ids(), ...a2.ids()].sort()).toEqual(ids);
+        expect([...other.ids()].sort()).toEqual(ids);
+      });
     });
 
     it('close() lets the handler in progress finish, then handles and publishes nothing more', async () => {

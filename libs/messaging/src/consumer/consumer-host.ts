@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ContractViolation, deadLetterTopic, decodeEvent, type EventEnvelope } from '@deploysphere/contracts';
+import { ContractViolation, decodeEvent, type EventEnvelope } from '@deploysphere/contracts';
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type StartFrom } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { deadLetterOf, errorReason } from './dead-letter';
 
 export type DecodedHandler = (event: object, envelope: EventEnvelope, message: IncomingMessage) => Promise<void>;
 
@@ -43,16 +44,8 @@ export class ConsumerHost {
   }
 
   private async deadLetter(group: string, message: IncomingMessage, error: unknown): Promise<void> {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    this.logger.error({ group, topic: message.topic, id: message.envelope?.id, reason }, 'message dead-lettered');
-    const envelope = (message.envelope ?? {}) as EventEnvelope;
-    await this.transport.publish([
-      {
-        topic: deadLetterTopic(message.topic),
-        key: message.key ?? '',
-        value: { ...envelope, deadLetter: { group, topic: message.topic, reason, at: new Date().toISOString() } } as EventEnvelope,
-      },
-    ]);
+    this.logger.error({ group, topic: message.topic, id: message.envelope?.id, reason: errorReason(error) }, 'message dead-lettered');
+    await this.transport.publish([deadLetterOf(group, message, error)]);
   }
 }
 

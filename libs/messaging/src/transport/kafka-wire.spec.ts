@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '@deploysphere/contracts';
 import { decodeMessage, encodeMessage } from './kafka-wire';
 
 const envelope = {
@@ -16,6 +17,12 @@ describe('Kafka wire format', () => {
       value: JSON.stringify(envelope),
       headers: { 'content-type': 'application/json', 'event-type': envelope.type, 'event-id': envelope.id, 'correlation-id': 'req_1' },
     });
+  });
+
+  it("repeats a dead letter's reason as a header, cut to 1,000 characters", () => {
+    const deadLetter = { group: 'g', topic: 't', reason: `Error: ${'x'.repeat(2_000)}`, at: '2026-01-01T00:00:00.000Z' };
+    const { headers } = encodeMessage({ topic: 't.dlq', key: envelope.key, value: { ...envelope, deadLetter } as unknown as EventEnvelope });
+    expect(headers?.['dead-letter-reason']).toBe(deadLetter.reason.slice(0, 1_000));
   });
 
   it('decodes what it encodes', () => {

@@ -5,12 +5,15 @@ import type { IncomingMessage, OutgoingMessage } from './message-transport.port'
 // The wire format is the one Nest's Kafka transport reads and writes (`ClientKafka.emit(topic,
 // { key, value })` / `@EventPattern(topic)`): the value is the JSON text of the envelope, the
 // key the aggregate id, header values are strings. Headers repeat the envelope's type and ids
-// for tools that route or filter without parsing the value; consumers trust the value only.
+// for tools that route or filter without parsing the value (and a dead letter's reason);
+// consumers trust the value only.
 
 export const HEADER_EVENT_TYPE = 'event-type';
 export const HEADER_EVENT_ID = 'event-id';
 export const HEADER_CORRELATION_ID = 'correlation-id';
 export const HEADER_CONTENT_TYPE = 'content-type';
+/** On dead letters: why the record was parked (first 1,000 characters). */
+export const HEADER_DEAD_LETTER_REASON = 'dead-letter-reason';
 
 export function encodeMessage(message: OutgoingMessage): Message {
   const envelope = message.value as Partial<EventEnvelope> | undefined;
@@ -18,6 +21,8 @@ export function encodeMessage(message: OutgoingMessage): Message {
   if (typeof envelope?.type === 'string') headers[HEADER_EVENT_TYPE] = envelope.type;
   if (typeof envelope?.id === 'string') headers[HEADER_EVENT_ID] = envelope.id;
   if (typeof envelope?.correlationId === 'string') headers[HEADER_CORRELATION_ID] = envelope.correlationId;
+  const reason = (message.value as { deadLetter?: { reason?: unknown } } | undefined)?.deadLetter?.reason;
+  if (typeof reason === 'string') headers[HEADER_DEAD_LETTER_REASON] = reason.slice(0, 1_000);
   return { key: message.key, value: JSON.stringify(message.value), headers };
 }
 

@@ -1,10 +1,21 @@
 import { Logger } from '@nestjs/common';
 import { deadLetterTopic, Topics, type EventEnvelope } from '@deploysphere/contracts';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type EachBatchPayload, type Message, type Producer } from 'kafkajs';
+import { AckedOffsets } from './kafka-acked-offsets';
 import { nestKafkaLogCreator } from './kafka-logger';
 import { CrashedMemberEviction } from './kafka-member-eviction';
 import { decodeMessage, encodeMessage } from './kafka-wire';
-import type { IncomingMessage, MessageHandler, MessageTransport, OutgoingMessage, Subscription } from './message-transport.port';
+import type {
+  BatchConsumer,
+  BatchHandler,
+  BatchSubscription,
+  IncomingMessage,
+  MessageHandler,
+  MessageTransport,
+  OutgoingMessage,
+  StartFrom,
+  Subscription,
+} from './message-transport.port';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -21,6 +32,9 @@ export interface KafkaTransportOptions {
   topics?: string[];
 }
 
+/** Bytes of message values per produce request (see send()). */
+export const MAX_REQUEST_BYTES = 900 * 1024;
+
 /** Longest a handled record stays uncommitted inside a long batch. */
 const COMMIT_INTERVAL_MS = 1_000;
 
@@ -32,6 +46,10 @@ interface RunningConsumer {
   consumer: Consumer;
   /** Crashed with an error kafkajs will not restart from: readiness turns false. */
   dead: boolean;
+  /** Its own close() (batch subscriptions) has begun. */
+  stopping: boolean;
+  beforeStop?: () => Promise<void>;
+  stopped?: Promise<void>;
 }
 
 /** A record dead-lettered by the transport itself: bytes no handler could be given. */
@@ -137,6 +155,42 @@ export class KafkaTransport implements MessageTransport {
   }
 
   async subscribe({ group, topics, handler, startFrom = 'earliest' }: Subscription): Promise<void> {
+    await this.startConsumer(group, topics, startFrom, {
+      consumerConfig: {},
+      eachBatch: (payload) => this.eachBatch(group, handler, payload),
+    });
+  }
+
+  async subscribeBatch({ group, topics, handler, startFrom = 'earliest' }: BatchSubscription): Promise<BatchConsumer> {
+    let consumer: Consumer | undefined;
+    const acks = new AckedOffsets(
+      (offsets) => consumer!.commitOffsets(offsets),
+      (err, offsets) => this.logger.warn({ group, offsets, err: errorText(err) }, 'acked offsets not committed; those records will be redelivered'),
+    );
+    const entry = await this.startConsumer(group, topics, startFrom, {
+      // Bulk consumers want large fetches (kafkajs' defaults: 1 MiB per partition, 10 MiB per fetch).
+      consumerConfig: { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 },
+      eachBatch: (payload) => this.eachAckedBatch(group, handler, acks, payload),
+      onJoin: () => acks.reset(),
+      beforeStop: () => acks.flush(),
+    });
+    consumer = entry.consumer;
+    return {
+      pause: async () => entry.consumer.pause(topics.map((topic) => ({ topic }))),
+      close: () => this.stopConsumer(entry),
+    };
+  }
+
+  /**
+   * One kafkajs consumer for the group (prefixed), joined and positioned (`startFrom`) before this
+   * resolves. `onJoin` runs at every join (a rebalance included); `beforeStop` before it leaves.
+   */
+  private async startConsumer(
+    group: string,
+    topics: string[],
+    startFrom: StartFrom,
+    run: { consumerConfig: Partial<ConsumerConfig>; eachBatch: (payload: EachBatchPayload) => Promise<void>; onJoin?: () => void; beforeStop?: () => Promise<void> },
+  ): Promise<RunningConsumer> {
     if (this.stopping) throw new Error('transport is closed');
     await this.ensureTopics(topics);
     const groupId = this.options.groupPrefix + group;
@@ -149,14 +203,16 @@ export class KafkaTransport implements MessageTransport {
       // Long-poll bound when idle: also how long close() waits for the fetch in flight.
       maxWaitTimeInMs: 1_000,
       retry: { retries: 5, restartOnFailure: async () => !this.stopping },
+      ...run.consumerConfig,
     });
-    const entry: RunningConsumer = { group, consumer, dead: false };
+    const entry: RunningConsumer = { group, consumer, dead: false, stopping: false, beforeStop: run.beforeStop };
     this.consumers.push(entry);
     // This consumer's current membership, for the eviction below.
     let memberId: string | undefined;
     const joined = new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         memberId = payload.memberId;
+        run.onJoin?.();
         this.logger.debug({ groupId, memberId: payload.memberId, assignment: payload.memberAssignment }, 'consumer joined its group');
         resolve();
       });
@@ -169,7 +225,7 @@ export class KafkaTransport implements MessageTransport {
           memberId = undefined;
           return;
         }
-        entry.dead = !this.stopping;
+        entry.dead = !this.stopping && !entry.stopping;
         if (entry.dead) this.logger.error({ groupId, err: errorText(payload.error) }, 'consumer stopped for good; readiness is now down');
         reject(payload.error);
       });
@@ -186,7 +242,7 @@ export class KafkaTransport implements MessageTransport {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitions,
-        eachBatch: (payload) => this.eachBatch(group, handler, payload),
+        eachBatch: run.eachBatch,
       });
       // kafkajs' run() returns once the first join was attempted; a crash there is reported
       // as an event, not thrown. Wait for the outcome (bounded: a slow rebalance keeps going
@@ -200,6 +256,19 @@ export class KafkaTransport implements MessageTransport {
       await consumer.disconnect().catch(() => undefined);
       throw err;
     }
+    return entry;
+  }
+
+  /** Commits what it may (batch subscriptions: what was acked), then leaves the group. */
+  private stopConsumer(entry: RunningConsumer): Promise<void> {
+    entry.stopped ??= (async () => {
+      entry.stopping = true;
+      await entry.beforeStop?.().catch(() => undefined);
+      await entry.consumer.disconnect().catch(() => undefined);
+      const i = this.consumers.indexOf(entry);
+      if (i >= 0) this.consumers.splice(i, 1);
+    })();
+    return entry.stopped;
   }
 
   /**
@@ -274,7 +343,7 @@ export class KafkaTransport implements MessageTransport {
     this.closing ??= (async () => {
       this.stopping = true;
       clearInterval(this.probeTimer);
-      await Promise.allSettled([...this.consumers.map((c) => c.consumer.disconnect()), this.evictions.close()]);
+      await Promise.allSettled([...this.consumers.map((c) => this.stopConsumer(c)), this.evictions.close()]);
       this.closed = true;
       await Promise.allSettled([...this.inFlight]);
       await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
@@ -320,6 +389,43 @@ export class KafkaTransport implements MessageTransport {
     await commit();
   }
 
+  /**
+   * A batch subscription's fetch: records that are not a JSON object are dead-lettered, the rest
+   * go to the handler as one batch, and the fetch position moves on once the handler accepted
+   * them. Offsets are committed only from acks (AckedOffsets). A handler that throws gets the
+   * same records again after a pause.
+   */
+  private async eachAckedBatch(group: string, handler: BatchHandler, acks: AckedOffsets, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (batch.isEmpty() || !isRunning() || isStale()) return;
+    const messages: IncomingMessage[] = [];
+    for (const record of batch.messages) {
+      const decoded = decodeMessage(batch.topic, record);
+      if (decoded.ok) messages.push(decoded.message);
+      else if (!(await this.deadLetterMalformed(group, batch.topic, batch.partition, record.offset, record.key?.toString('utf8') ?? '', decoded))) {
+        await sleepWithHeartbeat(1_000, heartbeat, this.heartbeatIntervalMs);
+        return;
+      }
+    }
+    const lastOffset = batch.lastOffset();
+    const { ack, forget } = acks.delivered(batch.topic, batch.partition, lastOffset);
+    if (messages.length === 0) ack();
+    else {
+      const timer = setInterval(() => heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
+      try {
+        await handler({ topic: batch.topic, messages, ack });
+      } catch (err) {
+        forget();
+        this.logger.warn({ group, topic: batch.topic, partition: batch.partition, err: errorText(err) }, 'batch handler threw; the batch will be redelivered');
+        if (isRunning()) await sleepWithHeartbeat(1_000, heartbeat, this.heartbeatIntervalMs);
+        return;
+      } finally {
+        clearInterval(timer);
+      }
+    }
+    resolveOffset(lastOffset);
+  }
+
   /** Runs the handler with heartbeats going; false when it threw (ConsumerHost never should). */
   private async handle(handler: MessageHandler, message: IncomingMessage, heartbeat: () => Promise<void>): Promise<boolean> {
     const timer = setInterval(() => heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
@@ -357,20 +463,38 @@ export class KafkaTransport implements MessageTransport {
     }
   }
 
+  /**
+   * One `sendBatch` per MAX_REQUEST_BYTES of values, in order: one request's messages for a
+   * partition form one record batch, which brokers refuse over `message.max.bytes` (1 MiB by
+   * default). A single message over the limit is the publisher's to split (it is refused).
+   */
   private async send(messages: OutgoingMessage[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
+    const requests: Array<Map<string, Message[]>> = [];
+    let request = new Map<string, Message[]>();
+    let bytes = 0;
     for (const m of messages) {
-      const list = byTopic.get(m.topic) ?? [];
-      list.push(encodeMessage(m));
-      byTopic.set(m.topic, list);
+      const encoded = encodeMessage(m);
+      const size = Buffer.byteLength(encoded.value as string);
+      if (bytes > 0 && bytes + size > MAX_REQUEST_BYTES) {
+        requests.push(request);
+        request = new Map();
+        bytes = 0;
+      }
+      const list = request.get(m.topic) ?? [];
+      list.push(encoded);
+      request.set(m.topic, list);
+      bytes += size;
     }
-    await this.ensureTopics([...byTopic.keys()]);
+    requests.push(request);
+    await this.ensureTopics([...new Set(messages.map((m) => m.topic))]);
     await this.connectProducer();
-    await this.producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })),
-      acks: -1,
-      timeout: this.options.publishTimeoutMs,
-    });
+    for (const r of requests) {
+      await this.producer.sendBatch({
+        topicMessages: [...r].map(([topic, list]) => ({ topic, messages: list })),
+        acks: -1,
+        timeout: this.options.publishTimeoutMs,
+      });
+    }
   }
 
   private createProducer(): Producer {

@@ -34,12 +34,31 @@ describe('TopicPrefixTransport', () => {
     expect(seenByA).toEqual(['from-a']);
   });
 
+  it('subscribes batches under the prefix; the batch and its messages carry the contract topic name', async () => {
+    const wire = new InMemoryTransport();
+    const staging = new TopicPrefixTransport(wire, 'staging.');
+    const batches: Array<{ topic: string; messages: string[] }> = [];
+    await staging.subscribeBatch({
+      group: 'ingest',
+      topics: ['logs.build.v1'],
+      handler: async (b) => {
+        batches.push({ topic: b.topic, messages: b.messages.map((m) => `${m.topic}/${m.envelope.id}`) });
+        b.ack();
+      },
+    });
+    await wire.publish([{ topic: 'logs.build.v1', key: 'k', value: envelope('unprefixed') }]);
+    await staging.publish([{ topic: 'logs.build.v1', key: 'k', value: envelope('e1') }]);
+    await wire.drained();
+    expect(batches).toEqual([{ topic: 'logs.build.v1', messages: ['logs.build.v1/e1'] }]);
+  });
+
   it('passes every other subscription option through and delegates readiness and close', async () => {
     const calls: unknown[] = [];
     const inner = {
       name: 'spy',
       publish: async () => undefined,
       subscribe: async (s: unknown) => void calls.push(s),
+      subscribeBatch: async () => ({ pause: async () => undefined, close: async () => undefined }),
       isReady: () => true,
       close: async () => void calls.push('closed'),
     };

@@ -1,4 +1,4 @@
-import type { MessageTransport, OutgoingMessage, Subscription } from './message-transport.port';
+import type { BatchConsumer, BatchSubscription, MessageTransport, OutgoingMessage, Subscription } from './message-transport.port';
 
 /**
  * Puts every topic of one installation under a prefix on the wire (`KAFKA_TOPIC_PREFIX`):
@@ -30,6 +30,16 @@ export class TopicPrefixTransport implements MessageTransport {
       ...subscription,
       topics: subscription.topics.map((t) => this.prefix + t),
       handler: (message) => handler({ ...message, topic: this.unprefixed(message.topic) }),
+    });
+  }
+
+  subscribeBatch(subscription: BatchSubscription): Promise<BatchConsumer> {
+    const { handler } = subscription;
+    return this.inner.subscribeBatch({
+      ...subscription,
+      topics: subscription.topics.map((t) => this.prefix + t),
+      handler: (batch) =>
+        handler({ ...batch, topic: this.unprefixed(batch.topic), messages: batch.messages.map((m) => ({ ...m, topic: this.unprefixed(m.topic) })) }),
     });
   }
 
