@@ -15,27 +15,38 @@ import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../..
 // serves other test files running at the same time and is never stopped. Builds are real: the
 // process runner runs deploy/builder/build.sh on an uploaded static site.
 //
-// Timeline: deployments are requested one every REQUEST_EVERY_MS for REQUEST_FOR_MS; OUTAGE_AT_MS
-// in, the broker is killed (kill -9: a crash, no controlled shutdown); OUTAGE_MS later it is
-// started again on the same ports and data dir (serving again a few seconds later). Meanwhile,
-// until AFTER_MS after it serves again, a reader polls GET deployment, GET list, /healthz and /readyz.
+// Timeline: deployments are requested one every REQUEST_EVERY_MS: BEFORE_REQUESTS of them, then the
+// broker is killed (kill -9: a crash, no controlled shutdown) and DURING_REQUESTS more are sent; it
+// is started again on the same ports and data dir once it was down OUTAGE_MS and those were
+// answered (serving again a few seconds, or on a loaded machine a minute, later); then
+// AFTER_REQUESTS more. Meanwhile, until AFTER_MS after it serves again, a reader polls GET
+// deployment, GET list, /healthz and /readyz. Each phase ends on what happened, not on the clock,
+// so a loaded machine that sends requests more slowly runs the same test with the same builds.
 
-jest.setTimeout(150_000);
+jest.setTimeout(420_000);
 
 const REQUEST_EVERY_MS = 300;
-const REQUEST_FOR_MS = 15_000;
-const OUTAGE_AT_MS = 2_500;
+const BEFORE_REQUESTS = 5;
 const OUTAGE_MS = 10_000;
+const DURING_REQUESTS = 25;
+const AFTER_REQUESTS = 5;
 /** Reads go on this long after the broker serves again. */
 const AFTER_MS = 2_000;
+/** A phase waiting for answers gives up after this (an API blocked on Kafka never answers). */
+const PHASE_BOUND_MS = 60_000;
 /**
- * Every API answer, Kafka up or down, comes within this. A request that waited on Kafka would
- * take at least KAFKA_PUBLISH_TIMEOUT_MS (10 s); the rest is a 2-core machine shared with the
- * builds this test causes and with other suites (p99 ≈ 1 s, max seen 2.6 s).
+ * A publish waits this long for a broker that is down (KAFKA_PUBLISH_TIMEOUT_MS): a request that
+ * waited on Kafka would take at least that.
  */
-const API_BOUND_MS = 5_000;
+const PUBLISH_TIMEOUT_MS = 30_000;
+/**
+ * Every API answer, Kafka up or down, comes within this: well under PUBLISH_TIMEOUT_MS, well over
+ * what a 2-core machine shared with the builds this test causes, other suites and a CPU hog on
+ * each core gives (p99 ≈ 1 s unloaded; max seen 7 s under the hog).
+ */
+const API_BOUND_MS = 15_000;
 /** After the broker is back: every deployment READY, the outbox drained. */
-const RECOVERY_BOUND_MS = 60_000;
+const RECOVERY_BOUND_MS = 120_000;
 
 interface Call {
   what: string;
@@ -61,6 +72,7 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
       KAFKA_GROUP_PREFIX: `test.${runId}.`,
       BUILD_RUNNER: 'process',
       BUILD_CONCURRENCY: '2',
+      KAFKA_PUBLISH_TIMEOUT_MS: String(PUBLISH_TIMEOUT_MS),
       // Kafka clients log every failed reconnect at warn while the broker is away, by design.
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     });
@@ -68,7 +80,7 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     token = (await createTeamWithToken(platform, 'Outage')).token;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await platform?.close();
@@ -89,6 +101,9 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
     const calls: Call[] = [];
     const requested: string[] = [];
     let kafkaDown = false;
+    /** POSTs answered, by the broker's state when each was sent. */
+    const answered = { before: 0, during: 0, after: 0 };
+    let phase: keyof typeof answered = 'before';
     const t0 = Date.now();
     const timed = async (what: string, method: 'GET' | 'POST', path: string, body?: Buffer | object, auth = true): Promise<Call> => {
       const at = Date.now() - t0;
@@ -100,27 +115,46 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
       return call;
     };
 
-    // The outage: kill at OUTAGE_AT_MS, start again OUTAGE_MS later.
+    // The outage: kill once requests flow, start again once it lasted OUTAGE_MS and requests were answered meanwhile.
     let backAt = 0;
+    let outageAt = 0;
+    let outageFailed = false;
     const outage = (async () => {
-      await sleep(OUTAGE_AT_MS);
+      await until(() => answered.before >= BEFORE_REQUESTS, 'requests before the outage');
       kafkaDown = true;
+      phase = 'during';
+      outageAt = Date.now() - t0;
       await broker.stop('SIGKILL');
-      await sleep(OUTAGE_MS);
+      const downSince = Date.now();
+      await until(() => answered.during >= DURING_REQUESTS && Date.now() - downSince >= OUTAGE_MS, 'requests during the outage');
       await broker.start();
       kafkaDown = false;
+      phase = 'after';
       backAt = Date.now() - t0;
     })();
+    outage.catch(() => (outageFailed = true));
 
     // Deployments requested at a steady pace, each request on its own (a slow one does not delay the next).
     const posts: Array<Promise<unknown>> = [];
     let i = 0;
+    let sent = 0;
+    const quota = { before: BEFORE_REQUESTS, during: DURING_REQUESTS, after: AFTER_REQUESTS };
+    const sentIn = { before: 0, during: 0, after: 0 };
     const requester = (async () => {
-      while (Date.now() - t0 < REQUEST_FOR_MS) {
+      while (sentIn.after < AFTER_REQUESTS && !outageFailed) {
+        const current = phase;
+        // This phase's requests are out: wait for the next.
+        if (sentIn[current] >= quota[current]) {
+          await sleep(50);
+          continue;
+        }
         const project = projects[i++ % projects.length];
+        sentIn[current]++;
+        sent++;
         posts.push(
           timed('POST deployment', 'POST', `/v1/projects/${project}/deployments?target=PREVIEW`, site).then((c) => {
             if (c.status === 202) requested.push(c.body.id);
+            answered[current]++;
           }),
         );
         await sleep(REQUEST_EVERY_MS);
@@ -129,7 +163,7 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
 
     // Reads at the same time: a deployment, a list, liveness, readiness.
     const reader = (async () => {
-      while (backAt === 0 || Date.now() - t0 < backAt + AFTER_MS) {
+      while ((backAt === 0 || Date.now() - t0 < backAt + AFTER_MS) && !outageFailed) {
         const latest = requested.at(-1);
         await Promise.all([
           latest ? timed('GET deployment', 'GET', `/v1/deployments/${latest}`) : undefined,
@@ -149,9 +183,9 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
     const during = calls.filter((c) => c.kafkaDown);
     const summary = summarize(calls);
     console.log(`API calls (${calls.length}, ${during.length} while Kafka was down; broker back at ${backAt} ms):\n${summary}`);
-    // The pace held (a request that blocked would not delay the next one, but would show here as slow).
-    expect(requested.length).toBeGreaterThanOrEqual(Math.floor(REQUEST_FOR_MS / REQUEST_EVERY_MS) - 5);
-    expect(during.filter((c) => c.what === 'POST deployment').length).toBeGreaterThanOrEqual(Math.floor((REQUEST_FOR_MS - OUTAGE_AT_MS) / REQUEST_EVERY_MS) - 5);
+    // Every request was accepted, those sent while the broker was down included.
+    expect(requested).toHaveLength(sent);
+    expect(answered.during).toBeGreaterThanOrEqual(DURING_REQUESTS);
     const slowOrFailed = calls.filter((c) => c.ms > API_BOUND_MS || !(c.status >= 200 && c.status < 300));
     expect(slowOrFailed).toEqual([]);
     // Readiness stays 200 (the outbox rides the outage out; a 503 would take every API instance
@@ -258,7 +292,7 @@ describe('Kafka outage while deployments are requested (api + orchestrator, Post
 
     console.log(
       `${requested.length} deployments requested (${during.filter((c) => c.what === 'POST deployment').length} while Kafka was down); ` +
-        `broker killed at ${OUTAGE_AT_MS} ms, serving again at ${backAt} ms; requests done at ${requestsDoneAt} ms, all READY at ${readyAt} ms, ` +
+        `broker killed at ${outageAt} ms, serving again at ${backAt} ms; requests done at ${requestsDoneAt} ms, all READY at ${readyAt} ms, ` +
         `outbox drained at ${drainedAt} ms (${retried} rows needed more than one publish attempt; the ${backlog.length} rows written before the broker was back were all published at ${caughtUpAt} ms); every request consumed by the orchestrator at ${consumedAt} ms; ` +
         `topic read from ${readStart} ms, redelivery consumed at ${Date.now() - t0} ms; ` +
         `${duplicates} requests were on the topic more than once before the redelivery step; ` +
@@ -341,3 +375,10 @@ function count(xs: string[]): Record<string, number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `done` holds; rejects after PHASE_BOUND_MS. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + PHASE_BOUND_MS; !done(); await sleep(50)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not done within ${PHASE_BOUND_MS} ms`);
+  }
+}
