@@ -407,7 +407,11 @@ export class BuildContainerWatch {
   static async start(): Promise<BuildContainerWatch> {
     const w = new BuildContainerWatch();
     const docker = new Docker();
+    // From the moment of the call: the engine replays what happened since, so an event between
+    // the request and the subscription taking effect is not missed (the engine may answer before
+    // it subscribes). Earlier builds' events may come too; they belong to other deployments.
     w.stream = (await docker.getEvents({
+      since: Date.now() / 1000,
       filters: { type: ['container'], event: ['create', 'start', 'die', 'destroy'], label: [`${BUILD_LABELS.role}=build`] },
     })) as NodeJS.ReadableStream & { destroy(): void };
     let buffered = '';
@@ -422,8 +426,6 @@ export class BuildContainerWatch {
         w.events.push({ action: e.Action, containerId: e.Actor.ID, deploymentId: e.Actor.Attributes[BUILD_LABELS.deployment], at: Math.round(e.timeNano / 1e6) });
       }
     });
-    // The engine sends nothing until an event happens; a short pause lets the subscription settle.
-    await new Promise((r) => setTimeout(r, 200));
     return w;
   }
 
