@@ -4,6 +4,8 @@
 #
 #   scripts/builder-image.sh            build if needed, print deploysphere/builder:<hash>
 #   BUILDER_IMAGE_FORCE=1 scripts/...   rebuild even when the hash tag exists
+#   scripts/builder-image.sh --base     only make sure the base image exists; print its tag
+#                                       (scripts/runtime-images.sh builds on the same base)
 #
 # Steps (docs/builder.md):
 #   1. Base: a Debian minbase rootfs made with debootstrap (suite/variant/packages from
@@ -78,7 +80,10 @@ INPUTS_HASH="$(
 )"
 TAG="$IMAGE_REPO:$INPUTS_HASH"
 
-if [[ "${BUILDER_IMAGE_FORCE:-0}" != 1 ]] && docker image inspect "$TAG" >/dev/null 2>&1; then
+BASE_ONLY=0
+[[ "${1:-}" == --base ]] && BASE_ONLY=1
+
+if ((!BASE_ONLY)) && [[ "${BUILDER_IMAGE_FORCE:-0}" != 1 ]] && docker image inspect "$TAG" >/dev/null 2>&1; then
   log "up to date: $TAG (inputs unchanged)"
   docker tag "$TAG" "$IMAGE_REPO:latest"
   printf '%s\n' "$TAG"
@@ -147,6 +152,11 @@ if ! docker image inspect "$BASE_TAG" >/dev/null 2>&1; then
     -c 'CMD ["/bin/bash"]' \
     -m "debootstrap $DEBOOTSTRAP_VARIANT $DEBIAN_SUITE +$DEBOOTSTRAP_INCLUDE" \
     "$ROOTFS_TAR" "$BASE_TAG" >&2
+fi
+
+if ((BASE_ONLY)); then
+  printf '%s\n' "$BASE_TAG"
+  exit 0
 fi
 
 # --- 2. toolchain tarballs from the npm registry -----------------------------------------------------

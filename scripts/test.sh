@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine as root: installs the npm dependencies,
 # installs and starts every service the tests use (PostgreSQL, Redis, ClickHouse, Kafka,
-# moto, Docker) on loopback, runs the static checks and every jest test, stops what it
+# moto, Docker, the image registry) on loopback, runs the static checks and every jest test, stops what it
 # started, and ends with one line: `N passed, N failed`.
 #
 #   bash scripts/test.sh            # everything
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 REPORT_DIR="${TEST_REPORT_DIR:-$ROOT/.cache/test-report}"
 mkdir -p "$REPORT_DIR"
-SERVICES="${TEST_SERVICES:-postgres redis clickhouse kafka moto docker}"
+SERVICES="${TEST_SERVICES:-postgres redis clickhouse kafka moto docker registry}"
 passed=0
 failed=0
 failures=()
@@ -88,6 +88,8 @@ done
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql://deploysphere:deploysphere@127.0.0.1:5432/postgres}"
 # Build runner tests need the builder image (built locally, no registry; a no-op when up to date: docs/builds.md).
 say "builder image"; bash scripts/builder-image.sh >/dev/null || { failed=$((failed + 1)); failures+=("builder image"); }
+# Server-app tests build FROM the platform's Node runtime images (same base, same way: docs/builds.md).
+say "runtime images"; bash scripts/runtime-images.sh >/dev/null || { failed=$((failed + 1)); failures+=("runtime images"); }
 # The OpenAPI fuzzer the API contract test runs (PyPI, a cached virtualenv).
 say "schemathesis"; bash scripts/schemathesis.sh install || { failed=$((failed + 1)); failures+=("schemathesis install"); }
 

@@ -6,13 +6,13 @@
 #   e.g.  scripts/services/all.sh start redis kafka
 #         eval "$(scripts/services/all.sh env)"
 #
-# Names are the scripts beside this one: redis clickhouse kafka moto.
+# Names are the scripts beside this one: redis clickhouse kafka moto registry.
 # start/restart go in the order given and stop at the first failure; stop goes in
 # reverse order and always tries every service; status reports all, failing if any is down.
 set -euo pipefail
 
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ALL_SERVICES=(redis clickhouse kafka moto)
+ALL_SERVICES=(redis clickhouse kafka moto registry)
 
 action="${1:-}"
 [ "$#" -gt 0 ] && shift

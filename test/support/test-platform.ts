@@ -39,7 +39,7 @@ export interface TestPlatformOptions {
  * the app itself exactly as in production embedded mode.
  */
 /** Variables that switch an adapter from its embedded default to a real engine. */
-export const EMBEDDED_UNLESS_GIVEN = ['KAFKA_BROKERS', 'REDIS_URL', 'CLICKHOUSE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'];
+export const EMBEDDED_UNLESS_GIVEN = ['KAFKA_BROKERS', 'REDIS_URL', 'CLICKHOUSE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX', 'REGISTRY_URL', 'REGISTRY_USERNAME', 'REGISTRY_PASSWORD'];
 
 export async function startTestPlatform(kind: TestDatabaseKind, env: Record<string, string> = {}, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deploysphere-test-'));

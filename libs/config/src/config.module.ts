@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { appsConfig } from './apps.config';
 import { authConfig } from './auth.config';
 import { buildsConfig } from './builds.config';
 import { databaseConfig } from './database.config';
@@ -14,7 +15,7 @@ import { storageConfig } from './storage.config';
 import { validateEnvironment } from './env.validation';
 
 /** Every area's factory, each injectable as `@Inject(xConfig.KEY) cfg: ConfigType<typeof xConfig>`. */
-export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig];
+export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig];
 
 /**
  * Global, validated configuration. A bad value stops start-up with a message naming it.

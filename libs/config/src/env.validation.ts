@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { AppsEnvironment, appsProblems } from './apps.config';
 import { AuthEnvironment, authProblems } from './auth.config';
 import { BuildsEnvironment, buildsProblems } from './builds.config';
 import { areaVariables, checkArea, invalidConfiguration, type Raw } from './area.validation';
@@ -25,6 +26,7 @@ export const AREA_ENVIRONMENTS = [
   BuildsEnvironment,
   StorageEnvironment,
   EdgeEnvironment,
+  AppsEnvironment,
 ] as const;
 
 /** The validated values of every area, as the variables' names. */
@@ -38,7 +40,8 @@ export type EnvironmentVariables = RuntimeEnvironment &
   SourceEnvironment &
   BuildsEnvironment &
   StorageEnvironment &
-  EdgeEnvironment;
+  EdgeEnvironment &
+  AppsEnvironment;
 
 /**
  * The `validate` hook for `ConfigModule.forRoot`: checks every area and returns the typed
@@ -56,7 +59,7 @@ export function validateEnvironment(raw: Raw): EnvironmentVariables {
   }
   if (problems.length > 0) throw invalidConfiguration(problems);
   const valid = env as unknown as EnvironmentVariables;
-  const rules = [...authProblems(valid), ...buildsProblems(valid), ...storageProblems(valid)];
+  const rules = [...authProblems(valid), ...buildsProblems(valid), ...storageProblems(valid), ...appsProblems(valid)];
   if (rules.length > 0) throw invalidConfiguration(rules);
   return valid;
 }

@@ -2,7 +2,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, MaxLengt
 import { Topics } from './topics';
 import { ENTITY_ID } from './ids';
 
-export const DEPLOYMENT_STATUSES = ['QUEUED', 'BUILDING', 'UPLOADING', 'READY', 'FAILED', 'CANCELED', 'TIMED_OUT'] as const;
+export const DEPLOYMENT_STATUSES = ['QUEUED', 'BUILDING', 'UPLOADING', 'READY', 'FAILED', 'CANCELED', 'TIMED_OUT', 'STARTING'] as const;
 export type DeploymentStatusName = (typeof DEPLOYMENT_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly DeploymentStatusName[] = ['READY', 'FAILED', 'CANCELED', 'TIMED_OUT'];
 
@@ -59,6 +59,23 @@ export class BuildSucceededV1 {
   @IsString() @MaxLength(32) runner!: string;
   @IsInt() @Min(0) durationMs!: number;
   @IsOptional() @IsString() @MaxLength(64) framework?: string;
+  @IsISO8601() at!: string;
+}
+
+/**
+ * A container deployment's image is built and stored by digest (the deployment is STARTING): the
+ * app runtime starts it from `imageRef`.
+ */
+export class DeploymentImageStoredV1 {
+  static readonly topic = Topics.DeploymentImageStored;
+  static readonly type = 'DeploymentImageStored.v1';
+
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
+  @IsIn(DEPLOYMENT_TARGETS) target!: DeploymentTargetName;
+  /** `<registry>/<repository>@sha256:…`; without a registry the local engine's image id. */
+  @IsString() @MaxLength(512) imageRef!: string;
+  @Matches(/^sha256:[0-9a-f]{64}$/) imageDigest!: string;
   @IsISO8601() at!: string;
 }
 

@@ -4,6 +4,7 @@ import {
   BuildSucceededV1,
   DeploymentCancelRequestedV1,
   DeploymentFailedV1,
+  DeploymentImageStoredV1,
   DeploymentRequestedV1,
   DeploymentStatusChangedV1,
 } from './deployments.events';
@@ -19,6 +20,7 @@ export const EVENT_CLASSES: Record<string, IntegrationEventClass> = Object.fromE
     DeploymentCancelRequestedV1,
     DeploymentStatusChangedV1,
     BuildSucceededV1,
+    DeploymentImageStoredV1,
     DeploymentFailedV1,
     ProjectDeletedV1,
     DeploymentReadyV1,

@@ -6,6 +6,7 @@ export const Topics = {
   ProjectDeleted: 'projects.deleted.v1',
   DeploymentReady: 'deployments.ready.v1',
   BuildSucceeded: 'deployments.build-succeeded.v1',
+  DeploymentImageStored: 'deployments.image-stored.v1',
   DeploymentFailed: 'deployments.failed.v1',
   AliasMoved: 'projects.alias-moved.v1',
   ProjectRoutingChanged: 'projects.routing-changed.v1',

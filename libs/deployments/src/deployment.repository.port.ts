@@ -34,6 +34,9 @@ export interface BuildContext {
 
 export type FinalStatus = 'FAILED' | 'TIMED_OUT' | 'CANCELED';
 
+/** static: the edge serves the build output; container: the app runtime runs the deployment's image. */
+export type AppRuntimeName = 'static' | 'container';
+
 /** A QUEUED deployment as the scheduler sees it when it plans what to start. */
 /** A READY deployment as the edge's route snapshot needs it. */
 export interface ServableDeployment {
@@ -159,6 +162,10 @@ export interface DeploymentRepository {
   forgetSource(deploymentId: string, sourceKey: string): Promise<void>;
   /** The commit a git fetch resolved. */
   recordCommit(deploymentId: string, commit: { sha?: string; message?: string }): Promise<void>;
+  /** How the deployment is served, decided when its build ran (not a status change). */
+  recordRuntime(deploymentId: string, runtime: AppRuntimeName): Promise<void>;
+  /** UPLOADING → STARTING for a container deployment, with its image reference and digest (DeploymentImageStored.v1). */
+  imageStored(owner: string, ctx: BuildContext, image: { imageRef: string; imageDigest: string }): Promise<boolean>;
   buildSucceeded(owner: string, ctx: BuildContext, build: { runner: string; durationMs: number; framework?: string }): Promise<boolean>;
   /** UPLOADING → READY; a production deployment also goes live unless a newer one is. Undefined: did not apply. */
   ready(owner: string, ctx: BuildContext, manifestKey: string): Promise<{ aliasMoved: boolean } | undefined>;

@@ -15,6 +15,15 @@ export class DeploymentDto {
   @ApiProperty({ type: String, nullable: true, description: 'Stable code when status is FAILED or TIMED_OUT' }) failureCode!: string | null;
   @ApiProperty({ type: String, nullable: true }) failureMessage!: string | null;
   @ApiProperty({ type: String, nullable: true }) artifactManifestKey!: string | null;
+  @ApiProperty({ type: String, enum: ['static', 'container'], nullable: true, example: 'container', description: 'How it is served; decided when its build ran (null before)' }) runtime!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '127.0.0.1:5050/deploysphere-apps/prj_01jd8x3k9m2f4q7r8s9t0v1w2x@sha256:3f1c5e0b9a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e',
+    description: 'A container deployment\'s image, by digest (set when it reaches STARTING)',
+  })
+  imageRef!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'sha256:3f1c5e0b9a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e' }) imageDigest!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ type: String, nullable: true }) buildingAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) uploadingAt!: string | null;
@@ -34,6 +43,9 @@ export class DeploymentDto {
       failureCode: d.failureCode,
       failureMessage: d.failureMessage,
       artifactManifestKey: d.artifactManifestKey,
+      runtime: d.runtime,
+      imageRef: d.imageRef,
+      imageDigest: d.imageDigest,
       createdAt: d.createdAt.toISOString(),
       buildingAt: iso(d.buildingAt),
       uploadingAt: iso(d.uploadingAt),

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Project } from '@deploysphere/database';
-import { FRAMEWORKS } from './project-settings.dto';
+import { FRAMEWORKS, RUNTIMES } from './project-settings.dto';
 
 export class ProjectDto {
   @ApiProperty({ example: 'prj_01jd8x3k9m2f4q7r8s9t0v1w2x' }) id!: string;
@@ -18,6 +18,14 @@ export class ProjectDto {
   @ApiProperty() cleanUrls!: boolean;
   @ApiProperty() spaFallback!: boolean;
   @ApiProperty() custom404!: boolean;
+  @ApiProperty({ enum: RUNTIMES, nullable: true, type: String, example: 'container', description: 'null = detected per deployment' }) runtime!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 3000 }) port!: number | null;
+  @ApiProperty({ type: String, nullable: true, example: '/healthz' }) healthCheckPath!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'node server.js' }) startCommand!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 1 }) replicas!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 512 }) memoryMb!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.5 }) cpus!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 900 }) idleTimeoutSeconds!: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'The deployment the production URL serves' }) liveDeploymentId!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -39,6 +47,14 @@ export class ProjectDto {
       cleanUrls: p.cleanUrls,
       spaFallback: p.spaFallback,
       custom404: p.custom404,
+      runtime: p.runtime,
+      port: p.port,
+      healthCheckPath: p.healthCheckPath,
+      startCommand: p.startCommand,
+      replicas: p.replicas,
+      memoryMb: p.memoryMb,
+      cpus: p.cpus,
+      idleTimeoutSeconds: p.idleTimeoutSeconds,
       liveDeploymentId: p.alias?.deploymentId ?? null,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
-import { DEPLOYMENT_REPOSITORY, type BuildContext, type DeploymentRepository, type FinalStatus } from '@deploysphere/deployments';
+import { DEPLOYMENT_REPOSITORY, type AppRuntimeName, type BuildContext, type DeploymentRepository, type FinalStatus } from '@deploysphere/deployments';
 
 export type { BuildContext, FinalStatus } from '@deploysphere/deployments';
 
@@ -25,6 +25,16 @@ export class DeploymentTransitions {
   /** The commit a git fetch resolved (not a status change). */
   recordCommit(deploymentId: string, commit: { sha?: string; message?: string }): Promise<void> {
     return this.deployments.recordCommit(deploymentId, commit);
+  }
+
+  /** How the deployment is served (the project's setting, else detected from its source). */
+  recordRuntime(deploymentId: string, runtime: AppRuntimeName): Promise<void> {
+    return this.deployments.recordRuntime(deploymentId, runtime);
+  }
+
+  /** UPLOADING → STARTING with DeploymentImageStored.v1: the image is pushed, the app runtime starts it. */
+  imageStored(ctx: BuildContext, image: { imageRef: string; imageDigest: string }): Promise<boolean> {
+    return this.deployments.imageStored(this.cfg.instanceId, ctx, image);
   }
 
   /** BUILDING → UPLOADING, with BuildSucceeded.v1. */

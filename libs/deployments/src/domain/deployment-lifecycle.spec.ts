@@ -47,6 +47,17 @@ describe('the deployment lifecycle', () => {
     expect(withStart.sources('STARTING' as never, 'orchestrator')).toEqual(['UPLOADING']);
   });
 
+  it('a container deployment goes UPLOADING → STARTING with its image, outside the build phases', () => {
+    const rule = TRANSITION_RULES.find((t) => t.from === 'UPLOADING' && t.to === 'STARTING');
+    expect(rule?.by).toBe('orchestrator');
+    expect(rule?.emits.map((e) => e.type)).toEqual(['DeploymentStatusChanged.v1', 'DeploymentImageStored.v1']);
+    expect(lifecycle.inPhase('runtime')).toEqual(['STARTING']);
+    // Not a build: no lease, no build slot, no takeover by the build recovery; not ended either.
+    expect(lifecycle.needsOwner('STARTING')).toBe(false);
+    expect(lifecycle.isEnded('STARTING')).toBe(false);
+    expect(lifecycle.sources('STARTING', 'orchestrator')).toEqual(['UPLOADING']);
+  });
+
   it('docs/deployment-lifecycle.md holds exactly its tables', () => {
     const doc = readFileSync(DOC, 'utf8');
     const [, tables] = doc.match(/<!-- lifecycle:begin -->\n([\s\S]*?)<!-- lifecycle:end -->/) ?? [];

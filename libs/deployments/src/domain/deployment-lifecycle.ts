@@ -3,6 +3,7 @@ import {
   AliasMovedV1,
   BuildSucceededV1,
   DeploymentFailedV1,
+  DeploymentImageStoredV1,
   DeploymentReadyV1,
   DeploymentStatusChangedV1,
   type DeploymentStatusName,
@@ -12,8 +13,12 @@ import {
 /** The app that performs a transition: the only one whose code may make it. */
 export type LifecycleActor = 'api' | 'orchestrator';
 
-/** waiting: nobody builds it yet; active: an orchestrator instance owns it (lease); ended: nothing changes it again. */
-export type StatusPhase = 'waiting' | 'active' | 'ended';
+/**
+ * waiting: nobody builds it yet; active: an orchestrator instance owns its build (lease); runtime:
+ * its build is over and the app runtime starts or runs its image (no build lease, not counted
+ * against the build slots); ended: nothing changes it again.
+ */
+export type StatusPhase = 'waiting' | 'active' | 'runtime' | 'ended';
 
 export interface StatusRule {
   status: DeploymentStatusName;
@@ -48,6 +53,7 @@ export const STATUS_RULES: readonly StatusRule[] = [
   { status: 'FAILED', phase: 'ended', meaning: 'the build or the upload failed (failureCode says why)' },
   { status: 'CANCELED', phase: 'ended', meaning: 'canceled by its user or superseded before its build started' },
   { status: 'TIMED_OUT', phase: 'ended', meaning: 'the build ran longer than BUILD_TIMEOUT_SECONDS' },
+  { status: 'STARTING', phase: 'runtime', meaning: 'a container deployment: its image is stored by digest; the app runtime starts it' },
 ];
 
 /**
@@ -78,6 +84,13 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
     when: 'the output is stored',
     emits: [changed, DeploymentReadyV1 as IntegrationEventClass<object>],
     alsoEmits: { event: AliasMovedV1 as IntegrationEventClass<object>, when: 'production, and no newer deployment is live: the alias moves here' },
+  },
+  {
+    from: 'UPLOADING',
+    to: 'STARTING',
+    by: 'orchestrator',
+    when: 'a container deployment\'s image is pushed and its digest recorded',
+    emits: [changed, DeploymentImageStoredV1 as IntegrationEventClass<object>],
   },
   { from: 'UPLOADING', to: 'FAILED', by: 'orchestrator', when: 'storing the output failed', emits: [changed, failed] },
   { from: 'UPLOADING', to: 'TIMED_OUT', by: 'orchestrator', when: 'the upload exceeded the time limit', emits: [changed, failed] },

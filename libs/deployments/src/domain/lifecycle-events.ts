@@ -2,6 +2,7 @@ import {
   AliasMovedV1,
   BuildSucceededV1,
   DeploymentFailedV1,
+  DeploymentImageStoredV1,
   DeploymentReadyV1,
   DeploymentRequestedV1,
   DeploymentStatusChangedV1,
@@ -52,6 +53,14 @@ export const lifecycleEvents = {
     return event(
       DeploymentReadyV1,
       { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, readyAt: at.toISOString() },
+      buildMeta(ctx),
+    );
+  },
+
+  imageStored(ctx: BuildContext, image: { imageRef: string; imageDigest: string }, at: Date): OutboxEvent {
+    return event(
+      DeploymentImageStoredV1,
+      { deploymentId: ctx.id, projectId: ctx.projectId, target: ctx.target, imageRef: image.imageRef, imageDigest: image.imageDigest, at: at.toISOString() },
       buildMeta(ctx),
     );
   },

@@ -5,6 +5,7 @@ import { Prisma, PrismaService, type Deployment } from '@deploysphere/database';
 import { outboxInsert, outboxRows, OutboxWriter, processedInsert, sliceOutboxRows, type OutboxEvent } from '@deploysphere/messaging';
 import type {
   AliasMove,
+  AppRuntimeName,
   BuildContext,
   ClaimRequest,
   ClaimResult,
@@ -445,6 +446,32 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     return applied;
   }
 
+  async recordRuntime(deploymentId: string, runtime: AppRuntimeName): Promise<void> {
+    await this.prisma.query(Prisma.sql`UPDATE deployments SET runtime = ${runtime}::"AppRuntime" WHERE id = ${deploymentId}`);
+  }
+
+  /**
+   * UPLOADING → STARTING in one statement: the row moves only if it is still UPLOADING and owned
+   * by the caller, records its image and leaves the build's lease (the app runtime takes it from
+   * here); its events are inserted with it.
+   */
+  async imageStored(owner: string, ctx: BuildContext, image: { imageRef: string; imageDigest: string }): Promise<boolean> {
+    const at = new Date();
+    const { from } = this.single('STARTING');
+    const rows = outboxRows([lifecycleEvents.statusChanged(ctx, from, 'STARTING', at, buildMeta(ctx)), lifecycleEvents.imageStored(ctx, image, at)]);
+    const moved = Prisma.sql`EXISTS (SELECT 1 FROM moved)`;
+    const [result] = await this.outbox.query<{ applied: boolean }>(Prisma.sql`
+      WITH moved AS (
+        UPDATE deployments SET status = 'STARTING', image_ref = ${image.imageRef}, image_digest = ${image.imageDigest},
+          runtime = 'container', lease_expires_at = NULL, updated_at = ${at}
+        WHERE id = ${ctx.id} AND status = ${from}::"DeploymentStatus" AND orchestrator_id = ${owner}
+        RETURNING id
+      ), events AS (${outboxInsert(rows, { when: moved })})
+      SELECT ${moved} AS applied`);
+    this.skipped(ctx, [from], result.applied);
+    return result.applied;
+  }
+
   /** The one status a batched transition to `to` may come from (the group commit checks one). */
   private single(to: DeploymentStatusName): { from: DeploymentStatusName; to: DeploymentStatusName } {
     const [from, ...others] = lifecycle.sources(to, 'orchestrator');
@@ -540,6 +567,9 @@ function prepare(request: DeploymentRequest): { row: Deployment; requested: Outb
     commitMessage: request.commitMessage ?? null,
     sourceKey: request.sourceKey ?? null,
     artifactManifestKey: null,
+    runtime: null,
+    imageRef: null,
+    imageDigest: null,
     runnerRef: null,
     orchestratorId: null,
     leaseExpiresAt: null,

@@ -556,6 +556,47 @@ export interface components {
             custom404?: boolean;
             /** @description Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS */
             buildTimeoutSeconds?: number | null;
+            /**
+             * @description static: the edge serves the build output; container: the platform runs the app. null = detect at build time (a Dockerfile in the root directory, or a package.json `start` script with no output directory set → container; else static)
+             * @example container
+             * @enum {string|null}
+             */
+            runtime?: "static" | "container" | null;
+            /**
+             * @description Server apps: the port the app listens on (it also gets PORT); null = the platform default (3000)
+             * @example 3000
+             */
+            port?: number | null;
+            /**
+             * @description Server apps: a 2xx or 3xx answer here makes an instance healthy; null = `/`
+             * @example /healthz
+             */
+            healthCheckPath?: string | null;
+            /**
+             * @description Server apps: replaces the image's command (run by /bin/sh -c); null = the image's own (the Node runtime: `npm start`)
+             * @example node server.js
+             */
+            startCommand?: string | null;
+            /**
+             * @description Server apps: instances per deployment; null = 1. At most the platform's APP_MAX_REPLICAS (422 APP_LIMIT_EXCEEDED above it)
+             * @example 2
+             */
+            replicas?: number | null;
+            /**
+             * @description Server apps: memory per instance in MiB; null = the platform default. At most APP_MAX_MEMORY_MB (422 APP_LIMIT_EXCEEDED above it)
+             * @example 512
+             */
+            memoryMb?: number | null;
+            /**
+             * @description Server apps: CPUs per instance (fractions allowed); null = the platform default. At most APP_MAX_CPUS (422 APP_LIMIT_EXCEEDED above it)
+             * @example 0.5
+             */
+            cpus?: number | null;
+            /**
+             * @description Server apps: stop a deployment after this many seconds without a request; the next request starts it again. 0 = never; null = previews after the platform default, production never
+             * @example 900
+             */
+            idleTimeoutSeconds?: number | null;
             /** @example My App */
             name: string;
             /**
@@ -589,6 +630,26 @@ export interface components {
             cleanUrls: boolean;
             spaFallback: boolean;
             custom404: boolean;
+            /**
+             * @description null = detected per deployment
+             * @example container
+             * @enum {string|null}
+             */
+            runtime: "static" | "container" | null;
+            /** @example 3000 */
+            port: number | null;
+            /** @example /healthz */
+            healthCheckPath: string | null;
+            /** @example node server.js */
+            startCommand: string | null;
+            /** @example 1 */
+            replicas: number | null;
+            /** @example 512 */
+            memoryMb: number | null;
+            /** @example 0.5 */
+            cpus: number | null;
+            /** @example 900 */
+            idleTimeoutSeconds: number | null;
             /** @description The deployment the production URL serves */
             liveDeploymentId: string | null;
             createdAt: string;
@@ -649,6 +710,47 @@ export interface components {
             custom404?: boolean;
             /** @description Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS */
             buildTimeoutSeconds?: number | null;
+            /**
+             * @description static: the edge serves the build output; container: the platform runs the app. null = detect at build time (a Dockerfile in the root directory, or a package.json `start` script with no output directory set → container; else static)
+             * @example container
+             * @enum {string|null}
+             */
+            runtime?: "static" | "container" | null;
+            /**
+             * @description Server apps: the port the app listens on (it also gets PORT); null = the platform default (3000)
+             * @example 3000
+             */
+            port?: number | null;
+            /**
+             * @description Server apps: a 2xx or 3xx answer here makes an instance healthy; null = `/`
+             * @example /healthz
+             */
+            healthCheckPath?: string | null;
+            /**
+             * @description Server apps: replaces the image's command (run by /bin/sh -c); null = the image's own (the Node runtime: `npm start`)
+             * @example node server.js
+             */
+            startCommand?: string | null;
+            /**
+             * @description Server apps: instances per deployment; null = 1. At most the platform's APP_MAX_REPLICAS (422 APP_LIMIT_EXCEEDED above it)
+             * @example 2
+             */
+            replicas?: number | null;
+            /**
+             * @description Server apps: memory per instance in MiB; null = the platform default. At most APP_MAX_MEMORY_MB (422 APP_LIMIT_EXCEEDED above it)
+             * @example 512
+             */
+            memoryMb?: number | null;
+            /**
+             * @description Server apps: CPUs per instance (fractions allowed); null = the platform default. At most APP_MAX_CPUS (422 APP_LIMIT_EXCEEDED above it)
+             * @example 0.5
+             */
+            cpus?: number | null;
+            /**
+             * @description Server apps: stop a deployment after this many seconds without a request; the next request starts it again. 0 = never; null = previews after the platform default, production never
+             * @example 900
+             */
+            idleTimeoutSeconds?: number | null;
             /** @example My App */
             name?: string;
         };
@@ -716,7 +818,7 @@ export interface components {
             id: string;
             projectId: string;
             /** @enum {string} */
-            status: "QUEUED" | "BUILDING" | "UPLOADING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT";
+            status: "QUEUED" | "BUILDING" | "UPLOADING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT" | "STARTING";
             /** @enum {string} */
             target: "PREVIEW" | "PRODUCTION";
             /** @enum {string} */
@@ -727,6 +829,19 @@ export interface components {
             failureCode: string | null;
             failureMessage: string | null;
             artifactManifestKey: string | null;
+            /**
+             * @description How it is served; decided when its build ran (null before)
+             * @example container
+             * @enum {string|null}
+             */
+            runtime: "static" | "container" | null;
+            /**
+             * @description A container deployment's image, by digest (set when it reaches STARTING)
+             * @example 127.0.0.1:5050/deploysphere-apps/prj_01jd8x3k9m2f4q7r8s9t0v1w2x@sha256:3f1c5e0b9a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e
+             */
+            imageRef: string | null;
+            /** @example sha256:3f1c5e0b9a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e */
+            imageDigest: string | null;
             createdAt: string;
             buildingAt: string | null;
             uploadingAt: string | null;
@@ -1920,7 +2035,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from a previous page's `nextCursor` */
                 cursor?: string;
-                status?: "QUEUED" | "BUILDING" | "UPLOADING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT";
+                status?: "QUEUED" | "BUILDING" | "UPLOADING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT" | "STARTING";
                 target?: "PREVIEW" | "PRODUCTION";
             };
             header?: never;

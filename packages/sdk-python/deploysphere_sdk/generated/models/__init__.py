@@ -8,6 +8,9 @@ from .create_project_request_dto import CreateProjectRequestDto
 from .create_project_request_dto_framework_type_1 import CreateProjectRequestDtoFrameworkType1
 from .create_project_request_dto_framework_type_2_type_1 import CreateProjectRequestDtoFrameworkType2Type1
 from .create_project_request_dto_framework_type_3_type_1 import CreateProjectRequestDtoFrameworkType3Type1
+from .create_project_request_dto_runtime_type_1 import CreateProjectRequestDtoRuntimeType1
+from .create_project_request_dto_runtime_type_2_type_1 import CreateProjectRequestDtoRuntimeType2Type1
+from .create_project_request_dto_runtime_type_3_type_1 import CreateProjectRequestDtoRuntimeType3Type1
 from .create_team_request_dto import CreateTeamRequestDto
 from .create_token_request_dto import CreateTokenRequestDto
 from .create_token_request_dto_scopes_item import CreateTokenRequestDtoScopesItem
@@ -15,6 +18,9 @@ from .created_token_dto import CreatedTokenDto
 from .created_token_dto_scopes_item import CreatedTokenDtoScopesItem
 from .delete_env_var_target import DeleteEnvVarTarget
 from .deployment_dto import DeploymentDto
+from .deployment_dto_runtime_type_1 import DeploymentDtoRuntimeType1
+from .deployment_dto_runtime_type_2_type_1 import DeploymentDtoRuntimeType2Type1
+from .deployment_dto_runtime_type_3_type_1 import DeploymentDtoRuntimeType3Type1
 from .deployment_dto_source import DeploymentDtoSource
 from .deployment_dto_status import DeploymentDtoStatus
 from .deployment_dto_target import DeploymentDtoTarget
@@ -45,6 +51,9 @@ from .project_dto import ProjectDto
 from .project_dto_framework_type_1 import ProjectDtoFrameworkType1
 from .project_dto_framework_type_2_type_1 import ProjectDtoFrameworkType2Type1
 from .project_dto_framework_type_3_type_1 import ProjectDtoFrameworkType3Type1
+from .project_dto_runtime_type_1 import ProjectDtoRuntimeType1
+from .project_dto_runtime_type_2_type_1 import ProjectDtoRuntimeType2Type1
+from .project_dto_runtime_type_3_type_1 import ProjectDtoRuntimeType3Type1
 from .project_git_dto import ProjectGitDto
 from .project_page import ProjectPage
 from .request_deployment_request_dto import RequestDeploymentRequestDto
@@ -65,6 +74,9 @@ from .update_project_request_dto import UpdateProjectRequestDto
 from .update_project_request_dto_framework_type_1 import UpdateProjectRequestDtoFrameworkType1
 from .update_project_request_dto_framework_type_2_type_1 import UpdateProjectRequestDtoFrameworkType2Type1
 from .update_project_request_dto_framework_type_3_type_1 import UpdateProjectRequestDtoFrameworkType3Type1
+from .update_project_request_dto_runtime_type_1 import UpdateProjectRequestDtoRuntimeType1
+from .update_project_request_dto_runtime_type_2_type_1 import UpdateProjectRequestDtoRuntimeType2Type1
+from .update_project_request_dto_runtime_type_3_type_1 import UpdateProjectRequestDtoRuntimeType3Type1
 from .verification_failed_problem_dto import VerificationFailedProblemDto
 from .verification_failed_problem_dto_lookup_error import VerificationFailedProblemDtoLookupError
 from .verification_record_dto import VerificationRecordDto
@@ -81,11 +93,17 @@ __all__ = (
     "CreateProjectRequestDtoFrameworkType1",
     "CreateProjectRequestDtoFrameworkType2Type1",
     "CreateProjectRequestDtoFrameworkType3Type1",
+    "CreateProjectRequestDtoRuntimeType1",
+    "CreateProjectRequestDtoRuntimeType2Type1",
+    "CreateProjectRequestDtoRuntimeType3Type1",
     "CreateTeamRequestDto",
     "CreateTokenRequestDto",
     "CreateTokenRequestDtoScopesItem",
     "DeleteEnvVarTarget",
     "DeploymentDto",
+    "DeploymentDtoRuntimeType1",
+    "DeploymentDtoRuntimeType2Type1",
+    "DeploymentDtoRuntimeType3Type1",
     "DeploymentDtoSource",
     "DeploymentDtoStatus",
     "DeploymentDtoTarget",
@@ -116,6 +134,9 @@ __all__ = (
     "ProjectDtoFrameworkType1",
     "ProjectDtoFrameworkType2Type1",
     "ProjectDtoFrameworkType3Type1",
+    "ProjectDtoRuntimeType1",
+    "ProjectDtoRuntimeType2Type1",
+    "ProjectDtoRuntimeType3Type1",
     "ProjectGitDto",
     "ProjectPage",
     "RequestDeploymentRequestDto",
@@ -136,6 +157,9 @@ __all__ = (
     "UpdateProjectRequestDtoFrameworkType1",
     "UpdateProjectRequestDtoFrameworkType2Type1",
     "UpdateProjectRequestDtoFrameworkType3Type1",
+    "UpdateProjectRequestDtoRuntimeType1",
+    "UpdateProjectRequestDtoRuntimeType2Type1",
+    "UpdateProjectRequestDtoRuntimeType3Type1",
     "VerificationFailedProblemDto",
     "VerificationFailedProblemDtoLookupError",
     "VerificationRecordDto",

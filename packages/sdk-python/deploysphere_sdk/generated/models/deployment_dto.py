@@ -8,6 +8,9 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.deployment_dto_runtime_type_1 import DeploymentDtoRuntimeType1
+from ..models.deployment_dto_runtime_type_2_type_1 import DeploymentDtoRuntimeType2Type1
+from ..models.deployment_dto_runtime_type_3_type_1 import DeploymentDtoRuntimeType3Type1
 from ..models.deployment_dto_source import DeploymentDtoSource
 from ..models.deployment_dto_status import DeploymentDtoStatus
 from ..models.deployment_dto_target import DeploymentDtoTarget
@@ -36,6 +39,12 @@ class DeploymentDto:
             failure_code (None | str): Stable code when status is FAILED or TIMED_OUT
             failure_message (None | str):
             artifact_manifest_key (None | str):
+            runtime (DeploymentDtoRuntimeType1 | DeploymentDtoRuntimeType2Type1 | DeploymentDtoRuntimeType3Type1 | None):
+                How it is served; decided when its build ran (null before) Example: container.
+            image_ref (None | str): A container deployment's image, by digest (set when it reaches STARTING) Example:
+                127.0.0.1:5050/deploysphere-
+                apps/prj_01jd8x3k9m2f4q7r8s9t0v1w2x@sha256:3f1c5e0b9a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e.
+            image_digest (None | str):  Example: sha256:3f1c5e0b9a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e.
             created_at (str):
             building_at (None | str):
             uploading_at (None | str):
@@ -54,6 +63,9 @@ class DeploymentDto:
     failure_code: None | str
     failure_message: None | str
     artifact_manifest_key: None | str
+    runtime: DeploymentDtoRuntimeType1 | DeploymentDtoRuntimeType2Type1 | DeploymentDtoRuntimeType3Type1 | None
+    image_ref: None | str
+    image_digest: None | str
     created_at: str
     building_at: None | str
     uploading_at: None | str
@@ -92,6 +104,22 @@ class DeploymentDto:
         artifact_manifest_key: None | str
         artifact_manifest_key = self.artifact_manifest_key
 
+        runtime: None | str
+        if isinstance(self.runtime, DeploymentDtoRuntimeType1):
+            runtime = self.runtime.value
+        elif isinstance(self.runtime, DeploymentDtoRuntimeType2Type1):
+            runtime = self.runtime.value
+        elif isinstance(self.runtime, DeploymentDtoRuntimeType3Type1):
+            runtime = self.runtime.value
+        else:
+            runtime = self.runtime
+
+        image_ref: None | str
+        image_ref = self.image_ref
+
+        image_digest: None | str
+        image_digest = self.image_digest
+
         created_at = self.created_at
 
         building_at: None | str
@@ -123,6 +151,9 @@ class DeploymentDto:
             "failureCode": failure_code,
             "failureMessage": failure_message,
             "artifactManifestKey": artifact_manifest_key,
+            "runtime": runtime,
+            "imageRef": image_ref,
+            "imageDigest": image_digest,
             "createdAt": created_at,
             "buildingAt": building_at,
             "uploadingAt": uploading_at,
@@ -197,6 +228,60 @@ class DeploymentDto:
         artifact_manifest_key = _parse_artifact_manifest_key(d.pop("artifactManifestKey"))
 
 
+        def _parse_runtime(data: object) -> DeploymentDtoRuntimeType1 | DeploymentDtoRuntimeType2Type1 | DeploymentDtoRuntimeType3Type1 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_1 = DeploymentDtoRuntimeType1(data)
+
+
+
+                return runtime_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_2_type_1 = DeploymentDtoRuntimeType2Type1(data)
+
+
+
+                return runtime_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_3_type_1 = DeploymentDtoRuntimeType3Type1(data)
+
+
+
+                return runtime_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DeploymentDtoRuntimeType1 | DeploymentDtoRuntimeType2Type1 | DeploymentDtoRuntimeType3Type1 | None, data)
+
+        runtime = _parse_runtime(d.pop("runtime"))
+
+
+        def _parse_image_ref(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        image_ref = _parse_image_ref(d.pop("imageRef"))
+
+
+        def _parse_image_digest(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        image_digest = _parse_image_digest(d.pop("imageDigest"))
+
+
         created_at = d.pop("createdAt")
 
         def _parse_building_at(data: object) -> None | str:
@@ -250,6 +335,9 @@ class DeploymentDto:
             failure_code=failure_code,
             failure_message=failure_message,
             artifact_manifest_key=artifact_manifest_key,
+            runtime=runtime,
+            image_ref=image_ref,
+            image_digest=image_digest,
             created_at=created_at,
             building_at=building_at,
             uploading_at=uploading_at,

@@ -6,6 +6,7 @@ class ListDeploymentsStatus(StrEnum):
     FAILED = "FAILED"
     QUEUED = "QUEUED"
     READY = "READY"
+    STARTING = "STARTING"
     TIMED_OUT = "TIMED_OUT"
     UPLOADING = "UPLOADING"
 

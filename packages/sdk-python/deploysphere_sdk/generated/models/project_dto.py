@@ -11,6 +11,9 @@ from ..types import UNSET, Unset
 from ..models.project_dto_framework_type_1 import ProjectDtoFrameworkType1
 from ..models.project_dto_framework_type_2_type_1 import ProjectDtoFrameworkType2Type1
 from ..models.project_dto_framework_type_3_type_1 import ProjectDtoFrameworkType3Type1
+from ..models.project_dto_runtime_type_1 import ProjectDtoRuntimeType1
+from ..models.project_dto_runtime_type_2_type_1 import ProjectDtoRuntimeType2Type1
+from ..models.project_dto_runtime_type_3_type_1 import ProjectDtoRuntimeType3Type1
 from typing import cast
 
 
@@ -41,6 +44,15 @@ class ProjectDto:
             clean_urls (bool):
             spa_fallback (bool):
             custom404 (bool):
+            runtime (None | ProjectDtoRuntimeType1 | ProjectDtoRuntimeType2Type1 | ProjectDtoRuntimeType3Type1): null =
+                detected per deployment Example: container.
+            port (float | None):  Example: 3000.
+            health_check_path (None | str):  Example: /healthz.
+            start_command (None | str):  Example: node server.js.
+            replicas (float | None):  Example: 1.
+            memory_mb (float | None):  Example: 512.
+            cpus (float | None):  Example: 0.5.
+            idle_timeout_seconds (float | None):  Example: 900.
             live_deployment_id (None | str): The deployment the production URL serves
             created_at (str):
             updated_at (str):
@@ -61,6 +73,14 @@ class ProjectDto:
     clean_urls: bool
     spa_fallback: bool
     custom404: bool
+    runtime: None | ProjectDtoRuntimeType1 | ProjectDtoRuntimeType2Type1 | ProjectDtoRuntimeType3Type1
+    port: float | None
+    health_check_path: None | str
+    start_command: None | str
+    replicas: float | None
+    memory_mb: float | None
+    cpus: float | None
+    idle_timeout_seconds: float | None
     live_deployment_id: None | str
     created_at: str
     updated_at: str
@@ -115,6 +135,37 @@ class ProjectDto:
 
         custom404 = self.custom404
 
+        runtime: None | str
+        if isinstance(self.runtime, ProjectDtoRuntimeType1):
+            runtime = self.runtime.value
+        elif isinstance(self.runtime, ProjectDtoRuntimeType2Type1):
+            runtime = self.runtime.value
+        elif isinstance(self.runtime, ProjectDtoRuntimeType3Type1):
+            runtime = self.runtime.value
+        else:
+            runtime = self.runtime
+
+        port: float | None
+        port = self.port
+
+        health_check_path: None | str
+        health_check_path = self.health_check_path
+
+        start_command: None | str
+        start_command = self.start_command
+
+        replicas: float | None
+        replicas = self.replicas
+
+        memory_mb: float | None
+        memory_mb = self.memory_mb
+
+        cpus: float | None
+        cpus = self.cpus
+
+        idle_timeout_seconds: float | None
+        idle_timeout_seconds = self.idle_timeout_seconds
+
         live_deployment_id: None | str
         live_deployment_id = self.live_deployment_id
 
@@ -141,6 +192,14 @@ class ProjectDto:
             "cleanUrls": clean_urls,
             "spaFallback": spa_fallback,
             "custom404": custom404,
+            "runtime": runtime,
+            "port": port,
+            "healthCheckPath": health_check_path,
+            "startCommand": start_command,
+            "replicas": replicas,
+            "memoryMb": memory_mb,
+            "cpus": cpus,
+            "idleTimeoutSeconds": idle_timeout_seconds,
             "liveDeploymentId": live_deployment_id,
             "createdAt": created_at,
             "updatedAt": updated_at,
@@ -255,6 +314,100 @@ class ProjectDto:
 
         custom404 = d.pop("custom404")
 
+        def _parse_runtime(data: object) -> None | ProjectDtoRuntimeType1 | ProjectDtoRuntimeType2Type1 | ProjectDtoRuntimeType3Type1:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_1 = ProjectDtoRuntimeType1(data)
+
+
+
+                return runtime_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_2_type_1 = ProjectDtoRuntimeType2Type1(data)
+
+
+
+                return runtime_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_3_type_1 = ProjectDtoRuntimeType3Type1(data)
+
+
+
+                return runtime_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ProjectDtoRuntimeType1 | ProjectDtoRuntimeType2Type1 | ProjectDtoRuntimeType3Type1, data)
+
+        runtime = _parse_runtime(d.pop("runtime"))
+
+
+        def _parse_port(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        port = _parse_port(d.pop("port"))
+
+
+        def _parse_health_check_path(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        health_check_path = _parse_health_check_path(d.pop("healthCheckPath"))
+
+
+        def _parse_start_command(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        start_command = _parse_start_command(d.pop("startCommand"))
+
+
+        def _parse_replicas(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        replicas = _parse_replicas(d.pop("replicas"))
+
+
+        def _parse_memory_mb(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        memory_mb = _parse_memory_mb(d.pop("memoryMb"))
+
+
+        def _parse_cpus(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        cpus = _parse_cpus(d.pop("cpus"))
+
+
+        def _parse_idle_timeout_seconds(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        idle_timeout_seconds = _parse_idle_timeout_seconds(d.pop("idleTimeoutSeconds"))
+
+
         def _parse_live_deployment_id(data: object) -> None | str:
             if data is None:
                 return data
@@ -283,6 +436,14 @@ class ProjectDto:
             clean_urls=clean_urls,
             spa_fallback=spa_fallback,
             custom404=custom404,
+            runtime=runtime,
+            port=port,
+            health_check_path=health_check_path,
+            start_command=start_command,
+            replicas=replicas,
+            memory_mb=memory_mb,
+            cpus=cpus,
+            idle_timeout_seconds=idle_timeout_seconds,
             live_deployment_id=live_deployment_id,
             created_at=created_at,
             updated_at=updated_at,

@@ -11,6 +11,9 @@ from ..types import UNSET, Unset
 from ..models.update_project_request_dto_framework_type_1 import UpdateProjectRequestDtoFrameworkType1
 from ..models.update_project_request_dto_framework_type_2_type_1 import UpdateProjectRequestDtoFrameworkType2Type1
 from ..models.update_project_request_dto_framework_type_3_type_1 import UpdateProjectRequestDtoFrameworkType3Type1
+from ..models.update_project_request_dto_runtime_type_1 import UpdateProjectRequestDtoRuntimeType1
+from ..models.update_project_request_dto_runtime_type_2_type_1 import UpdateProjectRequestDtoRuntimeType2Type1
+from ..models.update_project_request_dto_runtime_type_3_type_1 import UpdateProjectRequestDtoRuntimeType3Type1
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -41,6 +44,25 @@ class UpdateProjectRequestDto:
             custom404 (bool | Unset): Answer unknown paths with the deployment's own `404.html` Default: True.
             build_timeout_seconds (int | None | Unset): Wall-clock build limit in seconds; null = the platform default.
                 Capped by BUILD_TIMEOUT_MAX_SECONDS
+            runtime (None | Unset | UpdateProjectRequestDtoRuntimeType1 | UpdateProjectRequestDtoRuntimeType2Type1 |
+                UpdateProjectRequestDtoRuntimeType3Type1): static: the edge serves the build output; container: the platform
+                runs the app. null = detect at build time (a Dockerfile in the root directory, or a package.json `start` script
+                with no output directory set → container; else static) Example: container.
+            port (int | None | Unset): Server apps: the port the app listens on (it also gets PORT); null = the platform
+                default (3000) Example: 3000.
+            health_check_path (None | str | Unset): Server apps: a 2xx or 3xx answer here makes an instance healthy; null =
+                `/` Example: /healthz.
+            start_command (None | str | Unset): Server apps: replaces the image's command (run by /bin/sh -c); null = the
+                image's own (the Node runtime: `npm start`) Example: node server.js.
+            replicas (int | None | Unset): Server apps: instances per deployment; null = 1. At most the platform's
+                APP_MAX_REPLICAS (422 APP_LIMIT_EXCEEDED above it) Example: 2.
+            memory_mb (int | None | Unset): Server apps: memory per instance in MiB; null = the platform default. At most
+                APP_MAX_MEMORY_MB (422 APP_LIMIT_EXCEEDED above it) Example: 512.
+            cpus (float | None | Unset): Server apps: CPUs per instance (fractions allowed); null = the platform default. At
+                most APP_MAX_CPUS (422 APP_LIMIT_EXCEEDED above it) Example: 0.5.
+            idle_timeout_seconds (int | None | Unset): Server apps: stop a deployment after this many seconds without a
+                request; the next request starts it again. 0 = never; null = previews after the platform default, production
+                never Example: 900.
             name (str | Unset):  Example: My App.
      """
 
@@ -55,6 +77,14 @@ class UpdateProjectRequestDto:
     spa_fallback: bool | Unset = False
     custom404: bool | Unset = True
     build_timeout_seconds: int | None | Unset = UNSET
+    runtime: None | Unset | UpdateProjectRequestDtoRuntimeType1 | UpdateProjectRequestDtoRuntimeType2Type1 | UpdateProjectRequestDtoRuntimeType3Type1 = UNSET
+    port: int | None | Unset = UNSET
+    health_check_path: None | str | Unset = UNSET
+    start_command: None | str | Unset = UNSET
+    replicas: int | None | Unset = UNSET
+    memory_mb: int | None | Unset = UNSET
+    cpus: float | None | Unset = UNSET
+    idle_timeout_seconds: int | None | Unset = UNSET
     name: str | Unset = UNSET
 
 
@@ -118,6 +148,60 @@ class UpdateProjectRequestDto:
         else:
             build_timeout_seconds = self.build_timeout_seconds
 
+        runtime: None | str | Unset
+        if isinstance(self.runtime, Unset):
+            runtime = UNSET
+        elif isinstance(self.runtime, UpdateProjectRequestDtoRuntimeType1):
+            runtime = self.runtime.value
+        elif isinstance(self.runtime, UpdateProjectRequestDtoRuntimeType2Type1):
+            runtime = self.runtime.value
+        elif isinstance(self.runtime, UpdateProjectRequestDtoRuntimeType3Type1):
+            runtime = self.runtime.value
+        else:
+            runtime = self.runtime
+
+        port: int | None | Unset
+        if isinstance(self.port, Unset):
+            port = UNSET
+        else:
+            port = self.port
+
+        health_check_path: None | str | Unset
+        if isinstance(self.health_check_path, Unset):
+            health_check_path = UNSET
+        else:
+            health_check_path = self.health_check_path
+
+        start_command: None | str | Unset
+        if isinstance(self.start_command, Unset):
+            start_command = UNSET
+        else:
+            start_command = self.start_command
+
+        replicas: int | None | Unset
+        if isinstance(self.replicas, Unset):
+            replicas = UNSET
+        else:
+            replicas = self.replicas
+
+        memory_mb: int | None | Unset
+        if isinstance(self.memory_mb, Unset):
+            memory_mb = UNSET
+        else:
+            memory_mb = self.memory_mb
+
+        cpus: float | None | Unset
+        if isinstance(self.cpus, Unset):
+            cpus = UNSET
+        else:
+            cpus = self.cpus
+
+        idle_timeout_seconds: int | None | Unset
+        if isinstance(self.idle_timeout_seconds, Unset):
+            idle_timeout_seconds = UNSET
+        else:
+            idle_timeout_seconds = self.idle_timeout_seconds
+
         name = self.name
 
 
@@ -147,6 +231,22 @@ class UpdateProjectRequestDto:
             field_dict["custom404"] = custom404
         if build_timeout_seconds is not UNSET:
             field_dict["buildTimeoutSeconds"] = build_timeout_seconds
+        if runtime is not UNSET:
+            field_dict["runtime"] = runtime
+        if port is not UNSET:
+            field_dict["port"] = port
+        if health_check_path is not UNSET:
+            field_dict["healthCheckPath"] = health_check_path
+        if start_command is not UNSET:
+            field_dict["startCommand"] = start_command
+        if replicas is not UNSET:
+            field_dict["replicas"] = replicas
+        if memory_mb is not UNSET:
+            field_dict["memoryMb"] = memory_mb
+        if cpus is not UNSET:
+            field_dict["cpus"] = cpus
+        if idle_timeout_seconds is not UNSET:
+            field_dict["idleTimeoutSeconds"] = idle_timeout_seconds
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -265,6 +365,116 @@ class UpdateProjectRequestDto:
         build_timeout_seconds = _parse_build_timeout_seconds(d.pop("buildTimeoutSeconds", UNSET))
 
 
+        def _parse_runtime(data: object) -> None | Unset | UpdateProjectRequestDtoRuntimeType1 | UpdateProjectRequestDtoRuntimeType2Type1 | UpdateProjectRequestDtoRuntimeType3Type1:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_1 = UpdateProjectRequestDtoRuntimeType1(data)
+
+
+
+                return runtime_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_2_type_1 = UpdateProjectRequestDtoRuntimeType2Type1(data)
+
+
+
+                return runtime_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                runtime_type_3_type_1 = UpdateProjectRequestDtoRuntimeType3Type1(data)
+
+
+
+                return runtime_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UpdateProjectRequestDtoRuntimeType1 | UpdateProjectRequestDtoRuntimeType2Type1 | UpdateProjectRequestDtoRuntimeType3Type1, data)
+
+        runtime = _parse_runtime(d.pop("runtime", UNSET))
+
+
+        def _parse_port(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        port = _parse_port(d.pop("port", UNSET))
+
+
+        def _parse_health_check_path(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        health_check_path = _parse_health_check_path(d.pop("healthCheckPath", UNSET))
+
+
+        def _parse_start_command(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        start_command = _parse_start_command(d.pop("startCommand", UNSET))
+
+
+        def _parse_replicas(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        replicas = _parse_replicas(d.pop("replicas", UNSET))
+
+
+        def _parse_memory_mb(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        memory_mb = _parse_memory_mb(d.pop("memoryMb", UNSET))
+
+
+        def _parse_cpus(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        cpus = _parse_cpus(d.pop("cpus", UNSET))
+
+
+        def _parse_idle_timeout_seconds(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        idle_timeout_seconds = _parse_idle_timeout_seconds(d.pop("idleTimeoutSeconds", UNSET))
+
+
         name = d.pop("name", UNSET)
 
         update_project_request_dto = cls(
@@ -279,6 +489,14 @@ class UpdateProjectRequestDto:
             spa_fallback=spa_fallback,
             custom404=custom404,
             build_timeout_seconds=build_timeout_seconds,
+            runtime=runtime,
+            port=port,
+            health_check_path=health_check_path,
+            start_command=start_command,
+            replicas=replicas,
+            memory_mb=memory_mb,
+            cpus=cpus,
+            idle_timeout_seconds=idle_timeout_seconds,
             name=name,
         )
 

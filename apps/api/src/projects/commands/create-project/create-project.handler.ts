@@ -1,7 +1,10 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { appsConfig, type ConfigType } from '@deploysphere/config';
 import { ConflictError, isValidSlug, newId, slugify, ValidationError } from '@deploysphere/common';
 import { isUniqueViolation, PrismaService } from '@deploysphere/database';
 import { OutboxWriter } from '@deploysphere/messaging';
+import { assertWithinAppLimits } from '../../app-limits';
 import { announceRouting } from '../../routing-changed';
 import { ProjectDto } from '../../project.response.dto';
 import { CreateProjectCommand } from './create-project.command';
@@ -13,10 +16,12 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
   constructor(
     private readonly prisma: PrismaService,
     private readonly outbox: OutboxWriter,
+    @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
   ) {}
 
   async execute({ teamId, input, correlationId }: CreateProjectCommand): Promise<ProjectDto> {
     const { slug: requested, ...fields } = input;
+    assertWithinAppLimits(fields, this.apps);
     if (requested !== undefined && !isValidSlug(requested)) {
       throw new ValidationError([
         { field: 'slug', code: 'invalidSlug', message: 'slug must be a DNS label: 1–63 of a-z, 0-9 and single hyphens, not a reserved name' },

@@ -1,15 +1,22 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
+import { appsConfig, type ConfigType } from '@deploysphere/config';
 import { OutboxWriter } from '@deploysphere/messaging';
+import { assertWithinAppLimits } from '../../app-limits';
 import { ProjectDto } from '../../project.response.dto';
 import { announceRouting } from '../../routing-changed';
 import { UpdateProjectCommand } from './update-project.command';
 
 @CommandHandler(UpdateProjectCommand)
 export class UpdateProjectHandler implements ICommandHandler<UpdateProjectCommand> {
-  constructor(private readonly outbox: OutboxWriter) {}
+  constructor(
+    private readonly outbox: OutboxWriter,
+    @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
+  ) {}
 
   async execute({ teamId, projectId, changes, correlationId }: UpdateProjectCommand): Promise<ProjectDto> {
+    assertWithinAppLimits(changes, this.apps);
     const project = await this.outbox.transaction(async (tx) => {
       const { count } = await tx.project.updateMany({ where: { id: projectId, teamId }, data: { ...changes } });
       if (count === 0) throw new NotFoundError('project', projectId);

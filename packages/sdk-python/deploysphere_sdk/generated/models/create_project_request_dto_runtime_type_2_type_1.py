@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+class CreateProjectRequestDtoRuntimeType2Type1(StrEnum):
+    CONTAINER = "container"
+    STATIC = "static"
+
+    def __str__(self) -> str:
+        return str(self.value)
