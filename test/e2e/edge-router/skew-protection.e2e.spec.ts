@@ -199,11 +199,18 @@ describe.each(testDatabaseKinds())('skew protection at the edge over %s (api →
     expect(fresh.pinned(project, old, Date.now() + 60_000)).toBeUndefined();
   });
 
-  it("still gives a browser without the pin the live deployment's files only", async () => {
-    const target = await live();
-    const old = versions.find((v) => v !== target)!;
-    const oldAsset = old === versions[0] ? '/assets/app-1a2b3c4d.js' : '/assets/app-9f8e7d6c.js';
-    expect((await fetchEdge(port, 'shop.localhost', oldAsset, SUBRESOURCE)).status).toBe(404);
-    expect(JSON.parse((await fetchEdge(port, 'shop.localhost', '/version.json', SUBRESOURCE)).body)).toEqual({ id: target });
+  it("gives a page whose pin another tab replaced its hashed assets still (the same-named file is the live one's)", async () => {
+    const browser = new Browser(port, 'shop.localhost');
+    const page = await browser.open();
+    const target = await flip(page.deployment === versions[0] ? 0 : 1);
+    await within(10_000, async () => (await live()) === target);
+    expect((await browser.open()).deployment).toBe(target); // the second tab re-pins the browser
+    const hashed = page.assets.filter((a) => a.startsWith('/assets/'));
+    expect(hashed).toHaveLength(2);
+    for (const path of hashed) {
+      const res = await browser.fetch(path, SUBRESOURCE);
+      expect({ status: res.status, deployment: res.deployment }).toEqual({ status: 200, deployment: page.deployment });
+    }
+    expect(JSON.parse((await browser.fetch('/version.json', SUBRESOURCE)).body)).toEqual({ id: target });
   });
 });

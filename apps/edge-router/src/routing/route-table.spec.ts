@@ -323,6 +323,17 @@ describe('RouteTable custom domains', () => {
       expect(pinOf(table, P1, ids[5])).toBe(ids[5]);
     });
 
+    it('lists the live deployment, then those left within the window, most recently left first', () => {
+      const table = windowed();
+      table.moveAlias(P1, 'shop', D2, now - 30_000, D1);
+      table.moveAlias(P1, 'shop', D3, now - 20_000, D2);
+      table.moveAlias(P1, 'shop', D1, now - 10_000, D3);
+      const recent = (at: number) => table.recentProduction(table.project(P1)!, at).map((d) => d.id);
+      expect(recent(now)).toEqual([D1, D3, D2]);
+      expect(recent(now - 20_000 + WINDOW)).toEqual([D1, D3]);
+      expect(recent(now + WINDOW)).toEqual([D1]);
+    });
+
     it('honours no pin with a window of 0', () => {
       const table = loaded();
       table.moveAlias(P1, 'shop', D2, now, D1);

@@ -180,6 +180,18 @@ export class RouteTable {
     return leftAt !== undefined && now - leftAt < this.skewWindowMs ? deployment : undefined;
   }
 
+  /** The live deployment, then those the alias left within the skew window, most recently left first. */
+  recentProduction(project: ProjectRoute, now: number): DeploymentRoute[] {
+    const recent: Array<{ deployment: DeploymentRoute; leftAt: number }> = [];
+    for (const [id, leftAt] of project.retired) {
+      const deployment = now - leftAt < this.skewWindowMs ? project.byKey.get(idKey(id)) : undefined;
+      if (deployment !== undefined && deployment.id === id && deployment !== project.production) recent.push({ deployment, leftAt });
+    }
+    recent.sort((a, b) => b.leftAt - a.leftAt);
+    const live = project.production === undefined ? [] : [project.production];
+    return live.concat(recent.map((r) => r.deployment));
+  }
+
   removeProject(projectId: string): void {
     this.deleted.add(projectId);
     if (this.deleted.size > TOMBSTONES) this.deleted.delete(this.deleted.values().next().value!);

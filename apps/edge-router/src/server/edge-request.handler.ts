@@ -11,7 +11,7 @@ import { isNavigation, pinCookie, pinnedDeploymentIds } from '../routing/skew-pi
 import { ACCEPTS_BR, ACCEPTS_GZIP, PREFERS_GZIP, acceptedEncodings } from '../serving/accept-encoding';
 import { BlobCache, BlobIntegrityError, type CachedBlob } from '../serving/blob-cache';
 import { parseRange, UNSATISFIABLE, type ByteRange } from '../serving/byte-range';
-import { SECURITY_HEADERS } from '../serving/content-policy';
+import { isContentHashedName, SECURITY_HEADERS } from '../serving/content-policy';
 import { BR, GZIP, IDENTITY, type DeploymentFiles, type EncodingIndex, type FileRecord } from '../serving/deployment-files';
 import { ManifestCache } from '../serving/manifest-cache';
 import { badPathPage, Pages, readinessPage, type Page } from '../serving/pages';
@@ -176,18 +176,57 @@ export class EdgeRequestHandler {
     );
   }
 
-  /** Path → file: exact, directory index, redirects, clean URLs, SPA fallback, custom 404. */
+  /** Path → file: exact, directory index, redirects, a recent deployment's hashed file, clean URLs, SPA fallback, custom 404. */
   private serve(x: Exchange, project: ProjectRoute, files: DeploymentFiles, path: string): void {
-    const settings = project.settings;
-    let file = files.files.get(path);
+    const file = files.files.get(path);
     if (file !== undefined) {
-      if (settings.cleanUrls && path.endsWith('.html')) {
+      if (project.settings.cleanUrls && path.endsWith('.html')) {
         const clean = path === 'index.html' || path.endsWith('/index.html') ? path.slice(0, -'index.html'.length) : path.slice(0, -'.html'.length);
         return this.redirect(x, clean);
       }
       return this.sendFile(x, files, file, 200, undefined);
     }
     if (files.directories.has(path)) return this.redirect(x, `${path}/`);
+    if (x.pinning && isContentHashedName(path) && !path.endsWith('.html')) {
+      return this.fromRecent(x, project, files, path, this.table.recentProduction(project, Date.now()), 0);
+    }
+    this.miss(x, project, files, path);
+  }
+
+  /**
+   * Skew protection for a page whose pin was lost (another tab re-pinned the browser, cookies
+   * off): a content-hashed file missing here is looked up in the live deployment and those the
+   * alias left within the window, most recent first. Its name stands for its content, so
+   * whichever has it serves the same bytes the page expects.
+   */
+  private fromRecent(x: Exchange, project: ProjectRoute, files: DeploymentFiles, path: string, candidates: DeploymentRoute[], from: number): void {
+    for (let i = from; i < candidates.length; i++) {
+      const id = candidates[i].id;
+      if (id === files.deploymentId) continue;
+      const other = this.manifests.peek(id);
+      if (other === undefined) {
+        const next = () => this.fromRecent(x, project, files, path, candidates, i + 1);
+        this.manifests.load(id).then((loaded) => {
+          const hit = loaded?.files.get(path);
+          if (hit === undefined) return next();
+          x.deploymentId = id;
+          this.sendFile(x, loaded!, hit, 200, undefined);
+        }, next);
+        return;
+      }
+      const hit = other.files.get(path);
+      if (hit !== undefined) {
+        x.deploymentId = id;
+        return this.sendFile(x, other, hit, 200, undefined);
+      }
+    }
+    this.miss(x, project, files, path);
+  }
+
+  /** What a path that is no file of the deployment gets: clean URL, SPA fallback, custom 404, or the platform's. */
+  private miss(x: Exchange, project: ProjectRoute, files: DeploymentFiles, path: string): void {
+    const settings = project.settings;
+    let file: FileRecord | undefined;
     if (settings.cleanUrls) file = files.cleanHtml.get(path);
     if (file === undefined && settings.spaFallback && !path.slice(path.lastIndexOf('/') + 1).includes('.')) file = files.index;
     if (file !== undefined) return this.sendFile(x, files, file, 200, undefined);

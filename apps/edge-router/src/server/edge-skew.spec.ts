@@ -21,14 +21,16 @@ const WINDOW_MS = 60_000;
 const shop = 'shop.localhost';
 const V1_ASSET = '/assets/app-1a2b3c4d.js';
 const V2_ASSET = '/assets/app-9f8e7d6c.js';
+const PREVIEW_ASSET = '/assets/app-0a0b0c0d.js';
+const B1_ASSET = '/assets/app-5e6f7a8b.js';
 const NAVIGATE = { 'sec-fetch-mode': 'navigate', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 const SCRIPT = { 'sec-fetch-mode': 'no-cors', accept: '*/*' };
 
 function site(store: InMemoryArtifactStore) {
-  store.putFiles(V1, { 'index.html': `<h1>shop v1</h1><script src="${V1_ASSET}"></script>`, [V1_ASSET.slice(1)]: 'v1()', 'data.json': '{"v":1}' });
+  store.putFiles(V1, { 'index.html': `<h1>shop v1</h1><script src="${V1_ASSET}"></script>`, [V1_ASSET.slice(1)]: 'v1()', 'data.json': '{"v":1}', 'only-v1.txt': 'v1' });
   store.putFiles(V2, { 'index.html': `<h1>shop v2</h1><script src="${V2_ASSET}"></script>`, [V2_ASSET.slice(1)]: 'v2()', 'data.json': '{"v":2}' });
-  store.putFiles(PREVIEW, { 'index.html': '<h1>shop preview</h1>', 'data.json': '{"v":"preview"}' });
-  store.putFiles(B1, { 'index.html': '<h1>blog</h1>', 'secret.txt': 'BLOG-ONLY' });
+  store.putFiles(PREVIEW, { 'index.html': '<h1>shop preview</h1>', 'data.json': '{"v":"preview"}', [PREVIEW_ASSET.slice(1)]: 'preview()' });
+  store.putFiles(B1, { 'index.html': '<h1>blog</h1>', 'secret.txt': 'BLOG-ONLY', [B1_ASSET.slice(1)]: 'BLOG-ONLY()' });
 }
 
 const snapshot = (): RouteSnapshot => ({
@@ -80,8 +82,6 @@ describe('EdgeServer skew protection', () => {
   it("serves a pinned client's later requests from its deployment after the alias moved", async () => {
     await edge.get(shop, '/', NAVIGATE);
     promoteV2();
-    // Without the pin the page's asset is gone: exactly the skew this prevents.
-    expect((await edge.get(shop, V1_ASSET, SCRIPT)).status).toBe(404);
     const asset = await edge.get(shop, V1_ASSET, { ...SCRIPT, ...pin(V1) });
     expect(asset).toMatchObject({ status: 200, text: 'v1()' });
     expect(asset.headers['x-deploysphere-deployment']).toBe(V1);
@@ -124,9 +124,10 @@ describe('EdgeServer skew protection', () => {
     }
   });
 
-  it('ignores a pin once the alias left its deployment longer ago than the window', async () => {
+  it('ignores a pin once the alias left its deployment longer ago than the window, and its hashed files are gone too', async () => {
     promoteV2(Date.now() - WINDOW_MS - 1);
     expect((await edge.get(shop, V1_ASSET, { ...SCRIPT, ...pin(V1) })).status).toBe(404);
+    expect((await edge.get(shop, V1_ASSET, SCRIPT)).status).toBe(404);
     expect((await edge.get(shop, '/data.json', { ...SCRIPT, ...pin(V1) })).text).toBe('{"v":2}');
   });
 
@@ -138,6 +139,31 @@ describe('EdgeServer skew protection', () => {
     // A sibling host can set a cookie for the parent domain; ours may come second.
     expect((await edge.get(shop, '/data.json', { ...SCRIPT, cookie: `__ds_dpl=${B1}; __ds_dpl=${V1}` })).text).toBe('{"v":1}');
     expect((await edge.get(shop, '/data.json', { ...SCRIPT, cookie: `__ds_dpl=${V2}; __ds_dpl=${V1}` })).text).toBe('{"v":2}');
+  });
+
+  it('serves a content-hashed file the served deployment lacks from the live one or one the alias left within the window', async () => {
+    promoteV2();
+    // A page of V1 whose pin a newer tab replaced, or a client without cookies.
+    for (const headers of [{ ...SCRIPT, ...pin(V2) }, SCRIPT]) {
+      const res = await edge.get(shop, V1_ASSET, headers);
+      expect(res).toMatchObject({ status: 200, text: 'v1()' });
+      expect(res.headers['x-deploysphere-deployment']).toBe(V1);
+    }
+    // A client pinned to V1 asking for a V2 file (a page of V2 loaded by a newer tab).
+    expect((await edge.get(shop, V2_ASSET, { ...SCRIPT, ...pin(V1) })).headers['x-deploysphere-deployment']).toBe(V2);
+    // Same-named files are the served deployment's: no mixing where a name does not stand for its content.
+    expect((await edge.get(shop, '/only-v1.txt', SCRIPT)).status).toBe(404);
+    expect((await edge.get(shop, '/data.json', SCRIPT)).text).toBe('{"v":2}');
+  });
+
+  it("never finds a hashed file in another project's deployment or a never-live one, nor on a preview host", async () => {
+    promoteV2();
+    for (const path of [B1_ASSET, PREVIEW_ASSET]) {
+      const res = await edge.get(shop, path, SCRIPT);
+      expect(res.status).toBe(404);
+      expect(res.text).not.toContain('BLOG-ONLY');
+    }
+    expect((await edge.get(`${previewLabel(V2, 'shop')}.localhost`, V1_ASSET, SCRIPT)).status).toBe(404);
   });
 
   it("falls back to the live deployment when the pinned one's files are gone from the store", async () => {
