@@ -120,6 +120,8 @@ export class BlobReferences {
   private async reserveRows(items: Reservation[], skipLocked: boolean): Promise<Set<string>> {
     const ids = [...new Set(items.map((i) => i.deploymentId))];
     const pairs = items.flatMap((i) => i.digests.map((sha256) => [i.deploymentId, sha256] as const));
+    // The insert reads `locked` (an always-true count), so the locks are taken by this statement
+    // whatever order PostgreSQL runs its parts in, and held until it commits.
     const rows = await this.prisma.query<{ id: string }>(Prisma.sql`
       WITH input AS (SELECT * FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS t(deployment_id, sha256)),
       present AS MATERIALIZED (${deploymentRowSql.lockKeyShare(ids, { skipLocked })}),
