@@ -8,7 +8,15 @@
 #   connections, caches warmed first; targets: edge >= 50% of nginx's requests/s, p99 <= 2x;
 #   a bare node:http server answering from memory runs alongside as the node ceiling;
 # - the edge with 1 project vs 1,000 projects in its route table (requests spread round robin
-#   over every project's host); target: within +-10%.
+#   over every project's host); target: within +-10%;
+# - the edge alone with what browsers send (interleaved with plain requests to the same page):
+#   `Accept-Encoding: gzip, deflate, br` (a compressed variant), a revalidation by `If-None-Match`
+#   (304), a `Range` of the asset (206); reported as a share of the plain page's rps in the same
+#   run, which is what stays comparable between runs on a noisy machine;
+# - with BASELINE=<git ref>, that version of the edge too (extracted from git, sharing this
+#   checkout's node_modules), in the same rotation for the page, the asset and the browser rows,
+#   reported as this checkout / baseline per run (median): a before/after that the machine's
+#   load cannot skew, since both see the same load at the same time.
 # With two or more cores the servers are pinned to CPU 0 and wrk to CPU 1, so each server gets
 # one core (Node serves from one thread; nginx runs one worker for the same budget).
 # Runs are interleaved (the order rotates every run) and medians reported, because a shared
@@ -21,6 +29,7 @@ RUNS=${RUNS:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 WARMUP=${WARMUP:-3}
 PROJECTS=${PROJECTS:-1000}
+BASELINE=${BASELINE:-}
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2 (apt)…" >&2; apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
@@ -61,12 +70,13 @@ wait_http() { # port host path
   return 1
 }
 
-start_edge() { # projects → sets EDGE_PORT EDGE_PID EDGE_HOSTS
-  local n=$1 log="$work/edge-$1.log"
-  EDGE_HOSTS="$work/hosts-$n.txt"
+start_edge() { # projects [checkout] → sets EDGE_PORT EDGE_PID EDGE_HOSTS
+  local n=$1 root=${2:-.} tag=${2:+-base}
+  local log="$work/edge-$n$tag.log"
+  EDGE_HOSTS="$work/hosts-$n$tag.txt"
   EDGE_PORT=$(free_port)
-  "${SERVER_CPU[@]}" node -r ./bench/register.js bench/edge/edge-bench-server.ts \
-    --site "$work/site" --data "$work/artifacts-$n" --projects "$n" --port "$EDGE_PORT" --hosts "$EDGE_HOSTS" >"$log" 2>&1 &
+  (cd "$root" && exec "${SERVER_CPU[@]}" node -r ./bench/register.js bench/edge/edge-bench-server.ts \
+    --site "$work/site" --data "$work/artifacts-$n$tag" --projects "$n" --port "$EDGE_PORT" --hosts "$EDGE_HOSTS") >"$log" 2>&1 &
   EDGE_PID=$!
   pids+=("$EDGE_PID")
   for _ in $(seq 1 1200); do grep -q '^READY' "$log" && break; kill -0 "$EDGE_PID" 2>/dev/null || { cat "$log" >&2; return 1; }; sleep 0.1; done
@@ -118,7 +128,7 @@ measure() { # url duration [wrk args…]
   local url=$1 duration=$2
   shift 2
   local out
-  out=$("${CLIENT_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${duration}s" --latency "$@" "$url")
+  out=$("${CLIENT_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${duration}s" --timeout 10s --latency "$@" "$url")
   if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then echo "wrk reported errors for $url:" >&2; echo "$out" >&2; return 1; fi
   awk '
     /Requests\/sec:/ { rps = $2 }
@@ -129,9 +139,12 @@ measure() { # url duration [wrk args…]
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b }'; }
+
 results="$work/results.txt"
 : >"$results"
-record() { echo "$1 $2" >>"$results"; } # label "rps p99"
+# A measurement wrk reported errors for (or a ratio missing a side) is left out, not counted as 0.
+record() { if [ -n "${2%% *}" ]; then echo "$1 $2" >>"$results"; fi; } # label "rps p99"
 
 echo "edge router vs nginx: ${RUNS} runs x ${DURATION}s, ${CONNECTIONS} connections, keep-alive, wrk -t${THREADS}; server CPU: ${SERVER_CPU[*]:-any}, client CPU: ${CLIENT_CPU[*]:-any}"
 
@@ -147,26 +160,74 @@ wait_http "$FLOOR_PORT" localhost "$HTML"
 declare -A URL=([edge]="http://127.0.0.1:$edge1_port" [nginx]="http://127.0.0.1:$NGINX_PORT" [floor]="http://127.0.0.1:$FLOOR_PORT")
 declare -A HOST=([edge]=site-0.localhost [nginx]=localhost [floor]=localhost)
 servers=(edge nginx floor)
+if [ -n "$BASELINE" ]; then
+  mkdir -p "$work/baseline"
+  git archive "$BASELINE" apps libs bench | tar -x -C "$work/baseline"
+  ln -s "$PWD/node_modules" "$work/baseline/node_modules"
+  start_edge 1 "$work/baseline"
+  BASE_PID=$EDGE_PID
+  URL[base]="http://127.0.0.1:$EDGE_PORT" HOST[base]=site-0.localhost
+  servers+=(base)
+  echo "baseline: $BASELINE ($(git rev-parse --short "$BASELINE")) on port $EDGE_PORT"
+fi
 for path in "$HTML" "$ASSET"; do # warm every cache and JIT
-  for s in "${servers[@]}"; do measure "${URL[$s]}$path" "$WARMUP" -H "Host: ${HOST[$s]}" >/dev/null; done
+  for s in "${servers[@]}"; do measure "${URL[$s]}$path" "$WARMUP" -H "Host: ${HOST[$s]}" >/dev/null || true; done
 done
 for run in $(seq 1 "$RUNS"); do
   # Rotate who goes first, so a burst of load elsewhere does not always hit the same server.
-  order=("${servers[@]:$(((run - 1) % 3))}" "${servers[@]:0:$(((run - 1) % 3))}")
+  shift_by=$(((run - 1) % ${#servers[@]}))
+  order=("${servers[@]:$shift_by}" "${servers[@]:0:$shift_by}")
   for path in "$HTML" "$ASSET"; do
     name=$([ "$path" = "$HTML" ] && echo html || echo asset)
-    for s in "${order[@]}"; do record "$s-$name" "$(measure "${URL[$s]}$path" "$DURATION" -H "Host: ${HOST[$s]}")"; done
+    declare -A got=()
+    for s in "${order[@]}"; do
+      got[$s]=$(measure "${URL[$s]}$path" "$DURATION" -H "Host: ${HOST[$s]}") || got[$s]=''
+      record "$s-$name" "${got[$s]}"
+    done
+    if [ -n "$BASELINE" ]; then record "vs-$name" "$(ratio "${got[edge]%% *}" "${got[base]%% *}") 0"; fi
   done
-  echo "  run $run/$RUNS done (edge, nginx, node floor)"
+  echo "  run $run/$RUNS done (${servers[*]})"
 done
 stop_pid "$NGINX_PID"
 stop_pid "$FLOOR_PID"
+
+# What browsers send, edge only (and the baseline); each server's rows start with a plain one.
+HTML_ETAG="\"$(sha256sum "$work/site$HTML" | cut -d' ' -f1)\""
+browser_rows() { # server: each row also as a share of this run's plain rps (the median of those is reported)
+  local srv=$1 plain out
+  plain=$(measure "${URL[$srv]}$HTML" "$DURATION" -H "Host: site-0.localhost") || plain=''
+  record "$srv-browser-plain" "$plain"
+  for row in "br|$HTML|Accept-Encoding: gzip, deflate, br" "304|$HTML|If-None-Match: $HTML_ETAG|Accept-Encoding: gzip, deflate, br" "range|$ASSET|Range: bytes=0-1023"; do
+    IFS='|' read -r -a f <<<"$row"
+    local args=(-H "Host: site-0.localhost")
+    for h in "${f[@]:2}"; do args+=(-H "$h"); done
+    out=$(measure "${URL[$srv]}${f[1]}" "$DURATION" "${args[@]}") || out=''
+    record "$srv-browser-${f[0]}" "$out"
+    record "$srv-share-${f[0]}" "$(ratio "${out%% *}" "${plain%% *}") 0"
+  done
+}
+edges=(edge)
+if [ -n "$BASELINE" ]; then edges+=(base); fi
+for srv in "${edges[@]}"; do
+  for h in "Accept-Encoding: gzip, deflate, br" "If-None-Match: $HTML_ETAG"; do measure "${URL[$srv]}$HTML" "$WARMUP" -H "Host: site-0.localhost" -H "$h" >/dev/null || true; done
+  measure "${URL[$srv]}$ASSET" "$WARMUP" -H "Host: site-0.localhost" -H "Range: bytes=0-1023" >/dev/null || true
+done
+last() { awk -v l="$1" '$1 == l { v = $2 } END { print v }' "$results"; }
+for run in $(seq 1 "$RUNS"); do
+  if [ $((run % 2)) -eq 1 ]; then pass=("${edges[@]}"); else pass=(); for ((i = ${#edges[@]} - 1; i >= 0; i--)); do pass+=("${edges[$i]}"); done; fi
+  for srv in "${pass[@]}"; do browser_rows "$srv"; done
+  if [ -n "$BASELINE" ]; then
+    for r in plain br 304 range; do record "vs-browser-$r" "$(ratio "$(last "edge-browser-$r")" "$(last "base-browser-$r")") 0"; done
+  fi
+  echo "  run $run/$RUNS done (${edges[*]} with browser headers)"
+done
+if [ -n "$BASELINE" ]; then stop_pid "$BASE_PID"; fi
 
 # 1 vs N projects: both spread over their whole host list with the same wrk script.
 start_edge "$PROJECTS"
 edgeN_port=$EDGE_PORT
 for port_hosts in "$edge1_port:$work/hosts-1.txt" "$edgeN_port:$work/hosts-$PROJECTS.txt"; do
-  HOSTS_FILE=${port_hosts#*:} BENCH_PATH=$HTML measure "http://127.0.0.1:${port_hosts%%:*}$HTML" "$WARMUP" -s bench/edge/hosts.lua >/dev/null
+  HOSTS_FILE=${port_hosts#*:} BENCH_PATH=$HTML measure "http://127.0.0.1:${port_hosts%%:*}$HTML" "$WARMUP" -s bench/edge/hosts.lua >/dev/null || true
 done
 table_run() { # projects port
   record "table-$1" "$(HOSTS_FILE=$work/hosts-$1.txt BENCH_PATH=$HTML measure "http://127.0.0.1:$2$HTML" "$DURATION" -s bench/edge/hosts.lua)"
@@ -179,7 +240,6 @@ done
 
 rps() { awk -v l="$1" '$1 == l { print $2 }' "$results" | median; }
 p99() { awk -v l="$1" '$1 == l { print $3 }' "$results" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "ok" : "MISSED" }'; }
 
 echo
@@ -196,6 +256,19 @@ echo
 for name in html asset; do
   printf 'node floor (%s): %s rps, p99 %s ms; edge reaches %s of it\n' "$name" "$(rps "floor-$name")" "$(p99 "floor-$name")" "$(ratio "$(rps "edge-$name")" "$(rps "floor-$name")")"
 done
+echo
+for srv in "${edges[@]}"; do
+  printf '%s with browser headers; plain page %s rps, p99 %s ms; share = median of per-run rps / plain rps:\n' "$srv" "$(rps "$srv-browser-plain")" "$(p99 "$srv-browser-plain")"
+  for row in "br:html, Accept-Encoding: gzip, deflate, br" "304:html, If-None-Match (304)" "range:asset, Range: bytes=0-1023 (206)"; do
+    printf '  %-40s %8s rps  p99 %8s ms  share %s\n' "${row#*:}" "$(rps "$srv-browser-${row%%:*}")" "$(p99 "$srv-browser-${row%%:*}")" "$(rps "$srv-share-${row%%:*}")"
+  done
+done
+if [ -n "$BASELINE" ]; then
+  printf '\nthis checkout / baseline %s, rps, median of per-run ratios (1.00 = same):\n' "$BASELINE"
+  for row in "html:small HTML" "asset:100 KB asset" "browser-plain:small HTML (browser rows, plain)" "browser-br:html, Accept-Encoding: gzip, deflate, br" "browser-304:html, If-None-Match (304)" "browser-range:asset, Range (206)"; do
+    printf '  %-45s %s   (edge %s rps, baseline %s rps)\n' "${row#*:}" "$(rps "vs-${row%%:*}")" "$(rps "edge-${row%%:*}")" "$(rps "base-${row%%:*}")"
+  done
+fi
 t1=$(rps table-1) tn=$(rps "table-$PROJECTS")
 tr=$(ratio "$tn" "$t1")
 printf '\nroute table: 1 project %s rps (p99 %s ms), %s projects %s rps (p99 %s ms): ratio %s   %s\n' \
