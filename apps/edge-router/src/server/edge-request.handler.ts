@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import fresh from 'fresh';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream';
 import { ACCESS_LOG_SINK, type AccessLogSink } from '../access-log/access-log-sink.port';
@@ -23,23 +24,16 @@ const ENCODING_NAMES = ['', 'gzip', 'br'];
 const MAX_LOGGED = 1024;
 const PRINTABLE = /^[\x21-\x7e]*$/;
 
-/** How an `If-None-Match` value matches a file: not, its strong tag, or the weak tag of a compressed variant. */
-const enum Match {
-  None,
-  Strong,
-  Weak,
-}
-
-function matchEtag(header: string, file: FileRecord): Match {
-  if (header === file.etag || header === '*') return Match.Strong;
-  const weak = `W/${file.etag}`;
-  if (header === weak) return Match.Weak;
-  for (const raw of header.split(',')) {
-    const tag = raw.trim();
-    if (tag === file.etag) return Match.Strong;
-    if (tag === weak) return Match.Weak;
-  }
-  return Match.None;
+/**
+ * Whether a 304 carries the weak tag of the compressed variants: when the client's
+ * `If-None-Match` names only that form, so a cache finds the stored response it validates; for
+ * `If-Modified-Since` alone, when the 200 would most likely have been compressed.
+ */
+function weakValidator(x: Exchange, file: FileRecord): boolean {
+  const header = x.ifNoneMatch;
+  if (header === undefined) return file.compressible && (acceptedEncodings(x.acceptEncoding) & (ACCEPTS_GZIP | ACCEPTS_BR)) !== 0;
+  for (let i = header.indexOf(file.etag); i >= 0; i = header.indexOf(file.etag, i + 1)) if (header.charCodeAt(i - 1) !== 0x2f /* the / of W/ */) return false;
+  return header.trim() !== '*';
 }
 
 /**
@@ -128,6 +122,7 @@ export class EdgeRequestHandler {
       if (x.cookie !== undefined && !isNavigation(x.secFetchMode, x.accept)) deployment = this.pinnedTo(resolved.project, deployment, x.cookie);
     }
     x.deploymentId = deployment.id;
+    if (!resolved.preview) x.liveSince = resolved.project.aliasAt;
     const path = normalizeRequestPath(x.url);
     if (path instanceof RejectedPath) return this.page(x, badPathPage(path.reason));
     const files = this.manifests.peek(deployment.id);
@@ -240,13 +235,16 @@ export class EdgeRequestHandler {
    */
   private sendFile(x: Exchange, files: DeploymentFiles, file: FileRecord, status: 200 | 404, blob: CachedBlob | undefined): void {
     if (status === 200) {
-      if (x.ifNoneMatch !== undefined) {
-        const match = matchEtag(x.ifNoneMatch, file);
-        if (match !== Match.None) return this.notModified(x, files, file, match);
+      // RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since.
+      if (
+        (x.ifNoneMatch !== undefined || x.ifModifiedSince !== undefined) &&
+        fresh({ 'if-none-match': x.ifNoneMatch, 'if-modified-since': x.ifModifiedSince }, { etag: file.etag, 'last-modified': files.lastModified(x.liveSince) })
+      ) {
+        return this.notModified(x, files, file);
       }
       if (x.range !== undefined && (x.ifRange === undefined || x.ifRange === file.etag)) {
         const range = parseRange(x.range, file.size);
-        if (range === UNSATISFIABLE) return this.write(x, 416, this.rangeHeaders(files, file, `bytes */${file.size}`, 0), undefined);
+        if (range === UNSATISFIABLE) return this.write(x, 416, this.rangeHeaders(x, files, file, `bytes */${file.size}`, 0), undefined);
         if (range !== undefined) return this.sendRange(x, files, file, range, blob);
       }
     }
@@ -279,13 +277,13 @@ export class EdgeRequestHandler {
       }
     }
     const body = blob.variants[encoding]!;
-    this.write(x, status, this.pin(x, files, file, this.fileHeaders(files, file, encoding, status, body.length)), body);
+    this.write(x, status, this.pin(x, files, file, this.fileHeaders(x, files, file, encoding, status, body.length)), body);
   }
 
   private sendRange(x: Exchange, files: DeploymentFiles, file: FileRecord, range: ByteRange, blob: CachedBlob | undefined): void {
     blob ??= this.blobs.peek(file.sha256);
     const length = range.end - range.start + 1;
-    const headers = this.rangeHeaders(files, file, `bytes ${range.start}-${range.end}/${file.size}`, length);
+    const headers = this.rangeHeaders(x, files, file, `bytes ${range.start}-${range.end}/${file.size}`, length);
     if (blob !== undefined) return this.write(x, 206, headers, blob.identity.subarray(range.start, range.end + 1));
     if (!this.blobs.cacheable(file.size)) return this.stream(x, files, file, 206, range);
     this.blobs.load(file).then(
@@ -297,8 +295,8 @@ export class EdgeRequestHandler {
   /** Files too large to cache: straight from the store, identity encoding only. */
   private stream(x: Exchange, files: DeploymentFiles, file: FileRecord, status: 200 | 206 | 404, range: ByteRange | undefined): void {
     const headers = range
-      ? this.rangeHeaders(files, file, `bytes ${range.start}-${range.end}/${file.size}`, range.end - range.start + 1)
-      : this.pin(x, files, file, this.fileHeaders(files, file, IDENTITY, status === 404 ? 404 : 200, file.size));
+      ? this.rangeHeaders(x, files, file, `bytes ${range.start}-${range.end}/${file.size}`, range.end - range.start + 1)
+      : this.pin(x, files, file, this.fileHeaders(x, files, file, IDENTITY, status === 404 ? 404 : 200, file.size));
     if (x.head) return this.write(x, status, headers, undefined);
     this.blobs.open(file, range).then(
       (body) => {
@@ -323,13 +321,14 @@ export class EdgeRequestHandler {
     );
   }
 
-  private notModified(x: Exchange, files: DeploymentFiles, file: FileRecord, match: Match): void {
-    let headers = file.notModified;
+  private notModified(x: Exchange, files: DeploymentFiles, file: FileRecord): void {
+    let headers = this.okHeaders(files, file, x.liveSince).notModified;
     if (headers === undefined) {
       headers = file.notModified = ['ETag', file.etag, 'Cache-Control', file.cacheControl, DEPLOYMENT_HEADER, files.deploymentId, ...SECURITY_HEADERS];
+      if (file.okModified !== undefined) headers.push('Last-Modified', file.okModified);
       if (file.compressible) headers.push('Vary', 'Accept-Encoding');
     }
-    if (match === Match.Weak) headers = ['ETag', `W/${file.etag}`, ...headers.slice(2)];
+    if (weakValidator(x, file)) headers = ['ETag', `W/${file.etag}`, ...headers.slice(2)];
     this.write(x, 304, this.pin(x, files, file, headers), undefined);
   }
 
@@ -344,14 +343,26 @@ export class EdgeRequestHandler {
     return pinned;
   }
 
-  /** Built once per file, encoding and status, then reused by every request. */
-  private fileHeaders(files: DeploymentFiles, file: FileRecord, encoding: EncodingIndex, status: 200 | 404, length: number): string[] {
-    const lists = status === 200 ? file.ok : file.missing;
+  /** The file's 200 and 304 header lists, emptied first when its `Last-Modified` at this host differs from theirs. */
+  private okHeaders(files: DeploymentFiles, file: FileRecord, liveSince: number): FileRecord {
+    const modified = files.lastModified(liveSince);
+    if (modified !== file.okModified) {
+      file.ok = [undefined, undefined, undefined];
+      file.notModified = undefined;
+      file.okModified = modified;
+    }
+    return file;
+  }
+
+  /** Built once per file, encoding and status (and `Last-Modified` for 200), then reused by every request. */
+  private fileHeaders(x: Exchange, files: DeploymentFiles, file: FileRecord, encoding: EncodingIndex, status: 200 | 404, length: number): string[] {
+    const lists = status === 200 ? this.okHeaders(files, file, x.liveSince).ok : file.missing;
     let headers = lists[encoding];
     if (headers === undefined) {
       headers = ['Content-Type', file.contentType, 'Content-Length', String(length), 'Cache-Control', file.cacheControl];
       // Compressed variants carry the weak tag (like nginx): same content, other bytes.
       if (status === 200) headers.push('ETag', encoding === IDENTITY ? file.etag : `W/${file.etag}`, 'Accept-Ranges', 'bytes');
+      if (status === 200 && file.okModified !== undefined) headers.push('Last-Modified', file.okModified);
       if (file.compressible) headers.push('Vary', 'Accept-Encoding');
       if (encoding !== IDENTITY) headers.push('Content-Encoding', ENCODING_NAMES[encoding]);
       headers.push(DEPLOYMENT_HEADER, files.deploymentId, ...SECURITY_HEADERS);
@@ -360,8 +371,8 @@ export class EdgeRequestHandler {
     return headers;
   }
 
-  private rangeHeaders(files: DeploymentFiles, file: FileRecord, contentRange: string, length: number): string[] {
-    return [
+  private rangeHeaders(x: Exchange, files: DeploymentFiles, file: FileRecord, contentRange: string, length: number): string[] {
+    const headers = [
       'Content-Type',
       file.contentType,
       'Content-Length',
@@ -378,6 +389,9 @@ export class EdgeRequestHandler {
       files.deploymentId,
       ...SECURITY_HEADERS,
     ];
+    const modified = files.lastModified(x.liveSince);
+    if (modified !== undefined) headers.push('Last-Modified', modified);
+    return headers;
   }
 
   private redirect(x: Exchange, path: string): void {

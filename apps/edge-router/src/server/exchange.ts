@@ -23,6 +23,7 @@ export class Exchange {
   hostCount = 0;
   acceptEncoding: string | undefined = undefined;
   ifNoneMatch: string | undefined = undefined;
+  ifModifiedSince: string | undefined = undefined;
   range: string | undefined = undefined;
   ifRange: string | undefined = undefined;
   userAgent: string | undefined = undefined;
@@ -31,6 +32,8 @@ export class Exchange {
   secFetchMode: string | undefined = undefined;
   /** Set for a production host's answers: its HTML carries the skew pin cookie. */
   pinning = false;
+  /** Epoch ms since which the host has served its deployment: the production alias's last move, 0 for a preview. */
+  liveSince = 0;
   projectId: string | null = null;
   deploymentId: string | null = null;
   done = false;
@@ -73,6 +76,9 @@ export class Exchange {
           break;
         case 15:
           if (isHeader(name, 'accept-encoding')) this.acceptEncoding = raw[i + 1];
+          break;
+        case 17:
+          if (isHeader(name, 'if-modified-since')) this.ifModifiedSince = raw[i + 1];
           break;
       }
     }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
@@ -8,7 +9,6 @@ import type { Readable } from 'node:stream';
 import type { ByteRange } from './byte-range';
 import { BR, GZIP, type FileRecord } from './deployment-files';
 import { BlobIntegrityError, VerifyingStream } from './verifying-stream';
-import { WeightedLru, type Weighted } from './weighted-lru';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -27,11 +27,11 @@ const VERIFIED_MEMO = 10_000;
  * A blob's bytes and its compressed variants. A variant is `undefined` until computed, `null`
  * when not worth having (it did not shrink), else the bytes.
  */
-export class CachedBlob implements Weighted {
+export class CachedBlob {
   readonly variants: Array<Buffer | null | undefined> = [undefined, undefined, undefined];
   readonly computing: Array<Promise<Buffer | null> | undefined> = [undefined, undefined, undefined];
+  /** Bytes held, variants included: what the cache counts against its bound. */
   weight: number;
-  touched = 0;
 
   constructor(
     readonly sha256: string,
@@ -49,7 +49,8 @@ export class CachedBlob implements Weighted {
  */
 @Injectable()
 export class BlobCache {
-  private readonly lru: WeightedLru<string, CachedBlob>;
+  private readonly lru: LRUCache<string, CachedBlob>;
+  private evictions = 0;
   private readonly loading = new Map<string, Promise<CachedBlob>>();
   private readonly verified = new Set<string>();
   /** Larger files are streamed from the store on every request rather than evicting everything else. */
@@ -59,12 +60,18 @@ export class BlobCache {
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(edgeConfig.KEY) edge: EdgeSettings,
   ) {
-    this.lru = new WeightedLru(edge.cacheBytes);
+    this.lru = new LRUCache({
+      maxSize: edge.cacheBytes,
+      sizeCalculation: (blob) => blob.weight,
+      dispose: (_blob, _key, reason) => {
+        if (reason === 'evict') this.evictions++;
+      },
+    });
     this.maxEntryBytes = Math.min(Math.floor(edge.cacheBytes / 8), 32 * 1024 * 1024);
   }
 
   stats(): { entries: number; bytes: number; evictions: number } {
-    return { entries: this.lru.size, bytes: this.lru.weight, evictions: this.lru.evictions };
+    return { entries: this.lru.size, bytes: this.lru.calculatedSize, evictions: this.evictions };
   }
 
   peek(sha256: string): CachedBlob | undefined {
@@ -131,7 +138,11 @@ export class BlobCache {
         const kept = out.length <= input.length * (1 - MIN_SAVING) ? out : null;
         blob.variants[encoding] = kept;
         blob.computing[encoding] = undefined;
-        if (kept) this.lru.grew(blob.sha256, kept.length);
+        if (kept) {
+          blob.weight += kept.length;
+          // Setting the entry again makes the cache count its new size (and evict others for it).
+          if (this.lru.peek(blob.sha256) === blob) this.lru.set(blob.sha256, blob);
+        }
         return kept;
       });
       blob.computing[encoding] = pending;

@@ -10,6 +10,11 @@ export const UNSATISFIABLE = 'unsatisfiable' as const;
 const SINGLE = /^bytes=(\d*)-(\d*)$/;
 
 /**
+ * Kept rather than `range-parser`: its 1.x line (1.3.0, the last that runs on Node 20) answers
+ * `bytes=-1000` of a 100-byte file and the reversed `bytes=5-2` as unsatisfiable (416), where
+ * RFC 9110 §14.1.2 serves the whole file and §14.1.1 ignores an invalid range (the spec beside
+ * this file covers both); 2.0.0 gets both right but requires Node 22.
+ *
  * A single `bytes=` range against a representation of `size` bytes. Returns undefined when the
  * header is to be ignored (absent, malformed, several ranges: the full 200 is a valid answer).
  */

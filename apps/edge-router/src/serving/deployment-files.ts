@@ -1,6 +1,5 @@
 import type { ArtifactManifest } from '@deploysphere/storage';
 import { cacheControlFor, isCompressibleType, MIN_COMPRESS_BYTES, servedContentType } from './content-policy';
-import type { Weighted } from './weighted-lru';
 
 /** Encodings by index into a record's header lists. */
 export const IDENTITY = 0;
@@ -11,14 +10,18 @@ export type EncodingIndex = typeof IDENTITY | typeof GZIP | typeof BR;
 /** One servable file of a deployment, with what its responses need precomputed. */
 export class FileRecord {
   readonly contentType: string;
-  /** Strong validator: the content digest. Compressed variants append `-gz` / `-br`. */
+  /** Strong validator: the content digest. Compressed variants carry its weak form (`W/…`). */
   readonly etag: string;
   readonly cacheControl: string;
   readonly compressible: boolean;
-  /** Header lists per encoding for 200 answers and for a custom 404, built on first use. */
-  readonly ok: Array<string[] | undefined> = [undefined, undefined, undefined];
+  /**
+   * Header lists per encoding for 200 answers and for a custom 404, built on first use. The 200
+   * and 304 lists carry `okModified` as their `Last-Modified` and are rebuilt when it changes.
+   */
+  ok: Array<string[] | undefined> = [undefined, undefined, undefined];
   readonly missing: Array<string[] | undefined> = [undefined, undefined, undefined];
   notModified: string[] | undefined;
+  okModified: string | undefined;
 
   constructor(
     readonly path: string,
@@ -48,7 +51,7 @@ function isSafePath(path: unknown): path is string {
  * `normalizeRequestPath`): files by exact path, directory keys (`''`, `docs/`) to their
  * index.html, directories that need a trailing-slash redirect, and clean-URL names.
  */
-export class DeploymentFiles implements Weighted {
+export class DeploymentFiles {
   readonly files = new Map<string, FileRecord>();
   /** `docs` when `docs/index.html` exists: `/docs` redirects to `/docs/`. */
   readonly directories = new Set<string>();
@@ -58,8 +61,15 @@ export class DeploymentFiles implements Weighted {
   readonly notFoundPage: FileRecord | undefined;
   /** Entries refused as unsafe (a corrupt or hostile manifest); they are never served. */
   readonly refused: number;
-  weight: number;
-  touched = 0;
+  /** What the manifest cache counts against its bound: the lookup entries held. */
+  readonly weight: number;
+  /**
+   * Epoch seconds of the manifest's `createdAt` (when the build's output was stored; the
+   * manifest is immutable, so every instance reads the same value), 0 when it is unusable.
+   */
+  readonly builtAt: number;
+  private modifiedAt = -1;
+  private modified = '';
 
   constructor(
     readonly deploymentId: string,
@@ -86,5 +96,23 @@ export class DeploymentFiles implements Weighted {
     this.notFoundPage = this.files.get('404.html');
     this.refused = refused;
     this.weight = this.files.size + 1;
+    const created = Date.parse(manifest.createdAt);
+    this.builtAt = Number.isFinite(created) && created > 0 ? Math.floor(created / 1000) : 0;
+  }
+
+  /**
+   * The `Last-Modified` of this deployment's files at a host that has served it since
+   * `liveSinceMs` (the production alias's last move; 0 for a preview host): the later of that and
+   * the build time, so a rollback to older files never looks unmodified to a client holding
+   * newer ones. Undefined when neither is known. The formatted date is kept for the next call.
+   */
+  lastModified(liveSinceMs: number): string | undefined {
+    const at = Math.max(this.builtAt, Math.floor(liveSinceMs / 1000));
+    if (at === 0) return undefined;
+    if (at !== this.modifiedAt) {
+      this.modified = new Date(at * 1000).toUTCString();
+      this.modifiedAt = at;
+    }
+    return this.modified;
   }
 }

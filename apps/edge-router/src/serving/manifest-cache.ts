@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { edgeConfig, type EdgeSettings } from '@deploysphere/config';
+import { LRUCache } from 'lru-cache';
 import { DeploymentFiles } from './deployment-files';
-import { WeightedLru } from './weighted-lru';
 
 /** How long "this deployment has no manifest" is remembered before the store is asked again. */
 const MISSING_TTL_MS = 2_000;
@@ -14,7 +14,7 @@ const MISSING_TTL_MS = 2_000;
 @Injectable()
 export class ManifestCache {
   private readonly logger = new Logger('EdgeManifests');
-  private readonly lru: WeightedLru<string, DeploymentFiles>;
+  private readonly lru: LRUCache<string, DeploymentFiles>;
   private readonly loading = new Map<string, Promise<DeploymentFiles | undefined>>();
   private readonly missing = new Map<string, number>();
 
@@ -22,7 +22,7 @@ export class ManifestCache {
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(edgeConfig.KEY) edge: EdgeSettings,
   ) {
-    this.lru = new WeightedLru(edge.manifestCacheFiles);
+    this.lru = new LRUCache({ maxSize: edge.manifestCacheFiles, sizeCalculation: (files) => files.weight });
   }
 
   peek(deploymentId: string): DeploymentFiles | undefined {
