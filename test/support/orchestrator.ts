@@ -191,6 +191,33 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
   }
 }
 
+const passCounts = new WeakMap<object, { done: number }>();
+
+/**
+ * Resolves once the scheduler completed `n` whole passes after this call (each looks at the queue
+ * and claims what it may), nudging it meanwhile: "nothing more was claimed" is then observed over
+ * real passes, however slow the machine, instead of guessed from a delay.
+ */
+export async function schedulerPasses(orch: TestOrchestrator, n = 3, timeoutMs = 60_000): Promise<void> {
+  const scheduler = orch.scheduler as unknown as { tick(): Promise<void> };
+  let count = passCounts.get(scheduler);
+  if (!count) {
+    const counter = { done: 0 };
+    const tick = scheduler.tick.bind(scheduler);
+    scheduler.tick = () => tick().finally(() => counter.done++);
+    passCounts.set(scheduler, counter);
+    count = counter;
+  }
+  // A pass already running when this was called does not count: it may have looked before.
+  const target = count.done + n + 1;
+  const until = Date.now() + timeoutMs;
+  while (count.done < target) {
+    if (Date.now() > until) throw new Error(`${target - count.done} of ${n} scheduler passes still missing after ${timeoutMs} ms`);
+    orch.scheduler.nudge();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** The outbox events of a deployment (by key), in order: type + payload. */
 export async function eventsOf(prisma: PrismaClient, key: string): Promise<Array<{ type: string; payload: Record<string, unknown> }>> {
   const rows = await prisma.outboxMessage.findMany({ where: { key }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });

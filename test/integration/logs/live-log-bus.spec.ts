@@ -8,7 +8,7 @@ import { requireRedis, uniqueName } from '../../support/log-services';
 const newDeployment = () => `dpl_${randomBytes(13).toString('hex').slice(0, 26)}`;
 const line = (seq: number): LogLine => ({ seq, ts: new Date(1_764_176_400_000 + seq).toISOString(), stream: seq % 5 === 0 ? 'stderr' : 'stdout', message: `line ${seq} \u2713 "quoted" \\ back` });
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
-const until = async (cond: () => boolean, ms = 5_000) => {
+const until = async (cond: () => boolean, ms = 30_000) => {
   const deadline = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

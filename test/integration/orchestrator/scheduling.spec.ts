@@ -1,7 +1,7 @@
 import { newId } from '@deploysphere/common';
 import { FakeRunner } from '../../support/fake-runner';
 import { DirectorySourceFetcher } from '../../support/builds';
-import { eventsOf, eventually, OrchestratorWorld, seedDeployment, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
+import { eventsOf, eventually, OrchestratorWorld, schedulerPasses, seedDeployment, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
 
 /**
  * Scheduling against real PostgreSQL with a runner whose builds end when the test says so, so
@@ -21,7 +21,7 @@ describe('build scheduling (PostgreSQL)', () => {
     for (let i = 0; i < 4; i++) ids.push((await seedDeployment(orch.prisma, { target: 'PREVIEW' })).deploymentId);
     orch.scheduler.nudge();
     await eventually(() => runner.running.size === 2, 10_000, 'two builds running');
-    await new Promise((r) => setTimeout(r, 600)); // several scheduler passes
+    await schedulerPasses(orch);
     expect(runner.running.size).toBe(2);
     expect(await building(orch)).toBe(2);
     expect([...runner.running.keys()].sort()).toEqual(ids.slice(0, 2).sort()); // oldest first
@@ -43,7 +43,7 @@ describe('build scheduling (PostgreSQL)', () => {
     orch.scheduler.nudge();
     await eventually(() => runner.running.size === 2, 10_000, 'a1 and b1 running');
     expect([...runner.running.keys()].sort()).toEqual([a1.deploymentId, b1.deploymentId].sort());
-    await new Promise((r) => setTimeout(r, 600));
+    await schedulerPasses(orch);
     expect(runner.running.has(a2.deploymentId)).toBe(false);
     expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: a2.deploymentId } })).status).toBe('QUEUED');
     await runner.finishWhenStarted(a1.deploymentId);
@@ -164,7 +164,8 @@ describe('build scheduling (PostgreSQL)', () => {
     for (const orch of instances) orch.scheduler.nudge();
     // Builds end only when the test says so: both instances fill their own two slots.
     await eventually(() => runners.every((r) => r.running.size === 2), 10_000, 'two builds on each instance');
-    await new Promise((r) => setTimeout(r, 500)); // several scheduler passes: nobody takes a fifth
+    // Nobody takes a fifth.
+    for (const orch of instances) await schedulerPasses(orch);
     expect(runners.map((r) => r.running.size)).toEqual([2, 2]);
     expect(await building(instances[0])).toBe(4);
     for (const id of ids) {

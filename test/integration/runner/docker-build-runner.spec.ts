@@ -111,10 +111,11 @@ describe('DockerBuildRunner (real engine, builder image, archive-API workspace)'
     const build = await runner.start(s, () => undefined);
     const outcome = await build.outcome;
     expect(outcome).toMatchObject({ status: 'timed_out', failureCode: 'TIMED_OUT' });
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // The 3 s limit, not the command's 120 s, even on a loaded machine.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect((await containerOf(build.runnerRef).inspect()).State.Running).toBe(false);
     await build.dispose();
-  }, 60_000);
+  }, 120_000);
 
   it('cancel stops the container mid-build; dispose removes it', async () => {
     const log = lineCollector();
@@ -123,7 +124,8 @@ describe('DockerBuildRunner (real engine, builder image, archive-API workspace)'
     const t0 = Date.now();
     await build.cancel();
     expect(await build.outcome).toMatchObject({ status: 'canceled', failureCode: 'CANCELED' });
-    expect(Date.now() - t0).toBeLessThan(5_000);
+    // Stopped (2 s grace), not run out (120 s), even on a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(30_000);
     await build.dispose();
     await expect(containerOf(build.runnerRef).inspect()).rejects.toMatchObject({ statusCode: 404 });
   }, 60_000);

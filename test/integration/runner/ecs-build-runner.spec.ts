@@ -163,7 +163,8 @@ describe('EcsBuildRunner against moto', () => {
     const build = await runner.start(spec({ limits: { ...TEST_LIMITS, timeoutSeconds: 2 } }), () => undefined);
     expect(await build.outcome).toMatchObject({ status: 'timed_out', failureCode: 'TIMED_OUT' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // A task nobody stops keeps running: any bound proves the limit; this one holds on a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(30_000);
     expect((await describeTask(build.runnerRef.replace(/^ecs:/, ''))).stoppedReason).toMatch(/exceeded 2 s/);
     await build.dispose();
   }, 60_000);

@@ -89,10 +89,11 @@ describe('ProcessBuildRunner (unisolated embedded fallback)', () => {
     const t0 = Date.now();
     const build = await runner.start(s, () => undefined);
     expect(await build.outcome).toMatchObject({ status: 'timed_out', failureCode: 'TIMED_OUT' });
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // The 2 s limit (and 5 s grace), not the commands' 60 s, even on a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(40_000);
     await allGone(s.deploymentId);
     await build.dispose();
-  }, 30_000);
+  }, 90_000);
 
   it('cancel kills the build and everything it started', async () => {
     const log = lineCollector();
