@@ -448,7 +448,10 @@ describe('EdgeServer (real listener on 127.0.0.1)', () => {
     it('lets a request in flight finish, then refuses new connections', async () => {
       // A cold blob read that takes a while is in flight when shutdown starts.
       const slow = edge.store.getBlob.bind(edge.store);
+      let reading!: () => void;
+      const read = new Promise<void>((r) => (reading = r));
       edge.store.getBlob = async (digest, range) => {
+        reading();
         await new Promise((r) => setTimeout(r, 200));
         return slow(digest, range);
       };
@@ -461,7 +464,8 @@ describe('EdgeServer (real listener on 127.0.0.1)', () => {
         req.on('error', reject);
         req.end();
       });
-      await new Promise((r) => setTimeout(r, 50));
+      // In flight: the edge is reading its blob.
+      await read;
       const closing = edge.server.close();
       const res = await inFlight;
       expect(res).toEqual({ status: 200, connection: 'close', length: asset.length });

@@ -59,7 +59,7 @@ class ArraySink implements SessionSink {
 
 const OPTIONS: SessionOptions = { pageSize: 50, bufferMax: 1_000_000, maxPendingLines: 10_000, stallTimeoutMs: 200, storeLagRetries: 2, storeLagDelayMs: 5, endWaitMs: 100 };
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const until = async (cond: () => boolean, ms = 2_000) => {
+const until = async (cond: () => boolean, ms = 20_000) => {
   const deadline = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -94,7 +94,8 @@ describe('NodeDnsResolver (against a name server on 127.0.0.1)', () => {
     const error = await resolver.resolveTxt('_deploysphere.silent.invalid').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DnsLookupError);
     expect(error).toMatchObject({ reason: 'TIMEOUT' });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Its 400 ms, with room for a loaded machine; without a deadline c-ares retries for many seconds.
+    expect(Date.now() - started).toBeLessThan(4_000);
   });
 
   it('uses the name servers DNS_RESOLVERS names (the success path of verification, end to end)', async () => {
