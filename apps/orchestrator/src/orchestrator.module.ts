@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LogsModule } from '@deploysphere/logs';
+import { RegistryModule } from './registry/registry.module';
 import { RunnerModule } from './runner';
 import { SourceModule } from '@deploysphere/source';
 import { ArtifactJanitor } from './artifacts/artifact-janitor.service';
@@ -19,11 +20,11 @@ import { ProjectDeletedHandler } from './projects/events/project-deleted.handler
 
 /**
  * Owns the deployment lifecycle: QUEUED → BUILDING → UPLOADING → READY | FAILED | CANCELED |
- * TIMED_OUT (docs/builds.md). Infrastructure (config, database, messaging, artifact store,
+ * TIMED_OUT, and a container deployment's UPLOADING → STARTING (docs/builds.md). Infrastructure (config, database, messaging, artifact store,
  * SECRET_BOX) comes from CoreModule; the build runner, source fetcher and log sink from their libs.
  */
 @Module({
-  imports: [DeploymentRepositoryModule, RunnerModule, SourceModule, LogsModule],
+  imports: [DeploymentRepositoryModule, RunnerModule, RegistryModule, SourceModule, LogsModule],
   controllers: [OrchestratorEventsController],
   providers: [
     ArtifactJanitor,

@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { realpath, rm, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { Batcher, DomainError, removeTree, SecretMask } from '@deploysphere/common';
-import { buildsConfig, type ConfigType } from '@deploysphere/config';
+import { appsConfig, buildsConfig, type ConfigType } from '@deploysphere/config';
 import { Prisma, PrismaService } from '@deploysphere/database';
 import type { OwnedDeployment } from '@deploysphere/deployments';
 import { LOG_SINK, type LogSink } from '@deploysphere/logs';
@@ -16,6 +18,10 @@ import {
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { BlobReferences } from '../artifacts/blob-references';
+import { IMAGE_BUILDER, type ImageBuilder, type RegistryAuth } from '../images/image-builder.port';
+import { GENERATED_DOCKERFILE, nodeDockerfile } from '../images/node-dockerfile';
+import { detectRuntime, RuntimeDetectionError } from '../images/runtime-detection';
+import { IMAGE_REGISTRY, type ImageRegistry } from '../registry/image-registry.port';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
 import { WorkspacePool, type Workspace } from './workspaces';
@@ -31,7 +37,17 @@ interface BuildProject {
   outputDirectory: string | null;
   framework: string | null;
   buildTimeoutSeconds: number | null;
+  runtime: 'static' | 'container' | null;
 }
+
+/** A container deployment's image: its reference in the engine, and the project's layer-cache tag. */
+interface ImageTarget {
+  tag: string;
+  cacheTag: string;
+}
+
+/** runner_ref of an image build (the engine's build API: nothing to reattach to). */
+const IMAGE_REF = 'image:';
 
 /** A deployment this instance owns (just claimed, or taken over after a restart). */
 export type { OwnedDeployment };
@@ -49,6 +65,8 @@ interface ActiveBuild {
   dropped: boolean;
   /** Its final transition is done (only clean-up remains): no lease to renew. */
   settled: boolean;
+  /** Set when it is a container deployment whose image is being built. */
+  image?: ImageTarget;
   /**
    * The project's secret values in every form: applied to the build log and to every failure
    * message and logged error of this build, since a runner or engine error may quote the env.
@@ -91,7 +109,8 @@ export class BuildPipeline {
   private readonly projects = new Batcher<string, BuildProject | undefined>(async (ids) => {
     const rows = await this.prisma.query<BuildProject>(Prisma.sql`
       SELECT id, slug, git_repository_url AS "gitRepositoryUrl", root_directory AS "rootDirectory", install_command AS "installCommand",
-        build_command AS "buildCommand", output_directory AS "outputDirectory", framework, build_timeout_seconds AS "buildTimeoutSeconds"
+        build_command AS "buildCommand", output_directory AS "outputDirectory", framework, build_timeout_seconds AS "buildTimeoutSeconds",
+        runtime::text AS runtime
       FROM projects WHERE id = ANY(${[...new Set(ids)]})`);
     return ids.map((id) => rows.find((r) => r.id === id));
   });
@@ -106,6 +125,9 @@ export class BuildPipeline {
     private readonly references: BlobReferences,
     @Inject(LOG_SINK) private readonly sink: LogSink,
     @Inject(buildsConfig.KEY) private readonly cfg: ConfigType<typeof buildsConfig>,
+    @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
+    @Inject(IMAGE_REGISTRY) private readonly registry: ImageRegistry,
+    @Optional() @Inject(IMAGE_BUILDER) private readonly images: ImageBuilder | null,
   ) {
     this.workspaces = new WorkspacePool(cfg.workDir, cfg.instanceId);
   }
@@ -227,7 +249,10 @@ export class BuildPipeline {
         });
 
       let running: RunningBuild;
-      if (resume) {
+      if (resume && d.runnerRef?.startsWith(IMAGE_REF)) {
+        // The engine stops an image build whose client went away, and its log cannot be replayed.
+        throw new BuildEnded('FAILED', 'ORCHESTRATOR_RESTARTED', 'The orchestrator running this image build stopped, which stops the build: deploy again (its layer cache is kept)');
+      } else if (resume) {
         // Lines replayed before the writer exists (it needs the build's log numbering) wait here.
         const early: RunnerLine[] = [];
         const found = await this.runner.reattach({ deploymentId: d.id, runnerRef: d.runnerRef, outputDir: outDir, outputMaxBytes: this.cfg.outputMaxBytes }, (l) =>
@@ -262,6 +287,7 @@ export class BuildPipeline {
       if (d.status === 'BUILDING') {
         if (!(await this.transitions.buildSucceeded(ctx, { runner: this.runner.kind, durationMs: outcome.durationMs, framework: outcome.framework }))) return this.abandon(build);
       }
+      if (build.image) return await this.storeImage(d, ctx, build, build.image, writer, outcome.durationMs, started);
       writer.system(`Build completed in ${(outcome.durationMs / 1000).toFixed(1)} s; storing the output`);
       let stored;
       try {
@@ -360,6 +386,18 @@ export class BuildPipeline {
 
     const remaining = Math.ceil((deadline - Date.now()) / 1000);
     if (remaining <= 0) throw new BuildEnded('TIMED_OUT', 'TIMED_OUT', `The build exceeded its time limit of ${timeoutSeconds} s`);
+    let decision;
+    try {
+      decision = detectRuntime(srcDir, project, this.apps.nodeVersion);
+    } catch (err) {
+      if (err instanceof RuntimeDetectionError) throw new BuildEnded('FAILED', err.code, err.message);
+      throw err;
+    }
+    await this.transitions.recordRuntime(d.id, decision.runtime);
+    if (decision.runtime === 'container') {
+      writer.system(`Server app (${decision.reason}): building its image`);
+      return this.startImageBuild(d, ctx, build, writer, srcDir, project, decision.image === 'node' ? `${this.apps.nodeImage}:${decision.nodeMajor}` : undefined, remaining);
+    }
     writer.system(`Running the build (limits: ${this.cfg.memoryMb} MiB memory, ${this.cfg.cpus} CPU, ${timeoutSeconds} s)`);
     let running: RunningBuild;
     try {
@@ -386,6 +424,114 @@ export class BuildPipeline {
     if (build.detached) running.detach();
     await this.transitions.setRunnerRef(ctx, running.runnerRef);
     return running;
+  }
+
+  /**
+   * A container deployment's image build on the engine (ImageBuilder), with the same limits and
+   * time left as a static build, on the build network. The context is the root directory; a
+   * package.json app without a Dockerfile gets the platform's (FROM the Node runtime image).
+   */
+  private async startImageBuild(
+    d: OwnedDeployment,
+    ctx: BuildContext,
+    build: ActiveBuild,
+    writer: BuildLogWriter,
+    srcDir: string,
+    project: BuildProject,
+    nodeImage: string | undefined,
+    remaining: number,
+  ): Promise<RunningBuild> {
+    if (!this.images) {
+      throw new BuildEnded('FAILED', 'RUNNER_UNAVAILABLE', `Server apps are built by the Docker engine; this orchestrator runs ${this.runner.kind} builds, which cannot build images`);
+    }
+    const contextDir = join(srcDir, project.rootDirectory ?? '.');
+    // A root directory that is a link could take the context (sent to the engine) out of the source.
+    const [realSrc, realContext] = await Promise.all([realpath(srcDir), realpath(contextDir).catch(() => '')]);
+    if (realContext !== realSrc && !realContext.startsWith(realSrc + sep)) {
+      throw new BuildEnded('FAILED', 'INVALID_CONFIGURATION', `The root directory ${project.rootDirectory ?? '.'} is missing or leads out of the source`);
+    }
+    let dockerfile = 'Dockerfile';
+    if (nodeImage) {
+      dockerfile = GENERATED_DOCKERFILE;
+      // Never through a link the source may hold under that name.
+      await rm(join(contextDir, dockerfile), { force: true, recursive: true });
+      await writeFile(join(contextDir, dockerfile), nodeDockerfile(contextDir, nodeImage), { flag: 'wx' });
+      writer.system(`No Dockerfile: building FROM ${nodeImage} (npm install, then \`npm start\`)`);
+    }
+    let repository: string;
+    let auth: RegistryAuth | undefined;
+    let registryHost: string | undefined;
+    try {
+      [repository, auth, registryHost] = await Promise.all([this.registry.repository(d.projectId), this.registry.auth(), this.registry.host()]);
+    } catch (err) {
+      throw new BuildEnded('FAILED', 'RUNNER_UNAVAILABLE', `The image registry is not available: ${(err as Error).message}`);
+    }
+    const image: ImageTarget = { tag: `${repository}:${d.id}`, cacheTag: `${repository}:build-cache` };
+    writer.system(`Building the image (limits: ${this.cfg.memoryMb} MiB memory, ${this.cfg.cpus} CPU, ${this.cfg.pids} processes, ${remaining} s)`);
+    let running: RunningBuild;
+    try {
+      running = await this.images.build(
+        {
+          deploymentId: d.id,
+          projectId: d.projectId,
+          contextDir,
+          dockerfile,
+          tag: image.tag,
+          cacheFrom: image.cacheTag,
+          limits: { timeoutSeconds: remaining, memoryMb: this.cfg.memoryMb, cpus: this.cfg.cpus, pids: this.cfg.pids },
+          registryAuth: auth,
+          registryHost,
+        },
+        (line) => writer.line(line),
+      );
+    } catch (err) {
+      if (err instanceof RunnerUnavailableError) throw new BuildEnded('FAILED', err.code, err.message);
+      throw err;
+    }
+    build.running = running;
+    build.image = image;
+    if (build.canceled || build.lost) await running.cancel();
+    if (build.detached) running.detach();
+    await this.transitions.setRunnerRef(ctx, running.runnerRef);
+    return running;
+  }
+
+  /**
+   * UPLOADING → STARTING: the image pushed to the registry and referenced by the digest the
+   * registry answered (without a registry: the local image id), the project's layer-cache tag
+   * moved to it, then DeploymentImageStored.v1 with the transition. A rebuild is a new deployment
+   * with its own tag: an image is never changed.
+   */
+  private async storeImage(d: OwnedDeployment, ctx: BuildContext, build: ActiveBuild, image: ImageTarget, writer: BuildLogWriter, durationMs: number, started: number): Promise<void> {
+    const images = this.images!;
+    writer.system(`Image built in ${(durationMs / 1000).toFixed(1)} s`);
+    let imageRef: string;
+    let imageDigest: string;
+    try {
+      if (this.registry.kind === 'none') {
+        imageDigest = (await images.imageId(image.tag)) ?? '';
+        if (!/^sha256:[0-9a-f]{64}$/.test(imageDigest)) throw new Error('the built image is missing from the engine');
+        imageRef = imageDigest;
+        writer.system('No image registry configured: the image stays in the local engine');
+      } else {
+        writer.system(`Pushing the image to ${await this.registry.host()}`);
+        const signal = AbortSignal.any([build.abort.signal, AbortSignal.timeout(this.cfg.timeoutMaxSeconds * 1000)]);
+        imageDigest = await images.push(image.tag, await this.registry.auth(), (line) => writer.line(line), signal);
+        imageRef = `${image.tag.slice(0, image.tag.lastIndexOf(':'))}@${imageDigest}`;
+      }
+    } catch (err) {
+      if (build.canceled) throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
+      throw new BuildEnded('FAILED', 'UPLOAD_FAILED', `Storing the image failed: ${(err as Error).message}`);
+    }
+    if (build.canceled) throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
+    await images.tag(image.tag, image.cacheTag).catch((err) => this.logger.warn({ deploymentId: d.id, err: build.mask.apply(String(err)) }, 'moving the layer-cache tag failed'));
+    writer.system(`Image stored: ${imageRef}`);
+    writer.system('Starting the app');
+    await writer.flush();
+    if (!(await this.transitions.imageStored(ctx, { imageRef, imageDigest }))) return this.abandon(build);
+    build.settled = true;
+    await this.sink.end?.(d.id, 'STARTING');
+    this.logger.log({ deploymentId: d.id, projectId: d.projectId, ms: Date.now() - started, imageRef }, 'deployment image stored');
   }
 
   private abandon(build: ActiveBuild): void {

@@ -7,8 +7,10 @@ import { extract, pack, type Header } from 'tar-stream';
 import { OutputTooLargeError } from './build-failure';
 
 export interface PackOptions {
-  /** Path prefix of every entry inside the archive, e.g. `src`. */
+  /** Path prefix of every entry inside the archive, e.g. `src`; empty: the entries at the top. */
   prefix: string;
+  /** Entries left out (with everything under a directory), by their path relative to `dir`. */
+  skip?: (relativePath: string, isDirectory: boolean) => boolean;
   /** Owner recorded for every entry (the builder's uid/gid), so the build can write its tree. */
   uid?: number;
   gid?: number;
@@ -32,8 +34,9 @@ export function packDirectory(dir: string, options: PackOptions): Readable {
   const walk = async (abs: string, rel: string): Promise<void> => {
     for (const name of (await readdir(abs)).sort()) {
       const childAbs = join(abs, name);
-      const childRel = posix.join(rel, name);
+      const childRel = rel ? posix.join(rel, name) : name;
       const st = await lstat(childAbs);
+      if (options.skip?.(options.prefix ? childRel.slice(options.prefix.length + 1) : childRel, st.isDirectory())) continue;
       const base = { name: childRel, mode: st.mode & 0o7777, mtime: st.mtime, ...owner };
       if (st.isDirectory()) {
         await add({ ...base, type: 'directory' });
@@ -46,7 +49,7 @@ export function packDirectory(dir: string, options: PackOptions): Readable {
     }
   };
   (async () => {
-    await add({ name: options.prefix, type: 'directory', mode: 0o755, mtime: new Date(), ...owner });
+    if (options.prefix) await add({ name: options.prefix, type: 'directory', mode: 0o755, mtime: new Date(), ...owner });
     await walk(dir, options.prefix);
     archive.finalize();
   })().catch((err) => archive.destroy(err));

@@ -3,6 +3,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Global, Logger, Module } from '@nestjs/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
+import { DockerImageBuilder } from '../images/docker/docker-image-builder.adapter';
+import { IMAGE_BUILDER, type ImageBuilder } from '../images/image-builder.port';
 import { BUILD_RUNNER, type BuildRunner } from './build-runner.port';
 import { DockerBuildRunner } from './docker/docker-build-runner.adapter';
 import { EcsBuildRunner } from './ecs/ecs-build-runner.adapter';
@@ -66,10 +68,22 @@ export async function createBuildRunner(cfg: BuildsSettings, logger = new Logger
   }
 }
 
-/** Provides BUILD_RUNNER, chosen and checked once at start-up. */
+/**
+ * The image builder of container deployments: the Docker engine's build API, on the docker
+ * runner's build network and firewall. Other runners have none (null): such deployments fail
+ * RUNNER_UNAVAILABLE (docs/builds.md, "Image builds").
+ */
+export function createImageBuilder(runner: BuildRunner): ImageBuilder | null {
+  return runner instanceof DockerBuildRunner ? new DockerImageBuilder({ buildNetwork: () => runner.buildNetwork() }) : null;
+}
+
+/** Provides BUILD_RUNNER, chosen and checked once at start-up, and IMAGE_BUILDER beside it. */
 @Global()
 @Module({
-  providers: [{ provide: BUILD_RUNNER, inject: [buildsConfig.KEY], useFactory: (cfg: BuildsSettings) => createBuildRunner(cfg) }],
-  exports: [BUILD_RUNNER],
+  providers: [
+    { provide: BUILD_RUNNER, inject: [buildsConfig.KEY], useFactory: (cfg: BuildsSettings) => createBuildRunner(cfg) },
+    { provide: IMAGE_BUILDER, inject: [BUILD_RUNNER], useFactory: createImageBuilder },
+  ],
+  exports: [BUILD_RUNNER, IMAGE_BUILDER],
 })
 export class RunnerModule {}

@@ -549,6 +549,12 @@ export class DockerBuildRunner implements BuildRunner {
     this.imageChecked = Date.now();
   }
 
+  /** The build network, created (inter-container traffic off) with its firewall when missing: image builds use it too. */
+  async buildNetwork(): Promise<string> {
+    await this.ensureNetwork();
+    return this.options.network;
+  }
+
   private ensureNetwork(): Promise<void> {
     this.networkReady ??= (async () => {
       const existing = await this.docker.listNetworks({ filters: { name: [this.options.network] } });

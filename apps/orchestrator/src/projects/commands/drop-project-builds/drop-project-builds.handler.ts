@@ -1,5 +1,7 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { IMAGE_BUILDER, type ImageBuilder } from '../../../images/image-builder.port';
+import { IMAGE_REGISTRY, type ImageRegistry } from '../../../registry/image-registry.port';
 import { BUILD_RUNNER, type BuildRunner } from '../../../runner';
 import { ArtifactJanitor } from '../../../artifacts/artifact-janitor.service';
 import { BuildPipeline } from '../../../builds/build-pipeline';
@@ -8,7 +10,7 @@ import { DropProjectBuildsCommand } from './drop-project-builds.command';
 /**
  * The project's deployments went with it (cascade), so there is no status to change: builds
  * running here are stopped, builds elsewhere are removed by their owner (lost lease rows) or by
- * the scheduler's sweep, the project's dependency cache is dropped, and the artifact janitor
+ * the scheduler's sweep, the project's dependency cache and images are dropped, and the artifact janitor
  * removes its manifests, source archives and unshared blobs. Repeating it is harmless.
  */
 @CommandHandler(DropProjectBuildsCommand)
@@ -19,11 +21,16 @@ export class DropProjectBuildsHandler implements ICommandHandler<DropProjectBuil
     private readonly pipeline: BuildPipeline,
     @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
     private readonly janitor: ArtifactJanitor,
+    @Inject(IMAGE_REGISTRY) private readonly registry: ImageRegistry,
+    @Optional() @Inject(IMAGE_BUILDER) private readonly images: ImageBuilder | null,
   ) {}
 
   async execute({ event }: DropProjectBuildsCommand): Promise<void> {
     this.pipeline.loseProject(event.projectId);
     await this.runner.forgetProject(event.projectId);
+    // Its server-app images: the local ones (layer cache included) and its registry repository.
+    await this.images?.forgetProject(event.projectId);
+    await this.registry.forgetProject(event.projectId);
     // Its deployments' purges were queued with the delete: removed from the artifact store now.
     this.janitor.nudge();
     this.logger.log({ projectId: event.projectId }, 'project deleted: its builds stopped and its build cache dropped');
