@@ -160,3 +160,39 @@ console.log('PROBE docker.sock ' + (fs.existsSync('/var/run/docker.sock') || fs.
     expect(deployment).toMatchObject({ status: 'FAILED', failureCode: 'INVALID_CONFIGURATION', runtime: 'container', imageRef: null });
   }, 300_000);
 });
+
+/** Embedded mode without a registry: the image stays in the local engine, referenced by its id. */
+describe('server apps without a registry (REGISTRY_KIND=none)', () => {
+  let platform: TestPlatform;
+  let token: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform('postgres', { BUILD_RUNNER: 'docker', BUILDER_IMAGE: await builderImage(), BUILD_QUEUE_POLL_MS: '200' });
+    token = (await createTeamWithToken(platform, 'No registry')).token;
+  }, 600_000);
+  afterAll(async () => platform?.close());
+
+  it('the deployment is STARTING with the local image id as its reference; deleting the project removes the image', async () => {
+    const api = platform.as(token);
+    const project = await api.post('/v1/projects').send({ name: 'local image' }).expect(201);
+    const archive = await tarGzDirectory(join(FIXTURE_APPS, 'dockerfile-app'));
+    const created = await api.post(`/v1/projects/${project.body.id}/deployments?target=PREVIEW`).set('Content-Type', 'application/gzip').send(archive).expect(202);
+    const until = Date.now() + 300_000;
+    let d;
+    do {
+      d = (await api.get(`/v1/deployments/${created.body.id}`).expect(200)).body;
+      if (Date.now() > until) throw new Error(`still ${d.status}`);
+      await new Promise((r) => setTimeout(r, 250));
+    } while (['QUEUED', 'BUILDING', 'UPLOADING'].includes(d.status));
+    expect(d).toMatchObject({ status: expect.stringMatching(/^(STARTING|READY)$/), runtime: 'container', imageRef: d.imageDigest });
+    const local = await docker.getImage(`deploysphere-apps/${project.body.id}:${d.id}`).inspect();
+    expect(local.Id).toBe(d.imageDigest);
+
+    await api.delete(`/v1/projects/${project.body.id}`).expect(204);
+    const gone = Date.now() + 120_000;
+    while ((await docker.listImages({ filters: { label: [`io.deploysphere.project-id=${project.body.id}`] } })).length > 0) {
+      if (Date.now() > gone) throw new Error('the project\'s images are still there');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }, 600_000);
+});
