@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '@deploysphere/common';
 import { DockerImageBuilder } from '../../../apps/orchestrator/src/images/docker/docker-image-builder.adapter';
@@ -142,6 +143,12 @@ describe('DockerImageBuilder (real engine, real registry)', () => {
     const dir = context({ Dockerfile: 'FROM deploysphere/runtime-node:24\nADD http://169.254.169.254/latest/meta-data/ /m\n' });
     const outcome = await (await builder.build(spec(projectA, dir), () => undefined)).outcome;
     expect(outcome).toMatchObject({ status: 'failed', failureCode: 'INVALID_CONFIGURATION', failureMessage: expect.stringContaining('ADD of a URL') });
+  });
+
+  it('refuses a FROM registry whose name resolves to an internal address (this host\'s name)', async () => {
+    const dir = context({ Dockerfile: `FROM ${hostname()}:6379/anything\nRUN true\n` });
+    const outcome = await (await builder.build(spec(projectA, dir), () => undefined)).outcome;
+    expect(outcome).toMatchObject({ status: 'failed', failureCode: 'INVALID_CONFIGURATION', failureMessage: expect.stringContaining('resolves to an internal address') });
   });
 
   it('.dockerignore and .git stay out of the context', async () => {

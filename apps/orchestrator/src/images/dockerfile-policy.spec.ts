@@ -1,4 +1,4 @@
-import { checkDockerfile, DockerfileRefusedError, parseDockerfile, registryHostOf } from './dockerfile-policy';
+import { checkDockerfile, DockerfileRefusedError, fromRegistryHosts, parseDockerfile, registryHostOf } from './dockerfile-policy';
 
 describe('Dockerfile policy (what the engine would do on the host)', () => {
   it('parses instructions with continuations and comments', () => {
@@ -39,5 +39,11 @@ describe('Dockerfile policy (what the engine would do on the host)', () => {
     expect(registryHostOf('deploysphere/runtime-node:24')).toBeUndefined();
     expect(registryHostOf('127.0.0.1:5050/a/b')).toBe('127.0.0.1:5050');
     expect(registryHostOf('localhost/a')).toBe('localhost');
+  });
+});
+
+describe('FROM registry hosts (resolved by the image builder)', () => {
+  it('lists the registries FROM images name, without build stages, with ARG defaults', () => {
+    expect(fromRegistryHosts('ARG R=registry.example.com:5000\nFROM ${R}/a AS base\nFROM base\nFROM node:24\nFROM localhost/x\n')).toEqual(['registry.example.com:5000', 'localhost']);
   });
 });

@@ -62,12 +62,32 @@ export function registryHostOf(image: string): string | undefined {
 const PRIVATE_V4 = [/^10\./, /^127\./, /^169\.254\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./, /^0\./];
 
 /** An address the engine's host may reach but a tenant must not make it reach (loopback, private, link-local). */
-function isInternalHost(host: string): boolean {
+export function isInternalHost(host: string): boolean {
   const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   if (name === 'localhost' || name.endsWith('.localhost') || name.endsWith('.internal') || name.endsWith('.local')) return true;
   if (isIP(name) === 4) return PRIVATE_V4.some((r) => r.test(name));
   if (isIP(name) === 6) return name === '::1' || /^f[cd]/i.test(name) || /^fe[89ab]/i.test(name) || name === '::';
   return false;
+}
+
+/** The registry hosts the Dockerfile's FROM images name (build stages and `ARG` defaults resolved). */
+export function fromRegistryHosts(text: string): string[] {
+  const vars = new Map<string, string>();
+  const stages = new Set<string>();
+  const hosts = new Set<string>();
+  for (const ins of parseDockerfile(text)) {
+    if (ins.keyword === 'ARG') {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(ins.args.trim());
+      if (m && m[2] !== undefined) vars.set(m[1], m[2].replace(/^"(.*)"$/, '$1'));
+    } else if (ins.keyword === 'FROM') {
+      const parts = ins.args.trim().split(/\s+/).filter((p) => !p.startsWith('--'));
+      const image = expand(parts[0] ?? '', vars).toLowerCase();
+      const host = stages.has(image) ? undefined : registryHostOf(image);
+      if (host) hosts.add(host);
+      if (parts[1]?.toUpperCase() === 'AS' && parts[2]) stages.add(parts[2].toLowerCase());
+    }
+  }
+  return [...hosts];
 }
 
 /**

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { Logger } from '@nestjs/common';
 import ignore from 'ignore';
+import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { packDirectory } from '../../runner/archive';
 import { RunnerUnavailableError } from '../../runner/build-failure';
 import type { LineListener } from '../../runner/build-runner.port';
 import { LineSplitter } from '../../runner/line-splitter';
-import { checkDockerfile, DockerfileRefusedError } from '../dockerfile-policy';
+import { checkDockerfile, DockerfileRefusedError, fromRegistryHosts, isInternalHost } from '../dockerfile-policy';
 import type { ImageBuilder, ImageBuildOutcome, ImageBuildSpec, RegistryAuth, RunningImageBuild } from '../image-builder.port';
 
 export interface DockerImageBuilderOptions {
@@ -101,6 +102,7 @@ export class DockerImageBuilder implements ImageBuilder {
     try {
       dockerfile = await readFile(join(spec.contextDir, spec.dockerfile), 'utf8');
       checkDockerfile(dockerfile, { registryHost: spec.registryHost });
+      await this.checkPullHosts(dockerfile, spec.registryHost);
     } catch (err) {
       if (err instanceof DockerfileRefusedError) return settled(failed('INVALID_CONFIGURATION', err.message));
       return settled(failed('INVALID_CONFIGURATION', `The Dockerfile could not be read: ${(err as Error).message}`));
@@ -268,6 +270,21 @@ export class DockerImageBuilder implements ImageBuilder {
     for (const image of images) {
       for (const ref of image.RepoTags ?? []) if (ref !== '<none>:<none>') await this.untag(ref);
       await this.untag(image.Id);
+    }
+  }
+
+  /**
+   * A FROM registry named by a host name that resolves to an internal address would make the
+   * engine pull from there (the name check in checkDockerfile sees only literal addresses). A
+   * name that does not resolve is left to the engine, whose pull then fails the build.
+   */
+  private async checkPullHosts(dockerfile: string, registryHost: string | undefined): Promise<void> {
+    for (const host of fromRegistryHosts(dockerfile)) {
+      if (host === registryHost?.toLowerCase()) continue;
+      const name = host.replace(/:\d+$/, '');
+      const addresses = await lookup(name, { all: true }).catch(() => []);
+      const internal = addresses.find((a) => isInternalHost(a.address));
+      if (internal) throw new DockerfileRefusedError(`FROM ${host}: the name resolves to an internal address (${internal.address}); use the platform's registry or a public one`);
     }
   }
 
