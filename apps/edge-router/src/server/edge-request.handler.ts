@@ -201,12 +201,18 @@ export class EdgeRequestHandler {
       const other = this.manifests.peek(id);
       if (other === undefined) {
         const next = () => this.fromRecent(x, project, files, path, candidates, i + 1);
-        this.manifests.load(id).then((loaded) => {
-          const hit = loaded?.files.get(path);
-          if (hit === undefined) return next();
-          x.deploymentId = id;
-          this.sendFile(x, loaded!, hit, 200, undefined);
-        }, next);
+        this.manifests.load(id).then(
+          (loaded) => {
+            const hit = loaded?.files.get(path);
+            if (hit === undefined) return next();
+            x.deploymentId = id;
+            this.sendFile(x, loaded!, hit, 200, undefined);
+          },
+          (err) => {
+            this.logger.warn({ deploymentId: id, err: String(err) }, 'manifest of a recent deployment unreadable; skipped for a hashed file');
+            next();
+          },
+        );
         return;
       }
       const hit = other.files.get(path);

@@ -166,6 +166,16 @@ describe('EdgeServer skew protection', () => {
     expect((await edge.get(`${previewLabel(V2, 'shop')}.localhost`, V1_ASSET, SCRIPT)).status).toBe(404);
   });
 
+  it('skips a recent deployment whose manifest cannot be read and keeps looking', async () => {
+    edge.table.moveAlias(SHOP, 'shop', PREVIEW, Date.now() - 2_000, V1);
+    edge.table.moveAlias(SHOP, 'shop', V2, Date.now() - 1_000, PREVIEW); // looked in first: PREVIEW, then V1
+    const getManifest = edge.store.getManifest.bind(edge.store);
+    edge.store.getManifest = (id: string) => (id === PREVIEW ? Promise.reject(new Error('store down for this one')) : getManifest(id));
+    const res = await edge.get(shop, V1_ASSET, SCRIPT);
+    expect(res).toMatchObject({ status: 200, text: 'v1()' });
+    expect(res.headers['x-deploysphere-deployment']).toBe(V1);
+  });
+
   it("falls back to the live deployment when the pinned one's files are gone from the store", async () => {
     promoteV2();
     edge.store.manifests.delete(V1);
