@@ -33,7 +33,15 @@ describe('the OpenAPI document, fuzzed by schemathesis', () => {
   beforeAll(async () => {
     // Builds paused: the fuzzer exercises the API, not the builder. PostgreSQL rather than PGlite:
     // the same code, and a run well within its time on a loaded machine.
-    platform = await startTestPlatform('postgres', { BUILD_CONCURRENCY: '0' });
+    // The document states the hard ranges of the runtime settings; a platform's own maxima
+    // (APP_MAX_*, answered 422 APP_LIMIT_EXCEEDED, as the field descriptions say) are the
+    // operator's. The fuzzer checks the document, so this platform's maxima are its bounds.
+    platform = await startTestPlatform('postgres', {
+      BUILD_CONCURRENCY: '0',
+      APP_MAX_CPUS: '64',
+      APP_MAX_MEMORY_MB: '262144',
+      APP_MAX_REPLICAS: '1000',
+    });
     await platform.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(platform.app.getHttpServer().address() as AddressInfo).port}`;
     ({ token } = await createTeamWithToken(platform, 'Fuzz Team'));
