@@ -57,6 +57,17 @@ describe('each area reads and shapes its own variables', () => {
     });
   });
 
+  it("site URLs: the edge's own port by default, the public scheme and port when set, no default port", () => {
+    withEnv({}, () => expect(httpConfig().edgePublic).toEqual({ scheme: 'http', port: ':8080' }));
+    withEnv({ EDGE_PORT: '9000' }, () => expect(httpConfig().edgePublic).toEqual({ scheme: 'http', port: ':9000' }));
+    withEnv({ EDGE_PORT: '80' }, () => expect(httpConfig().edgePublic).toEqual({ scheme: 'http', port: '' }));
+    withEnv({ EDGE_PORT: '0' }, () => expect(httpConfig().edgePublic).toEqual({ scheme: 'http', port: '' }));
+    withEnv({ EDGE_PUBLIC_SCHEME: 'https', EDGE_PUBLIC_PORT: '443' }, () => expect(httpConfig().edgePublic).toEqual({ scheme: 'https', port: '' }));
+    withEnv({ EDGE_PUBLIC_SCHEME: 'https', EDGE_PUBLIC_PORT: '8443' }, () => expect(httpConfig().edgePublic).toEqual({ scheme: 'https', port: ':8443' }));
+    withEnv({ EDGE_PUBLIC_SCHEME: 'ftp' }, () => expect(() => httpConfig()).toThrow(/EDGE_PUBLIC_SCHEME: must be http or https/));
+    withEnv({ EDGE_PUBLIC_PORT: '0' }, () => expect(() => httpConfig()).toThrow(/EDGE_PUBLIC_PORT: must be an integer port number \(1–65535\)/));
+  });
+
   it('a factory read without start-up validation still refuses a bad value with the same message', () => {
     withEnv({ EDGE_CACHE_MB: 'lots' }, () => {
       expect(() => edgeConfig()).toThrow(/^Invalid configuration:\n {2}- EDGE_CACHE_MB: must be an integer from 1 to 65536 \(got "lots"\)/);

@@ -1,7 +1,10 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { PORT, readArea, toInt } from './area.validation';
+
+const PUBLIC_PORT = { message: 'must be an integer port number (1–65535), or empty for EDGE_PORT' };
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
 
 /** Listening addresses of every app, request body limits and the domain deployments are served under. */
 export class HttpEnvironment {
@@ -43,6 +46,24 @@ export class HttpEnvironment {
     message: 'must be a comma-separated list of name server addresses such as 1.1.1.1, 10.0.0.2:5353 or [::1]:5353',
   })
   DNS_RESOLVERS = '';
+
+  /** Scheme of the sites' public URLs the api returns: `https` behind a TLS-terminating proxy. */
+  @IsIn(['http', 'https'], { message: 'must be http or https' })
+  EDGE_PUBLIC_SCHEME: 'http' | 'https' = 'http';
+
+  /** Port of the sites' public URLs; unset = EDGE_PORT (so `npm start`'s URLs work as they are). Left out of URLs when it is the scheme's default. */
+  @Transform(toInt) @IsOptional() @IsInt(PUBLIC_PORT) @Min(1, PUBLIC_PORT) @Max(65535, PUBLIC_PORT)
+  EDGE_PUBLIC_PORT?: number;
+}
+
+/**
+ * The `scheme://` and `:port` around a site's host name in the URLs the api returns. The port is
+ * EDGE_PUBLIC_PORT, else the edge's own EDGE_PORT (none when that is 0, a free port picked at
+ * start), and left out when it is the scheme's default.
+ */
+function publicOrigin(env: HttpEnvironment): { scheme: 'http' | 'https'; port: string } {
+  const port = env.EDGE_PUBLIC_PORT ?? (env.EDGE_PORT === 0 ? undefined : env.EDGE_PORT);
+  return { scheme: env.EDGE_PUBLIC_SCHEME, port: port === undefined || port === DEFAULT_PORTS[env.EDGE_PUBLIC_SCHEME] ? '' : `:${port}` };
 }
 
 export const httpConfig = registerAs('http', () => {
@@ -57,6 +78,8 @@ export const httpConfig = registerAs('http', () => {
     jsonBodyLimit: env.API_JSON_BODY_LIMIT,
     webhookBodyLimit: env.API_WEBHOOK_BODY_LIMIT,
     rootDomain: env.ROOT_DOMAIN,
+    /** Sites' public URLs: `${scheme}://<host>${port}`. */
+    edgePublic: publicOrigin(env),
     dnsResolvers: env.DNS_RESOLVERS.split(',').map((s) => s.trim()).filter(Boolean),
   };
 });

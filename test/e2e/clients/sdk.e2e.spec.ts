@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeploySphere, DeploySphereError, type LogLine } from '@deploysphere/sdk';
 import { FIXTURE_SITES, REPO_ROOT } from '../../support/builds';
 import { startPlatformProcess, type PlatformProcess } from '../../support/platform-process';
+import { siteWhenServed } from '../../support/site-urls';
 
 jest.setTimeout(300_000);
 
@@ -80,6 +81,39 @@ describe('OpenAPI document and the TypeScript SDK against the embedded platform'
     const all: string[] = [];
     for await (const p of ds.projects.all()) all.push(p.id);
     expect(all).toContain(project.id);
+  });
+
+  it("returns each READY deployment's preview URL and the project's production URL, and each answers through the edge with its deployment's content", async () => {
+    const project = await ds.projects.create({ name: 'SDK URLs' });
+    expect(project).toMatchObject({ slug: 'sdk-urls', url: null, domainUrls: [] });
+
+    const queued = await ds.deployments.upload(project.id, join(FIXTURE_SITES, 'static-site'), { target: 'PRODUCTION' });
+    expect(queued).toMatchObject({ status: 'QUEUED', url: null });
+    const production = await ds.deployments.waitUntilDone(queued.id, { intervalMs: 200 });
+    expect(production.status).toBe('READY');
+    expect(production.url).toBe(`http://${production.id.slice('dpl_'.length)}-sdk-urls.localhost:${platform.edgePort}`);
+    const live = await ds.projects.get(project.id);
+    expect(live).toMatchObject({ liveDeploymentId: production.id, url: `http://sdk-urls.localhost:${platform.edgePort}`, domainUrls: [] });
+
+    const changed = mkdtempSync(join(tmpdir(), 'sdk-urls-'));
+    try {
+      cpSync(join(FIXTURE_SITES, 'static-site'), changed, { recursive: true });
+      writeFileSync(join(changed, 'index.html'), '<!doctype html><title>next</title><p>the preview</p>\n');
+      const preview = await ds.deployments.waitUntilDone((await ds.deployments.upload(project.id, changed, { target: 'PREVIEW' })).id, { intervalMs: 200 });
+      expect(preview.status).toBe('READY');
+      expect(preview.url).toMatch(new RegExp(`^http://${preview.id.slice(4)}-sdk-urls\\.localhost:${platform.edgePort}$`));
+
+      const original = readFileSync(join(FIXTURE_SITES, 'static-site/index.html'), 'utf8');
+      expect(await siteWhenServed(production.url!)).toEqual({ status: 200, body: original });
+      expect(await siteWhenServed(live.url!)).toEqual({ status: 200, body: original });
+      expect(await siteWhenServed(preview.url!)).toEqual({ status: 200, body: '<!doctype html><title>next</title><p>the preview</p>\n' });
+
+      // Lists carry the same URLs; the preview left production where it was.
+      expect((await ds.deployments.list(project.id)).items.map((d) => [d.id, d.url])).toEqual([[preview.id, preview.url], [production.id, production.url]]);
+      expect((await ds.projects.get(project.id)).url).toBe(live.url);
+    } finally {
+      rmSync(changed, { recursive: true, force: true });
+    }
   });
 
   it('a 404 and a 422 surface as DeploySphereError with the problem code and the invalid fields', async () => {

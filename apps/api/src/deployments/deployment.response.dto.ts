@@ -6,10 +6,20 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export class DeploymentDto {
   @ApiProperty({ example: 'dpl_01jd8x3k9m2f4q7r8s9t0v1w2x' }) id!: string;
-  @ApiProperty() projectId!: string;
-  @ApiProperty({ enum: DEPLOYMENT_STATUSES }) status!: string;
-  @ApiProperty({ enum: DEPLOYMENT_TARGETS }) target!: string;
-  @ApiProperty({ enum: ['UPLOAD', 'GIT'] }) source!: string;
+  @ApiProperty({ example: 'prj_01jd8x3k9m2f4q7r8s9t0v1w2x' }) projectId!: string;
+  @ApiProperty({ enum: DEPLOYMENT_STATUSES, example: 'READY' }) status!: string;
+  @ApiProperty({ enum: DEPLOYMENT_TARGETS, example: 'PRODUCTION' }) target!: string;
+  @ApiProperty({ enum: ['UPLOAD', 'GIT'], example: 'UPLOAD' }) source!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uri',
+    example: 'http://01jd8x3k9m2f4q7r8s9t0v1w2x-my-app.localhost:8080',
+    description:
+      "The deployment's immutable preview URL: served by the edge router as long as the deployment is READY, " +
+      'whatever the production alias points at. null in every other status (nothing is served there yet, or any more).',
+  })
+  url!: string | null;
   @ApiProperty({ type: String, nullable: true }) gitRef!: string | null;
   @ApiProperty({ type: String, nullable: true }) commitSha!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Stable code when status is FAILED or TIMED_OUT' }) failureCode!: string | null;
@@ -31,13 +41,14 @@ export class DeploymentDto {
   @ApiProperty({ type: String, nullable: true }) cancelRequestedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
 
-  static from(d: Deployment): DeploymentDto {
+  static from(d: Deployment, url: string | null): DeploymentDto {
     return {
       id: d.id,
       projectId: d.projectId,
       status: d.status,
       target: d.target,
       source: d.source,
+      url,
       gitRef: d.gitRef,
       commitSha: d.commitSha,
       failureCode: d.failureCode,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SourceModule } from '@deploysphere/source';
+import { SiteUrls } from '../http/site-urls';
+import { DeploymentPresenter } from './deployment.presenter';
 import { CancelDeploymentHandler } from './commands/cancel-deployment/cancel-deployment.handler';
 import { CancelDeploymentHttpController } from './commands/cancel-deployment/cancel-deployment.http.controller';
 import { RequestDeploymentHandler } from './commands/request-deployment/request-deployment.handler';
@@ -13,6 +15,6 @@ import { ListDeploymentsHttpController } from './queries/list-deployments/list-d
 @Module({
   imports: [SourceModule],
   controllers: [RequestDeploymentHttpController, ListDeploymentsHttpController, GetDeploymentHttpController, CancelDeploymentHttpController],
-  providers: [RequestDeploymentHandler, UploadDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler],
+  providers: [SiteUrls, DeploymentPresenter, RequestDeploymentHandler, UploadDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler],
 })
 export class DeploymentsModule {}

@@ -1,6 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Project } from '@deploysphere/database';
+import type { Prisma, Project } from '@deploysphere/database';
+import type { SiteUrls } from '../http/site-urls';
 import { FRAMEWORKS, RUNTIMES } from './project-settings.dto';
+
+/** What a project's response reads besides its row: the alias, and the verified domains in name order (PROJECT_URLS). */
+export type ProjectRow = Project & { alias?: { deploymentId: string } | null; domains?: Array<{ hostname: string }> };
+
+/** The Prisma `include` that fills a {@link ProjectRow}. */
+export const PROJECT_URLS = {
+  alias: true,
+  domains: { where: { verifiedAt: { not: null } }, select: { hostname: true }, orderBy: { hostname: 'asc' } },
+} satisfies Prisma.ProjectInclude;
 
 export class ProjectDto {
   @ApiProperty({ example: 'prj_01jd8x3k9m2f4q7r8s9t0v1w2x' }) id!: string;
@@ -27,10 +37,26 @@ export class ProjectDto {
   @ApiProperty({ type: Number, nullable: true, example: 0.5 }) cpus!: number | null;
   @ApiProperty({ type: Number, nullable: true, example: 900 }) idleTimeoutSeconds!: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'The deployment the production URL serves' }) liveDeploymentId!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uri',
+    example: 'http://my-app.localhost:8080',
+    description: 'The production URL (`<slug>.<root domain>`), serving the live deployment; null while no deployment is live',
+  })
+  url!: string | null;
+  @ApiProperty({
+    type: [String],
+    format: 'uri',
+    example: ['http://www.example.com:8080'],
+    description: "The verified custom domains' URLs, serving the live deployment too (in name order); empty while no deployment is live",
+  })
+  domainUrls!: string[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
-  static from(p: Project & { alias?: { deploymentId: string } | null }): ProjectDto {
+  static from(p: ProjectRow, urls: SiteUrls): ProjectDto {
+    const live = p.alias?.deploymentId ?? null;
     return {
       id: p.id,
       teamId: p.teamId,
@@ -55,7 +81,9 @@ export class ProjectDto {
       memoryMb: p.memoryMb,
       cpus: p.cpus,
       idleTimeoutSeconds: p.idleTimeoutSeconds,
-      liveDeploymentId: p.alias?.deploymentId ?? null,
+      liveDeploymentId: live,
+      url: live ? urls.production(p.slug) : null,
+      domainUrls: live ? (p.domains ?? []).map((d) => urls.domain(d.hostname)) : [],
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),
     };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SiteUrls } from '../http/site-urls';
 import { CreateProjectHandler } from './commands/create-project/create-project.handler';
 import { CreateProjectHttpController } from './commands/create-project/create-project.http.controller';
 import { DeleteProjectHandler } from './commands/delete-project/delete-project.handler';
@@ -18,6 +19,6 @@ import { ListProjectsHttpController } from './queries/list-projects/list-project
     UpdateProjectHttpController,
     DeleteProjectHttpController,
   ],
-  providers: [CreateProjectHandler, ListProjectsHandler, GetProjectHandler, UpdateProjectHandler, DeleteProjectHandler],
+  providers: [SiteUrls, CreateProjectHandler, ListProjectsHandler, GetProjectHandler, UpdateProjectHandler, DeleteProjectHandler],
 })
 export class ProjectsModule {}

@@ -30,10 +30,13 @@ class DeploymentDto:
     """ 
         Attributes:
             id (str):  Example: dpl_01jd8x3k9m2f4q7r8s9t0v1w2x.
-            project_id (str):
-            status (DeploymentDtoStatus):
-            target (DeploymentDtoTarget):
-            source (DeploymentDtoSource):
+            project_id (str):  Example: prj_01jd8x3k9m2f4q7r8s9t0v1w2x.
+            status (DeploymentDtoStatus):  Example: READY.
+            target (DeploymentDtoTarget):  Example: PRODUCTION.
+            source (DeploymentDtoSource):  Example: UPLOAD.
+            url (None | str): The deployment's immutable preview URL: served by the edge router as long as the deployment is
+                READY, whatever the production alias points at. null in every other status (nothing is served there yet, or any
+                more). Example: http://01jd8x3k9m2f4q7r8s9t0v1w2x-my-app.localhost:8080.
             git_ref (None | str):
             commit_sha (None | str):
             failure_code (None | str): Stable code when status is FAILED or TIMED_OUT
@@ -58,6 +61,7 @@ class DeploymentDto:
     status: DeploymentDtoStatus
     target: DeploymentDtoTarget
     source: DeploymentDtoSource
+    url: None | str
     git_ref: None | str
     commit_sha: None | str
     failure_code: None | str
@@ -88,6 +92,9 @@ class DeploymentDto:
         target = self.target.value
 
         source = self.source.value
+
+        url: None | str
+        url = self.url
 
         git_ref: None | str
         git_ref = self.git_ref
@@ -146,6 +153,7 @@ class DeploymentDto:
             "status": status,
             "target": target,
             "source": source,
+            "url": url,
             "gitRef": git_ref,
             "commitSha": commit_sha,
             "failureCode": failure_code,
@@ -186,6 +194,14 @@ class DeploymentDto:
         source = DeploymentDtoSource(d.pop("source"))
 
 
+
+
+        def _parse_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        url = _parse_url(d.pop("url"))
 
 
         def _parse_git_ref(data: object) -> None | str:
@@ -330,6 +346,7 @@ class DeploymentDto:
             status=status,
             target=target,
             source=source,
+            url=url,
             git_ref=git_ref,
             commit_sha=commit_sha,
             failure_code=failure_code,

@@ -54,6 +54,10 @@ class ProjectDto:
             cpus (float | None):  Example: 0.5.
             idle_timeout_seconds (float | None):  Example: 900.
             live_deployment_id (None | str): The deployment the production URL serves
+            url (None | str): The production URL (`<slug>.<root domain>`), serving the live deployment; null while no
+                deployment is live Example: http://my-app.localhost:8080.
+            domain_urls (list[str]): The verified custom domains' URLs, serving the live deployment too (in name order);
+                empty while no deployment is live Example: ['http://www.example.com:8080'].
             created_at (str):
             updated_at (str):
      """
@@ -82,6 +86,8 @@ class ProjectDto:
     cpus: float | None
     idle_timeout_seconds: float | None
     live_deployment_id: None | str
+    url: None | str
+    domain_urls: list[str]
     created_at: str
     updated_at: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -169,6 +175,13 @@ class ProjectDto:
         live_deployment_id: None | str
         live_deployment_id = self.live_deployment_id
 
+        url: None | str
+        url = self.url
+
+        domain_urls = self.domain_urls
+
+
+
         created_at = self.created_at
 
         updated_at = self.updated_at
@@ -201,6 +214,8 @@ class ProjectDto:
             "cpus": cpus,
             "idleTimeoutSeconds": idle_timeout_seconds,
             "liveDeploymentId": live_deployment_id,
+            "url": url,
+            "domainUrls": domain_urls,
             "createdAt": created_at,
             "updatedAt": updated_at,
         })
@@ -416,6 +431,17 @@ class ProjectDto:
         live_deployment_id = _parse_live_deployment_id(d.pop("liveDeploymentId"))
 
 
+        def _parse_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        url = _parse_url(d.pop("url"))
+
+
+        domain_urls = cast(list[str], d.pop("domainUrls"))
+
+
         created_at = d.pop("createdAt")
 
         updated_at = d.pop("updatedAt")
@@ -445,6 +471,8 @@ class ProjectDto:
             cpus=cpus,
             idle_timeout_seconds=idle_timeout_seconds,
             live_deployment_id=live_deployment_id,
+            url=url,
+            domain_urls=domain_urls,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
-import { DeploymentDto } from '../../deployment.response.dto';
+import { DeploymentPresenter } from '../../deployment.presenter';
+import type { DeploymentDto } from '../../deployment.response.dto';
 import { CancelDeploymentCommand } from './cancel-deployment.command';
 
 /**
@@ -11,9 +12,12 @@ import { CancelDeploymentCommand } from './cancel-deployment.command';
  */
 @CommandHandler(CancelDeploymentCommand)
 export class CancelDeploymentHandler implements ICommandHandler<CancelDeploymentCommand> {
-  constructor(@Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository) {}
+  constructor(
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
+    private readonly presenter: DeploymentPresenter,
+  ) {}
 
   async execute({ teamId, deploymentId, correlationId }: CancelDeploymentCommand): Promise<DeploymentDto> {
-    return DeploymentDto.from(await this.deployments.cancel(teamId, deploymentId, correlationId));
+    return this.presenter.one(await this.deployments.cancel(teamId, deploymentId, correlationId));
   }
 }

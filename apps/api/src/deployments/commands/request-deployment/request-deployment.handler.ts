@@ -3,7 +3,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, NotFoundError } from '@deploysphere/common';
 import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { OutboxWriter } from '@deploysphere/messaging';
-import { DeploymentDto } from '../../deployment.response.dto';
+import { DeploymentPresenter } from '../../deployment.presenter';
+import type { DeploymentDto } from '../../deployment.response.dto';
 import { RequestDeploymentCommand } from './request-deployment.command';
 
 /**
@@ -15,6 +16,7 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
   constructor(
     private readonly outbox: OutboxWriter,
     @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
+    private readonly presenter: DeploymentPresenter,
   ) {}
 
   async execute({ caller, projectId, target, source, correlationId }: RequestDeploymentCommand): Promise<DeploymentDto> {
@@ -40,6 +42,6 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
         correlationId,
       });
     });
-    return DeploymentDto.from(deployment);
+    return this.presenter.one(deployment);
   }
 }

@@ -1,6 +1,10 @@
 import { Readable } from 'node:stream';
 import type { DeploymentRepository } from '@deploysphere/deployments';
 import type { SourceUploads } from '@deploysphere/source';
+import type { PrismaService } from '@deploysphere/database';
+import type { ConfigType, httpConfig } from '@deploysphere/config';
+import { SiteUrls } from '../../../http/site-urls';
+import { DeploymentPresenter } from '../../deployment.presenter';
 import { UploadDeploymentCommand } from './upload-deployment.command';
 import { UploadDeploymentHandler } from './upload-deployment.handler';
 
@@ -20,7 +24,9 @@ function setup(options: { projectExists?: boolean; projectGoneMeanwhile?: boolea
     accept: jest.fn(async (key: string) => ({ sourceKey: key, files: 1, compressedBytes: 10, extractedBytes: 20 })),
     discard: jest.fn().mockResolvedValue(undefined),
   };
-  const handler = new UploadDeploymentHandler(writer as Pick<DeploymentRepository, keyof typeof writer> as DeploymentRepository, uploads as unknown as SourceUploads);
+  // A QUEUED deployment has no URL yet: the presenter reads nothing for it.
+  const presenter = new DeploymentPresenter({} as PrismaService, new SiteUrls({ rootDomain: 'localhost', edgePublic: { scheme: 'http', port: ':8080' } } as ConfigType<typeof httpConfig>));
+  const handler = new UploadDeploymentHandler(writer as Pick<DeploymentRepository, keyof typeof writer> as DeploymentRepository, uploads as unknown as SourceUploads, presenter);
   const command = new UploadDeploymentCommand(caller, 'prj_1', 'PREVIEW', Readable.from([Buffer.from('x')]), 1, 'req-1');
   return { handler, command, writer, uploads };
 }

@@ -3,7 +3,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { newId, NotFoundError } from '@deploysphere/common';
 import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { SourceUploads } from '@deploysphere/source';
-import { DeploymentDto } from '../../deployment.response.dto';
+import { DeploymentPresenter } from '../../deployment.presenter';
+import type { DeploymentDto } from '../../deployment.response.dto';
 import { UploadDeploymentCommand } from './upload-deployment.command';
 
 /**
@@ -18,6 +19,7 @@ export class UploadDeploymentHandler implements ICommandHandler<UploadDeployment
   constructor(
     @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
     private readonly uploads: SourceUploads,
+    private readonly presenter: DeploymentPresenter,
   ) {}
 
   async execute({ caller, projectId, target, archive, declaredBytes, correlationId }: UploadDeploymentCommand): Promise<DeploymentDto> {
@@ -50,6 +52,6 @@ export class UploadDeploymentHandler implements ICommandHandler<UploadDeployment
       { deploymentId: id, projectId, files: upload.files, compressedBytes: upload.compressedBytes, extractedBytes: upload.extractedBytes, correlationId },
       'source upload accepted',
     );
-    return DeploymentDto.from(deployment);
+    return this.presenter.one(deployment);
   }
 }

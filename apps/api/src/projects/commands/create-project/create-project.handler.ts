@@ -6,6 +6,7 @@ import { isUniqueViolation, PrismaService } from '@deploysphere/database';
 import { OutboxWriter } from '@deploysphere/messaging';
 import { assertWithinAppLimits } from '../../app-limits';
 import { announceRouting } from '../../routing-changed';
+import { SiteUrls } from '../../../http/site-urls';
 import { ProjectDto } from '../../project.response.dto';
 import { CreateProjectCommand } from './create-project.command';
 
@@ -17,6 +18,7 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
     private readonly prisma: PrismaService,
     private readonly outbox: OutboxWriter,
     @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
+    private readonly urls: SiteUrls,
   ) {}
 
   async execute({ teamId, input, correlationId }: CreateProjectCommand): Promise<ProjectDto> {
@@ -37,7 +39,7 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
           await announceRouting(this.outbox, tx, created, correlationId);
           return created;
         });
-        return ProjectDto.from(project);
+        return ProjectDto.from(project, this.urls);
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         if (requested !== undefined) throw new ConflictError('PROJECT_SLUG_TAKEN', `The slug "${requested}" is taken`);

@@ -4,7 +4,8 @@ import { NotFoundError } from '@deploysphere/common';
 import { appsConfig, type ConfigType } from '@deploysphere/config';
 import { OutboxWriter } from '@deploysphere/messaging';
 import { assertWithinAppLimits } from '../../app-limits';
-import { ProjectDto } from '../../project.response.dto';
+import { SiteUrls } from '../../../http/site-urls';
+import { PROJECT_URLS, ProjectDto } from '../../project.response.dto';
 import { announceRouting } from '../../routing-changed';
 import { UpdateProjectCommand } from './update-project.command';
 
@@ -13,6 +14,7 @@ export class UpdateProjectHandler implements ICommandHandler<UpdateProjectComman
   constructor(
     private readonly outbox: OutboxWriter,
     @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
+    private readonly urls: SiteUrls,
   ) {}
 
   async execute({ teamId, projectId, changes, correlationId }: UpdateProjectCommand): Promise<ProjectDto> {
@@ -20,13 +22,13 @@ export class UpdateProjectHandler implements ICommandHandler<UpdateProjectComman
     const project = await this.outbox.transaction(async (tx) => {
       const { count } = await tx.project.updateMany({ where: { id: projectId, teamId }, data: { ...changes } });
       if (count === 0) throw new NotFoundError('project', projectId);
-      const updated = await tx.project.findUniqueOrThrow({ where: { id: projectId }, include: { alias: true } });
+      const updated = await tx.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_URLS });
       const { cleanUrls, spaFallback, custom404 } = changes;
       if (cleanUrls !== undefined || spaFallback !== undefined || custom404 !== undefined) {
         await announceRouting(this.outbox, tx, updated, correlationId);
       }
       return updated;
     });
-    return ProjectDto.from(project);
+    return ProjectDto.from(project, this.urls);
   }
 }
