@@ -16,3 +16,4 @@ export {
 export { BlobChangedError, contentTypeFor, type SkipReason, type SkippedEntry } from './scan';
 export { STORAGE_OPTIONS, type StorageOptions } from './storage.options';
 export { StorageModule, createArtifactStore, type StorageModuleAsyncOptions } from './storage.module';
+export { IGNORE_FILE, NEVER_PUBLISHED, PublishRules, type PublishVerdict } from './publish-rules';

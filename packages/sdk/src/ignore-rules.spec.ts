@@ -31,6 +31,9 @@ describe('listSourceFiles', () => {
       '.pypirc': '',
       '.docker/config.json': '',
       '.docker/daemon.json': '',
+      '.DS_Store': '',
+      'web/.hg/store': '',
+      '.well-known/security.txt': '',
       '.deploysphere/project.json': '',
       '.gitignore': '*.log\nbuild/\n',
       'app.log': '',
@@ -45,9 +48,9 @@ describe('listSourceFiles', () => {
     });
     expect(listSourceFiles(root).map((f) => f.path)).toEqual([
       '.deploysphereignore',
-      '.docker/daemon.json',
       '.envrc.example',
       '.gitignore',
+      '.well-known/security.txt',
       'cache.txt',
       'index.html',
       'keep.log',
@@ -63,6 +66,7 @@ describe('listSourceFiles', () => {
 
   it('isNeverUploaded tells the fixed list apart', () => {
     expect(['.env', '.env.production', 'sub/.env', '.git/', 'x/node_modules/', '.ssh/', '.docker/config.json', '.npmrc'].every(isNeverUploaded)).toBe(true);
-    expect(['index.html', '.envrc', '.docker/daemon.json', 'environment.ts'].some(isNeverUploaded)).toBe(false);
+    expect(['.docker/daemon.json', 'x/.DS_Store', '.aws/config', 'a/.kube/config'].every(isNeverUploaded)).toBe(true);
+    expect(['index.html', '.envrc', 'docker/daemon.json', 'environment.ts', '.well-known/security.txt'].some(isNeverUploaded)).toBe(false);
   });
 });

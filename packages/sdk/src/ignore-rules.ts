@@ -3,25 +3,35 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Never uploaded, whatever the ignore files say: secrets and things that are not source. The
- * platform refuses to publish the same names from a build's output (docs/source-intake.md), so
- * the two lists are kept equal.
+ * Credentials files, version-control data and OS litter (gitignore syntax: a name matches at
+ * any depth, a directory takes its contents with it). They are exactly the names the platform
+ * never publishes from a build's output (`NEVER_PUBLISHED` in libs/storage/src/publish-rules.ts,
+ * but for `.deploysphereignore`, which is source the build reads); a spec holds the two equal.
  */
-export const NEVER_UPLOADED = [
+export const NEVER_SHIPPED = [
   '.env',
   '.env.*',
-  '.git/',
-  'node_modules/',
-  '.deploysphere/',
-  '.npmrc',
-  '.netrc',
-  '.ssh/',
-  '.htpasswd',
-  '.pypirc',
-  '.docker/config.json',
-  '.aws/credentials',
+  '.git',
+  '.hg',
+  '.svn',
   '.git-credentials',
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.pypirc',
+  '.netrc',
+  '_netrc',
+  '.ssh',
+  '.aws',
+  '.gnupg',
+  '.docker',
+  '.kube',
+  '.htpasswd',
+  '.DS_Store',
 ] as const;
+
+/** Never uploaded, whatever the ignore files say: {@link NEVER_SHIPPED}, and what is not source. */
+export const NEVER_UPLOADED = [...NEVER_SHIPPED, 'node_modules/', '.deploysphere/'] as const;
 
 /** Ignore files read in every directory, with gitignore syntax, relative to that directory. */
 export const IGNORE_FILES = ['.gitignore', '.deploysphereignore'] as const;

@@ -1,6 +1,7 @@
 export { DeploySphere } from './deploysphere.client';
 export type {
   Alias,
+  AnalyticsQuery,
   CreateProjectInput,
   Deployment,
   DeploymentTarget,
@@ -10,6 +11,7 @@ export type {
   LogQuery,
   Page,
   Project,
+  ProjectAnalytics,
   SetEnvVarInput,
   StoredLogLine,
   Team,
@@ -18,7 +20,7 @@ export type {
 } from './deploysphere.client';
 export { DeploySphereConnectionError, DeploySphereError, type ProblemDetails } from './problem.error';
 export { paginate } from './pagination';
-export { IGNORE_FILES, NEVER_UPLOADED, isNeverUploaded, listSourceFiles, type SourceFile } from './ignore-rules';
+export { IGNORE_FILES, NEVER_SHIPPED, NEVER_UPLOADED, isNeverUploaded, listSourceFiles, type SourceFile } from './ignore-rules';
 export { packDirectory, type PackProgress, type SourceArchive } from './source-archive';
 export { followLogs, LiveLogError, type FollowLogsOptions } from './live-logs';
 export { TERMINAL_STATUSES, type DeploymentStatus, type DeploymentStatusChange, type LogEnd, type LogLine } from './live-logs.protocol';
