@@ -69,12 +69,6 @@ export function statusColor(status: Deployment['status'], c: ReturnType<typeof c
   }
 }
 
-/** A URL the API returns with a deployment or project, when it does. */
-export function urlOf(resource: object): string | undefined {
-  const url = (resource as { url?: unknown }).url;
-  return typeof url === 'string' ? url : undefined;
-}
-
 /** Prints an error as the user should see it: the problem's title, its code, the invalid fields. */
 export function reportError(error: unknown): void {
   const c = colors();

@@ -16,6 +16,8 @@ export type Alias = Schemas['AliasDto'];
 export type Token = Schemas['TokenDto'];
 export type Team = Schemas['TeamDto'];
 export type StoredLogLine = Schemas['LogLineDto'];
+export type ProjectAnalytics = Schemas['ProjectAnalyticsDto'];
+export type AnalyticsQuery = NonNullable<operations['getProjectAnalytics']['parameters']['query']>;
 export type CreateProjectInput = Schemas['CreateProjectRequestDto'];
 export type SetEnvVarInput = Schemas['SetEnvVarRequestDto'];
 export type DeploymentTarget = Deployment['target'];
@@ -74,6 +76,9 @@ export class DeploySphere {
     remove: (projectId: string) => this.done(this.api.DELETE('/v1/projects/{projectId}', { params: { path: { projectId } } })),
     rollback: (projectId: string, deploymentId?: string) =>
       this.data(this.api.POST('/v1/projects/{projectId}/rollback', { params: { path: { projectId } }, body: deploymentId ? { deploymentId } : {} })),
+    /** Traffic per interval from the edge's access logs (every deployment of the project). */
+    analytics: (projectId: string, query: AnalyticsQuery = {}) =>
+      this.data(this.api.GET('/v1/projects/{projectId}/analytics', { params: { path: { projectId }, query } })),
   };
 
   readonly deployments = {

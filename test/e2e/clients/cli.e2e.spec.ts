@@ -1,14 +1,29 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LoopbackNameServer } from '../../../apps/api/test-support/loopback-name-server';
 import { FIXTURE_SITES } from '../../support/builds';
-import { runCli } from '../../support/cli-process';
+import { runCli, startCli } from '../../support/cli-process';
+import { createRepository, startGitDaemon, type GitDaemon, type TestRepository } from '../../support/git-servers';
 import { startPlatformProcess, type PlatformProcess } from '../../support/platform-process';
+import { getSite, siteWhenServed } from '../../support/site-urls';
 
 jest.setTimeout(300_000);
 
 /** Lists the uploaded source in the build log, then publishes index.html: the log proves what was uploaded. */
 const LIST_SOURCE = "echo '--- source files:'; find . -type f -not -path './out/*' | sort; mkdir -p out && cp index.html out/";
+/** A build that says it started, then runs until it is canceled. */
+const SLOW_BUILD = 'echo "slow build started"; sleep 600';
+const INDEX_HTML = readFileSync(join(FIXTURE_SITES, 'static-site', 'index.html'), 'utf8');
+
+/** Polls (bounded) until `probe` holds. */
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 /**
  * The built `deploysphere` binary against the built platform (embedded adapters, process
@@ -20,9 +35,17 @@ describe('deploysphere CLI against the embedded platform', () => {
   let token: string;
   let work: string;
   let env: Record<string, string>;
+  const nameServer = new LoopbackNameServer();
+  let repo: TestRepository;
+  let daemon: GitDaemon;
 
   beforeAll(async () => {
-    platform = await startPlatformProcess({ BUILD_RUNNER: 'process' });
+    await nameServer.start();
+    repo = createRepository('cli-git');
+    repo.commit({ 'index.html': '<p>main</p>\n' }, 'main');
+    repo.commit({ 'index.html': '<p>feature</p>\n' }, 'feature', { branch: 'feature' });
+    daemon = await startGitDaemon(repo.base);
+    platform = await startPlatformProcess({ BUILD_RUNNER: 'process', DNS_RESOLVERS: `127.0.0.1:${nameServer.port}` });
     token = await platform.createTeamToken('CLI users');
     work = mkdtempSync(join(tmpdir(), 'deploysphere-cli-'));
     env = { XDG_CONFIG_HOME: join(work, 'config'), DEPLOYSPHERE_API_URL: platform.apiUrl, DEPLOYSPHERE_TOKEN: token, DEPLOYSPHERE_GATEWAY_URL: platform.gatewayUrl };
@@ -30,6 +53,9 @@ describe('deploysphere CLI against the embedded platform', () => {
 
   afterAll(async () => {
     await platform?.stop();
+    await daemon?.close();
+    repo?.close();
+    await nameServer.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -61,6 +87,15 @@ describe('deploysphere CLI against the embedded platform', () => {
   };
 
   const api = async (path: string) => (await fetch(`${platform.apiUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<Record<string, unknown>>;
+  const statusOf = async (deploymentId: string) => (await api(`/v1/deployments/${deploymentId}`)).status;
+  /** A folder of the static site linked to a new project with these build settings. */
+  const linkedFolder = async (name: string, createArgs: string[] = []): Promise<{ dir: string; projectId: string }> => {
+    const dir = fixtureFolder(name);
+    const created = await runCli(['projects', 'create', name, ...createArgs, '--json'], { env });
+    expect(created.code).toBe(0);
+    expect((await runCli(['link', name, '--dir', dir], { env })).code).toBe(0);
+    return { dir, projectId: (JSON.parse(created.stdout) as { id: string }).id };
+  };
 
   it('login verifies the token and stores it with mode 0600; whoami and logout use it; a bad token exits 3', async () => {
     const loginEnv = { XDG_CONFIG_HOME: join(work, 'login-config') };
@@ -102,8 +137,15 @@ describe('deploysphere CLI against the embedded platform', () => {
     expect(first.stderr).toMatch(/✔ READY/);
 
     const ls = await runCli(['ls', '--json'], { env, cwd: dir });
-    const [firstDeployment] = JSON.parse(ls.stdout) as Array<{ id: string; status: string }>;
+    const [firstDeployment] = JSON.parse(ls.stdout) as Array<{ id: string; status: string; url: string }>;
     expect(firstDeployment.status).toBe('READY');
+    // The URLs the API returned, printed last, and each serves the deployment through the edge.
+    const previewUrl = `http://${firstDeployment.id.slice('dpl_'.length)}-cli-site.localhost:${platform.edgePort}`;
+    const productionUrl = `http://cli-site.localhost:${platform.edgePort}`;
+    expect(firstDeployment.url).toBe(previewUrl);
+    expect(first.stdout.endsWith(`\nPreview:    ${previewUrl}\nProduction: ${productionUrl}\n`)).toBe(true);
+    expect(await siteWhenServed(previewUrl)).toEqual({ status: 200, body: INDEX_HTML });
+    expect(await siteWhenServed(productionUrl)).toEqual({ status: 200, body: INDEX_HTML });
 
     const second = await runCli(['deploy', '--json'], { env, cwd: dir });
     expect(second.code).toBe(0);
@@ -162,6 +204,132 @@ describe('deploysphere CLI against the embedded platform', () => {
     expect((await runCli(['logs', 'x', '--type', 'sideways'], { env })).code).toBe(2);
   });
 
+  it('deploys git refs with --git-ref, promotes a preview to production, and prints where each is served', async () => {
+    const { dir, projectId } = await linkedFolder('cli-git', ['--git-url', daemon.url('cli-git')]);
+    const main = await runCli(['deploy', '--git-ref', 'main', '--json'], { env, cwd: dir });
+    expect(main.code).toBe(0);
+    const production = JSON.parse(main.stdout) as { id: string; url: string };
+    expect(production).toMatchObject({ status: 'READY', source: 'GIT', gitRef: 'main', target: 'PRODUCTION', projectId });
+
+    const feature = await runCli(['deploy', '--git-ref', 'feature', '--preview'], { env, cwd: dir });
+    expect(feature.code).toBe(0);
+    const previewUrl = /\nPreview: +(\S+)\n$/.exec(feature.stdout)?.[1];
+    expect(feature.stdout).not.toContain('Production:');
+    const [preview] = JSON.parse((await runCli(['ls', '--json'], { env, cwd: dir })).stdout) as Array<{ id: string; url: string; gitRef: string; target: string }>;
+    expect(preview).toMatchObject({ url: previewUrl, gitRef: 'feature', target: 'PREVIEW' });
+    const productionUrl = `http://cli-git.localhost:${platform.edgePort}`;
+    expect(await siteWhenServed(preview.url)).toEqual({ status: 200, body: '<p>feature</p>\n' });
+    expect(await siteWhenServed(production.url)).toEqual({ status: 200, body: '<p>main</p>\n' });
+    expect(await siteWhenServed(productionUrl)).toEqual({ status: 200, body: '<p>main</p>\n' });
+
+    const promoted = await runCli(['promote', preview.id], { env });
+    expect(promoted).toMatchObject({ code: 0, stdout: `✔ Production now serves ${preview.id} at ${productionUrl}\n` });
+    expect((await api(`/v1/projects/${projectId}`)).liveDeploymentId).toBe(preview.id);
+    await until('production to serve the promoted preview', async () => (await getSite(productionUrl)).body === '<p>feature</p>\n');
+
+    const again = await runCli(['promote', production.id, '--json'], { env });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ projectId, deploymentId: production.id, previousDeploymentId: preview.id });
+    const missing = await runCli(['deploy', '--git-ref', 'no-such-branch', '--json'], { env, cwd: dir });
+    expect(missing.code).toBe(5);
+  });
+
+  it('Ctrl-C without a terminal leaves the build running (130) or, with --cancel-on-interrupt, cancels it (6); `cancel` stops a running build', async () => {
+    const { dir } = await linkedFolder('cli-slow', ['--build-command', SLOW_BUILD]);
+    const left = startCli(['deploy'], { env, cwd: dir });
+    await left.waitFor(/slow build started/);
+    left.kill('SIGINT');
+    const leftResult = await left.done;
+    expect(leftResult.code).toBe(130);
+    const leftId = /Queued (dpl_\w+)/.exec(leftResult.stderr)![1];
+    expect(leftResult.stderr).toContain(`The build goes on: deploysphere logs -f ${leftId}`);
+    expect(await statusOf(leftId)).toBe('BUILDING');
+
+    const cancel = await runCli(['cancel', leftId, '--json'], { env });
+    expect(cancel.code).toBe(0);
+    expect(JSON.parse(cancel.stdout)).toMatchObject({ id: leftId, cancelRequestedAt: expect.any(String) });
+    await until('the canceled build to stop', async () => (await statusOf(leftId)) === 'CANCELED');
+    // Canceling again is harmless.
+    expect(await runCli(['cancel', leftId], { env })).toMatchObject({ code: 0, stdout: `Cancel requested for ${leftId} (CANCELED)\n` });
+
+    const canceled = startCli(['deploy', '--cancel-on-interrupt'], { env, cwd: dir });
+    await canceled.waitFor(/slow build started/);
+    canceled.kill('SIGINT');
+    const canceledResult = await canceled.done;
+    expect(canceledResult.code).toBe(6);
+    const canceledId = /Queued (dpl_\w+)/.exec(canceledResult.stderr)![1];
+    expect(canceledResult.stderr).toContain(`Canceling ${canceledId}`);
+    expect(canceledResult.stderr).toContain('✖ CANCELED');
+    expect(await statusOf(canceledId)).toBe('CANCELED');
+  });
+
+  it('Ctrl-C on a terminal asks whether to cancel the build; yes cancels it and exits 6', async () => {
+    const { dir } = await linkedFolder('cli-tty', ['--build-command', SLOW_BUILD]);
+    const run = startCli(['deploy'], { env: { ...env, NO_COLOR: '1' }, cwd: dir, terminal: true });
+    await run.waitFor(/slow build started/);
+    run.write('\x03');
+    await run.waitFor(/Cancel the build\?/);
+    run.write('y\r');
+    const result = await run.done;
+    expect(result.code).toBe(6);
+    const id = /Queued (dpl_\w+)/.exec(result.stdout)![1];
+    expect(result.stdout).toContain(`Canceling ${id}`);
+    expect(await statusOf(id)).toBe('CANCELED');
+  });
+
+  it('domains add prints the TXT record, verify checks it (failing first), the verified domain serves production, rm removes it', async () => {
+    const { dir, projectId } = await linkedFolder('cli-domains');
+    expect((await runCli(['deploy'], { env, cwd: dir })).code).toBe(0);
+    const host = 'www.cli-domains.test';
+    const add = await runCli(['domains', 'add', host], { env, cwd: dir });
+    expect(add.code).toBe(0);
+    const record = /TXT {2}(_deploysphere\.www\.cli-domains\.test) {2}"(deploysphere-verify=[0-9a-f]+)"/.exec(add.stdout);
+    expect(record).not.toBeNull();
+
+    const early = await runCli(['domains', 'verify', host], { env, cwd: dir });
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('(DOMAIN_VERIFICATION_FAILED)');
+    expect(nameServer.questions).toContain(record![1]);
+
+    nameServer.zone.set(record![1], [[record![2]]]);
+    const domainUrl = `http://${host}:${platform.edgePort}`;
+    const verified = await runCli(['domains', 'verify', host], { env, cwd: dir });
+    expect(verified).toMatchObject({ code: 0, stdout: `✔ ${host} is verified: ${domainUrl} serves production\n` });
+    expect(JSON.parse((await runCli(['domains', 'ls', '--json'], { env, cwd: dir })).stdout)).toEqual([expect.objectContaining({ hostname: host, verified: true })]);
+    expect((await api(`/v1/projects/${projectId}`)).domainUrls).toEqual([domainUrl]);
+    expect(await siteWhenServed(domainUrl)).toEqual({ status: 200, body: INDEX_HTML });
+
+    const rm = await runCli(['domains', 'rm', host], { env, cwd: dir });
+    expect(rm).toMatchObject({ code: 0, stdout: `Removed ${host}\n` });
+    expect(JSON.parse((await runCli(['domains', 'ls', '--json'], { env, cwd: dir })).stdout)).toEqual([]);
+    expect((await api(`/v1/projects/${projectId}`)).domainUrls).toEqual([]);
+    expect((await runCli(['domains', 'verify', host], { env, cwd: dir })).code).toBe(4);
+  });
+
+  it('logs --type access shows the traffic analytics of the deployment\'s project; --type runtime is refused for a static deployment', async () => {
+    const [deployment] = JSON.parse((await runCli(['ls', '--json'], { env, cwd: join(work, 'cli-domains') })).stdout) as Array<{ id: string; projectId: string }>;
+    // The domain test above fetched the site through the edge: the access log counts it once flushed.
+    let analytics: { projectId: string; totals: { requests: number; statusClasses: Record<string, number> } } | undefined;
+    await until('the access log to reach the analytics', async () => {
+      const run = await runCli(['logs', deployment.id, '--type', 'access', '--since', '1h', '--json'], { env });
+      expect(run.code).toBe(0);
+      analytics = JSON.parse(run.stdout);
+      return analytics!.totals.requests > 0;
+    });
+    expect(analytics).toMatchObject({ projectId: deployment.projectId, interval: '1m' });
+    expect(analytics!.totals.statusClasses['2xx']).toBeGreaterThan(0);
+    const text = await runCli(['logs', deployment.id, '--type', 'access', '--since', '1h'], { env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Traffic of project ${deployment.projectId} (every deployment)`);
+    expect(text.stdout).toMatch(/^Total: \d+ requests, \d+ bytes; 2xx [1-9]/m);
+
+    const runtime = await runCli(['logs', deployment.id, '--type', 'runtime'], { env });
+    expect(runtime.code).toBe(2);
+    expect(runtime.stderr).toContain('Runtime logs are not available for static deployments');
+    expect((await runCli(['logs', 'dpl_00000000000000000000000000', '--type', 'runtime'], { env })).code).toBe(4);
+    expect((await runCli(['logs', deployment.id, '--type', 'access', '--follow'], { env })).code).toBe(2);
+  });
+
   it('documents every command, its options and the exit codes in --help', async () => {
     const root = await runCli(['--help']);
     expect(root.code).toBe(0);
@@ -170,7 +338,7 @@ describe('deploysphere CLI against the embedded platform', () => {
     }
     expect(root.stdout).toContain('Exit codes:');
     const expected: Record<string, string[]> = {
-      'deploy': ['--prod', '--preview', '--no-follow', '--git-ref', '--json'],
+      'deploy': ['--prod', '--preview', '--no-follow', '--git-ref', '--json', '--cancel-on-interrupt'],
       'logs': ['--follow', '--type', '--since', '--json'],
       'ls': ['--json'],
       'inspect': ['--json'],
@@ -183,7 +351,7 @@ describe('deploysphere CLI against the embedded platform', () => {
       'link': ['--dir'],
       'projects': ['ls', 'create', 'rm'],
       'projects ls': ['--json'],
-      'projects create': ['--json'],
+      'projects create': ['--json', '--git-url'],
       'projects rm': ['--yes'],
       'env': ['ls', 'add', 'rm'],
       'env ls': ['--json'],

@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { createSpinner } from 'nanospinner';
 import { TERMINAL_STATUSES, type DeploySphere, type Deployment, type DeploymentTarget, type LogLine } from '@deploysphere/sdk';
-import { client, colors, isInteractive, printJson, statusColor, urlOf } from '../cli-context';
+import { client, colors, isInteractive, printJson, statusColor } from '../cli-context';
 import { CliError, ExitCode } from '../exit-codes';
 import { readLink } from '../project-link';
 import { confirm } from '../prompts';
@@ -17,6 +17,7 @@ interface DeployOptions {
   gitRef?: string;
   project?: string;
   json?: boolean;
+  cancelOnInterrupt?: boolean;
 }
 
 export function registerDeployCommand(program: Command): void {
@@ -31,6 +32,7 @@ export function registerDeployCommand(program: Command): void {
     .option('--git-ref <ref>', "build this branch or tag of the project's git repository instead of uploading")
     .option('--project <project>', 'project id (default: the linked one)')
     .option('--json', 'print the final deployment as JSON (progress goes to stderr)')
+    .option('--cancel-on-interrupt', 'without a terminal, Ctrl-C (SIGINT) cancels the build and waits for it to stop (exit 6) instead of leaving it running (exit 130)')
     .action(async (dirArg: string | undefined, options: DeployOptions, command: Command) => {
       if (options.prod && options.preview) throw new CliError('--prod and --preview exclude each other', ExitCode.Usage);
       const dir = resolve(dirArg ?? '.');
@@ -49,7 +51,7 @@ export function registerDeployCommand(program: Command): void {
         else process.stdout.write(`${deployment.id}\n`);
         return;
       }
-      deployment = await follow(ds, deployment, c, options.json ? process.stderr : process.stdout);
+      deployment = await follow(ds, deployment, c, options.json ? process.stderr : process.stdout, options.cancelOnInterrupt === true);
       if (options.json) printJson(deployment);
       else await printOutcome(ds, deployment, c);
       if (deployment.status === 'CANCELED') process.exitCode = ExitCode.BuildCanceled;
@@ -100,20 +102,28 @@ async function upload(ds: DeploySphere, projectId: string, dir: string, target: 
 
 /**
  * Prints the build log live with a status line under it until the build ends. Ctrl-C asks
- * whether to cancel the build (without a terminal it leaves the build running and exits 130).
+ * whether to cancel the build; without a terminal nothing can be asked, so `cancelOnInterrupt`
+ * decides. A canceled build is followed to its end (CANCELED, exit 6); one left running exits 130.
  */
-async function follow(ds: DeploySphere, deployment: Deployment, c: ReturnType<typeof colors>, out: NodeJS.WriteStream): Promise<Deployment> {
+async function follow(ds: DeploySphere, deployment: Deployment, c: ReturnType<typeof colors>, out: NodeJS.WriteStream, cancelOnInterrupt: boolean): Promise<Deployment> {
   // A pseudo-terminal without a size (columns 0) makes the spinner redraw forever: plain lines there.
   const spinner = process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 ? createSpinner(`${deployment.status}`, { stream: process.stderr }).start() : undefined;
   const abort = new AbortController();
   let interrupted = false;
   let canceling = false;
+  let asking = false;
   const onSigint = async () => {
-    if (interrupted || canceling) return;
+    if (interrupted || canceling || asking) return;
     spinner?.stop();
-    if (isInteractive() && (await confirm('Cancel the build?', true))) {
+    asking = true;
+    // Ctrl-C again at the prompt means: stop asking, leave the build alone.
+    const cancel = isInteractive() ? await confirm('Cancel the build?', true).catch(() => false) : cancelOnInterrupt;
+    asking = false;
+    if (cancel) {
       canceling = true;
+      process.stderr.write(`Canceling ${deployment.id}\n`);
       spinner?.start({ text: 'canceling' });
+      // Already finished: the log ends on its own and the final status says what happened.
       await ds.deployments.cancel(deployment.id).catch(() => undefined);
       return;
     }
@@ -157,11 +167,13 @@ async function printOutcome(ds: DeploySphere, deployment: Deployment, c: ReturnT
     process.stdout.write(`${c.red(`Build ${deployment.status.toLowerCase()}`)}${deployment.failureCode ? ` (${deployment.failureCode})` : ''}${deployment.failureMessage ? `: ${deployment.failureMessage}` : ''}\n`);
     return;
   }
-  process.stdout.write(`Preview:    ${urlOf(deployment) ?? deployment.id}\n`);
-  if (deployment.target === 'PRODUCTION') {
-    const project = await ds.projects.get(deployment.projectId);
-    process.stdout.write(`Production: ${urlOf(project) ?? project.slug}\n`);
-  }
+  process.stdout.write(`Preview:    ${deployment.url ?? deployment.id}\n`);
+  if (deployment.target !== 'PRODUCTION') return;
+  const project = await ds.projects.get(deployment.projectId);
+  // Someone may have promoted or rolled back meanwhile: say what production serves then.
+  const elsewhere = project.liveDeploymentId !== deployment.id ? ` (serves ${project.liveDeploymentId ?? 'nothing'})` : '';
+  process.stdout.write(`Production: ${project.url ?? project.slug}${elsewhere}\n`);
+  for (const url of project.domainUrls) process.stdout.write(`            ${url}\n`);
 }
 
 export function formatBytes(bytes: number): string {

@@ -54,7 +54,10 @@ export function registerDomainCommands(program: Command): void {
       const domain = await findDomain(ds, projectId, ref);
       const verified = await ds.domains.verify(projectId, domain.id);
       if (options.json) return printJson(verified);
-      process.stdout.write(`${colors(command.optsWithGlobals()).green('✔')} ${verified.unicodeHostname} is verified\n`);
+      const { domainUrls } = await ds.projects.get(projectId);
+      const url = domainUrls.find((u) => new URL(u).hostname === verified.hostname);
+      const serving = url ? `: ${url} serves production` : ' (it serves production once a deployment is live)';
+      process.stdout.write(`${colors(command.optsWithGlobals()).green('✔')} ${verified.unicodeHostname} is verified${serving}\n`);
     });
 
   domains

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { client, colors, printJson, printTable, urlOf } from '../cli-context';
+import { client, colors, printJson, printTable } from '../cli-context';
 import { CliError, ExitCode } from '../exit-codes';
 import { readLink, writeLink } from '../project-link';
 import { confirm } from '../prompts';
@@ -27,7 +27,7 @@ export function registerProjectCommands(program: Command): void {
       if (options.json) return printJson(all);
       if (all.length === 0) return void process.stdout.write('No projects yet: `deploysphere projects create <name>` or `deploysphere deploy`\n');
       const c = colors(command.optsWithGlobals());
-      printTable([[c.bold('ID'), c.bold('NAME'), c.bold('SLUG'), c.bold('LIVE DEPLOYMENT'), c.bold('URL')], ...all.map((p) => [p.id, p.name, p.slug, p.liveDeploymentId ?? '-', urlOf(p) ?? '-'])]);
+      printTable([[c.bold('ID'), c.bold('NAME'), c.bold('SLUG'), c.bold('LIVE DEPLOYMENT'), c.bold('URL')], ...all.map((p) => [p.id, p.name, p.slug, p.liveDeploymentId ?? '-', p.url ?? '-'])]);
     });
 
   projects
@@ -36,9 +36,16 @@ export function registerProjectCommands(program: Command): void {
     .option('--slug <slug>', 'the subdomain label, instead of one derived from the name')
     .option('--build-command <command>', 'instead of the package.json build script')
     .option('--output-dir <dir>', 'where the build writes the site (default: the framework default)')
+    .option('--git-url <url>', 'the git repository `deploy --git-ref` builds from (http(s)://, git:// or ssh://)')
     .option('--json', 'machine-readable output')
-    .action(async (name: string, options: { slug?: string; buildCommand?: string; outputDir?: string; json?: boolean }, command: Command) => {
-      const project = await client(command).projects.create({ name, slug: options.slug, buildCommand: options.buildCommand, outputDirectory: options.outputDir });
+    .action(async (name: string, options: { slug?: string; buildCommand?: string; outputDir?: string; gitUrl?: string; json?: boolean }, command: Command) => {
+      const project = await client(command).projects.create({
+        name,
+        slug: options.slug,
+        buildCommand: options.buildCommand,
+        outputDirectory: options.outputDir,
+        gitRepositoryUrl: options.gitUrl,
+      });
       if (options.json) return printJson(project);
       process.stdout.write(`${colors(command.optsWithGlobals()).green('✔')} Created ${project.name} (${project.id}, slug ${project.slug})\n`);
     });
