@@ -58,7 +58,7 @@ export function registerDeploymentCommands(program: Command): void {
     .option('-f, --follow', 'stream new lines until the build ends')
     .option('--since <when>', 'lines (access: traffic) at or after this instant (ISO-8601) or this long ago (30s, 10m, 2h, 1d); access default: 1d')
     .option('--from-seq <n>', 'first line number', (v) => parseCount(v))
-    .option('--json', 'one JSON object per line (seq, ts, stream, message)')
+    .option('--json', 'one JSON object per line (seq, ts, stream, message); --type access: the analytics as one object')
     .action(async (id: string, options: { type: string; follow?: boolean; since?: string; fromSeq?: number; json?: boolean }, command: Command) => {
       const ds = client(command);
       const c = colors(command.optsWithGlobals());
