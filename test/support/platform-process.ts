@@ -24,9 +24,22 @@ export interface PlatformProcess {
  */
 export async function startPlatformProcess(env: Record<string, string> = {}): Promise<PlatformProcess> {
   if (!existsSync(PLATFORM_MAIN)) throw new Error(`${PLATFORM_MAIN} is missing: run \`npm run build\` first (scripts/test.sh does)`);
+  const adminToken = `admin_${randomBytes(24).toString('hex')}`;
+  // A free port can be taken by another process before the platform binds it (a shared machine):
+  // then it exits at once with EADDRINUSE, and a second try on other ports is as good as a first.
+  for (let attempt = 1; ; attempt++) {
+    const started = await launch(env, adminToken);
+    if (started.kind === 'ready') return started.platform;
+    if (!started.portTaken || attempt === 3) throw started.error;
+  }
+}
+
+async function launch(
+  env: Record<string, string>,
+  adminToken: string,
+): Promise<{ kind: 'ready'; platform: PlatformProcess } | { kind: 'failed'; error: Error; portTaken: boolean }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deploysphere-clients-'));
   const [api, gateway, edge] = [await freePort(), await freePort(), await freePort()];
-  const adminToken = `admin_${randomBytes(24).toString('hex')}`;
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [PLATFORM_MAIN], {
     env: {
@@ -52,9 +65,18 @@ export async function startPlatformProcess(env: Record<string, string> = {}): Pr
   // PGlite starts in seconds alone; on a loaded 2-core CI machine it has taken over a minute.
   const deadline = Date.now() + 300_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`platform exited (${child.exitCode}):\n${out}`);
+    if (child.exitCode !== null) {
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return { kind: 'failed', error: new Error(`platform exited (${child.exitCode}):\n${out}`), portTaken: /EADDRINUSE/.test(out) };
+    }
     if (await fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`platform not ready in 300 s:\n${out.slice(-3000)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`platform not ready in 300 s:\n${out.slice(-3000)}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const post = async (path: string, token: string, body: unknown) => {
@@ -62,7 +84,7 @@ export async function startPlatformProcess(env: Record<string, string> = {}): Pr
     if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, string>;
   };
-  return {
+  const platform: PlatformProcess = {
     apiUrl,
     gatewayUrl: `http://127.0.0.1:${gateway}`,
     edgePort: edge,
@@ -80,4 +102,5 @@ export async function startPlatformProcess(env: Record<string, string> = {}): Pr
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return { kind: 'ready', platform };
 }
