@@ -652,6 +652,19 @@ export interface components {
             idleTimeoutSeconds: number | null;
             /** @description The deployment the production URL serves */
             liveDeploymentId: string | null;
+            /**
+             * Format: uri
+             * @description The production URL (`<slug>.<root domain>`), serving the live deployment; null while no deployment is live
+             * @example http://my-app.localhost:8080
+             */
+            url: string | null;
+            /**
+             * @description The verified custom domains' URLs, serving the live deployment too (in name order); empty while no deployment is live
+             * @example [
+             *       "http://www.example.com:8080"
+             *     ]
+             */
+            domainUrls: string[];
             createdAt: string;
             updatedAt: string;
         };
@@ -816,13 +829,29 @@ export interface components {
         DeploymentDto: {
             /** @example dpl_01jd8x3k9m2f4q7r8s9t0v1w2x */
             id: string;
+            /** @example prj_01jd8x3k9m2f4q7r8s9t0v1w2x */
             projectId: string;
-            /** @enum {string} */
+            /**
+             * @example READY
+             * @enum {string}
+             */
             status: "QUEUED" | "BUILDING" | "UPLOADING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT" | "STARTING";
-            /** @enum {string} */
+            /**
+             * @example PRODUCTION
+             * @enum {string}
+             */
             target: "PREVIEW" | "PRODUCTION";
-            /** @enum {string} */
+            /**
+             * @example UPLOAD
+             * @enum {string}
+             */
             source: "UPLOAD" | "GIT";
+            /**
+             * Format: uri
+             * @description The deployment's immutable preview URL: served by the edge router as long as the deployment is READY, whatever the production alias points at. null in every other status (nothing is served there yet, or any more).
+             * @example http://01jd8x3k9m2f4q7r8s9t0v1w2x-my-app.localhost:8080
+             */
+            url: string | null;
             gitRef: string | null;
             commitSha: string | null;
             /** @description Stable code when status is FAILED or TIMED_OUT */
