@@ -36,15 +36,26 @@ describe('server apps: image build, push, STARTING (docker runner, local registr
     });
     token = (await createTeamWithToken(platform, 'Server apps')).token;
   }, 600_000);
+  /** Projects the tests made: deleted at the end, which removes their images here and in the registry. */
+  const projects: string[] = [];
   afterAll(async () => {
     for (const l of listeners) l.close();
+    if (platform) {
+      for (const id of projects) await platform.as(token).delete(`/v1/projects/${id}`);
+      const until = Date.now() + 120_000;
+      while ((await docker.listImages({ filters: { label: ['io.deploysphere.role=app-image'] } })).some((i) => projects.includes(i.Labels?.['io.deploysphere.project-id'] ?? ''))) {
+        if (Date.now() > until) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     await platform?.close();
-  });
+  }, 180_000);
 
   /** Uploads `archive` to a new project and waits until its build is over (STARTING or later, or ended). */
   const deploy = async (name: string, archive: Buffer, settings: object = {}) => {
     const api = platform.as(token);
     const project = await api.post('/v1/projects').send({ name, ...settings }).expect(201);
+    projects.push(project.body.id);
     const created = await api.post(`/v1/projects/${project.body.id}/deployments?target=PRODUCTION`).set('Content-Type', 'application/gzip').send(archive).expect(202);
     const until = Date.now() + 480_000;
     for (;;) {
