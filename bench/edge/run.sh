@@ -20,7 +20,8 @@
 # With two or more cores the servers are pinned to CPU 0 and wrk to CPU 1, so each server gets
 # one core (Node serves from one thread; nginx runs one worker for the same budget).
 # Runs are interleaved (the order rotates every run) and medians reported, because a shared
-# machine is noisy. Loopback only. Every process started here is stopped on exit.
+# machine is noisy; each measurement also gives the server's CPU time per request (from
+# /proc, its own and its children's), which the load on other cores distorts far less than rps. Loopback only. Every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -123,18 +124,29 @@ CONF
   wait_http "$NGINX_PORT" localhost "$HTML"
 }
 
-# wrk → "rps p99ms"; fails on any error or non-2xx answer, so a misconfigured run never counts.
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+cpu_ticks() { # pid → user+system clock ticks of it and its children (nginx's worker)
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
+
+# wrk → "rps p99ms [cpu_us_per_request]" (the last with CPU_PID=<server pid>); fails on any error or
+# non-2xx answer, so a misconfigured run never counts.
 measure() { # url duration [wrk args…]
   local url=$1 duration=$2
   shift 2
-  local out
+  local out before=0 after=0
+  if [ -n "${CPU_PID:-}" ]; then before=$(cpu_ticks "$CPU_PID"); fi
   out=$("${CLIENT_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${duration}s" --timeout 10s --latency "$@" "$url")
+  if [ -n "${CPU_PID:-}" ]; then after=$(cpu_ticks "$CPU_PID"); fi
   if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then echo "wrk reported errors for $url:" >&2; echo "$out" >&2; return 1; fi
-  awk '
+  awk -v ticks=$((after - before)) -v tick_us="$TICK_US" -v cpu="${CPU_PID:+1}" '
     /Requests\/sec:/ { rps = $2 }
+    / requests in / { n = $1 }
     $1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
                   p99 = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : (u == "m") ? v * 60000 : v }
-    END { printf "%.0f %.3f\n", rps, p99 }' <<<"$out"
+    END { printf "%.0f %.3f", rps, p99; if (cpu && n > 0) printf " %.1f", ticks * tick_us / n; printf "\n" }' <<<"$out"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -158,6 +170,7 @@ pids+=("$FLOOR_PID")
 wait_http "$FLOOR_PORT" localhost "$HTML"
 
 declare -A URL=([edge]="http://127.0.0.1:$edge1_port" [nginx]="http://127.0.0.1:$NGINX_PORT" [floor]="http://127.0.0.1:$FLOOR_PORT")
+declare -A PID=([edge]="$EDGE_PID" [nginx]="$NGINX_PID" [floor]="$FLOOR_PID")
 declare -A HOST=([edge]=site-0.localhost [nginx]=localhost [floor]=localhost)
 servers=(edge nginx floor)
 if [ -n "$BASELINE" ]; then
@@ -166,7 +179,7 @@ if [ -n "$BASELINE" ]; then
   ln -s "$PWD/node_modules" "$work/baseline/node_modules"
   start_edge 1 "$work/baseline"
   BASE_PID=$EDGE_PID
-  URL[base]="http://127.0.0.1:$EDGE_PORT" HOST[base]=site-0.localhost
+  URL[base]="http://127.0.0.1:$EDGE_PORT" HOST[base]=site-0.localhost PID[base]=$EDGE_PID
   servers+=(base)
   echo "baseline: $BASELINE ($(git rev-parse --short "$BASELINE")) on port $EDGE_PORT"
 fi
@@ -181,7 +194,7 @@ for run in $(seq 1 "$RUNS"); do
     name=$([ "$path" = "$HTML" ] && echo html || echo asset)
     declare -A got=()
     for s in "${order[@]}"; do
-      got[$s]=$(measure "${URL[$s]}$path" "$DURATION" -H "Host: ${HOST[$s]}") || got[$s]=''
+      got[$s]=$(CPU_PID=${PID[$s]} measure "${URL[$s]}$path" "$DURATION" -H "Host: ${HOST[$s]}") || got[$s]=''
       record "$s-$name" "${got[$s]}"
     done
     if [ -n "$BASELINE" ]; then record "vs-$name" "$(ratio "${got[edge]%% *}" "${got[base]%% *}") 0"; fi
@@ -195,13 +208,13 @@ stop_pid "$FLOOR_PID"
 HTML_ETAG="\"$(sha256sum "$work/site$HTML" | cut -d' ' -f1)\""
 browser_rows() { # server: each row also as a share of this run's plain rps (the median of those is reported)
   local srv=$1 plain out
-  plain=$(measure "${URL[$srv]}$HTML" "$DURATION" -H "Host: site-0.localhost") || plain=''
+  plain=$(CPU_PID=${PID[$srv]} measure "${URL[$srv]}$HTML" "$DURATION" -H "Host: site-0.localhost") || plain=''
   record "$srv-browser-plain" "$plain"
   for row in "br|$HTML|Accept-Encoding: gzip, deflate, br" "304|$HTML|If-None-Match: $HTML_ETAG|Accept-Encoding: gzip, deflate, br" "range|$ASSET|Range: bytes=0-1023"; do
     IFS='|' read -r -a f <<<"$row"
     local args=(-H "Host: site-0.localhost")
     for h in "${f[@]:2}"; do args+=(-H "$h"); done
-    out=$(measure "${URL[$srv]}${f[1]}" "$DURATION" "${args[@]}") || out=''
+    out=$(CPU_PID=${PID[$srv]} measure "${URL[$srv]}${f[1]}" "$DURATION" "${args[@]}") || out=''
     record "$srv-browser-${f[0]}" "$out"
     record "$srv-share-${f[0]}" "$(ratio "${out%% *}" "${plain%% *}") 0"
   done
@@ -240,6 +253,7 @@ done
 
 rps() { awk -v l="$1" '$1 == l { print $2 }' "$results" | median; }
 p99() { awk -v l="$1" '$1 == l { print $3 }' "$results" | median; }
+cpu() { awk -v l="$1" '$1 == l && $4 != "" { print $4 }' "$results" | median; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "ok" : "MISSED" }'; }
 
 echo
@@ -256,17 +270,22 @@ echo
 for name in html asset; do
   printf 'node floor (%s): %s rps, p99 %s ms; edge reaches %s of it\n' "$name" "$(rps "floor-$name")" "$(p99 "floor-$name")" "$(ratio "$(rps "edge-$name")" "$(rps "floor-$name")")"
 done
+for name in html asset; do
+  printf 'CPU per request (%s, µs, median): edge %s, nginx %s, node floor %s\n' "$name" "$(cpu "edge-$name")" "$(cpu "nginx-$name")" "$(cpu "floor-$name")"
+done
 echo
 for srv in "${edges[@]}"; do
-  printf '%s with browser headers; plain page %s rps, p99 %s ms; share = median of per-run rps / plain rps:\n' "$srv" "$(rps "$srv-browser-plain")" "$(p99 "$srv-browser-plain")"
+  printf '%s with browser headers; plain page %s rps, p99 %s ms, CPU %s µs/request; share = median of per-run rps / plain rps:\n' "$srv" "$(rps "$srv-browser-plain")" "$(p99 "$srv-browser-plain")" "$(cpu "$srv-browser-plain")"
   for row in "br:html, Accept-Encoding: gzip, deflate, br" "304:html, If-None-Match (304)" "range:asset, Range: bytes=0-1023 (206)"; do
-    printf '  %-40s %8s rps  p99 %8s ms  share %s\n' "${row#*:}" "$(rps "$srv-browser-${row%%:*}")" "$(p99 "$srv-browser-${row%%:*}")" "$(rps "$srv-share-${row%%:*}")"
+    printf '  %-40s %8s rps  p99 %8s ms  share %5s  CPU %6s µs/request\n' "${row#*:}" "$(rps "$srv-browser-${row%%:*}")" "$(p99 "$srv-browser-${row%%:*}")" "$(rps "$srv-share-${row%%:*}")" "$(cpu "$srv-browser-${row%%:*}")"
   done
 done
 if [ -n "$BASELINE" ]; then
-  printf '\nthis checkout / baseline %s, rps, median of per-run ratios (1.00 = same):\n' "$BASELINE"
+  printf '\nthis checkout / baseline %s: rps as the median of per-run ratios, CPU per request as the ratio of medians (1.00 = same):\n' "$BASELINE"
+  printf '  %-45s %9s %9s %9s   %s\n' '' 'rps' 'CPU/req' 'CPU (µs)' '(edge vs baseline)'
   for row in "html:small HTML" "asset:100 KB asset" "browser-plain:small HTML (browser rows, plain)" "browser-br:html, Accept-Encoding: gzip, deflate, br" "browser-304:html, If-None-Match (304)" "browser-range:asset, Range (206)"; do
-    printf '  %-45s %s   (edge %s rps, baseline %s rps)\n' "${row#*:}" "$(rps "vs-${row%%:*}")" "$(rps "edge-${row%%:*}")" "$(rps "base-${row%%:*}")"
+    k=${row%%:*}
+    printf '  %-45s %9s %9s %9s   (rps %s vs %s)\n' "${row#*:}" "$(rps "vs-$k")" "$(ratio "$(cpu "edge-$k")" "$(cpu "base-$k")")" "$(cpu "edge-$k")/$(cpu "base-$k")" "$(rps "edge-$k")" "$(rps "base-$k")"
   done
 fi
 t1=$(rps table-1) tn=$(rps "table-$PROJECTS")
