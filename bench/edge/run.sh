@@ -204,19 +204,20 @@ done
 stop_pid "$NGINX_PID"
 stop_pid "$FLOOR_PID"
 
-# What browsers send, edge only (and the baseline); each server's rows start with a plain one.
+# What browsers send, edge only (and the baseline), each row also as a share of the plain page's rps.
 HTML_ETAG="\"$(sha256sum "$work/site$HTML" | cut -d' ' -f1)\""
-browser_rows() { # server: each row also as a share of this run's plain rps (the median of those is reported)
-  local srv=$1 plain out
-  plain=$(CPU_PID=${PID[$srv]} measure "${URL[$srv]}$HTML" "$DURATION" -H "Host: site-0.localhost") || plain=''
-  record "$srv-browser-plain" "$plain"
-  for row in "br|$HTML|Accept-Encoding: gzip, deflate, br" "304|$HTML|If-None-Match: $HTML_ETAG|Accept-Encoding: gzip, deflate, br" "range|$ASSET|Range: bytes=0-1023"; do
+browser_rows() { # servers…: row by row, every server back to back, so a pair sees the same load
+  local row srv out
+  declare -A plain=()
+  for row in "plain|$HTML" "br|$HTML|Accept-Encoding: gzip, deflate, br" "304|$HTML|If-None-Match: $HTML_ETAG|Accept-Encoding: gzip, deflate, br" "range|$ASSET|Range: bytes=0-1023"; do
     IFS='|' read -r -a f <<<"$row"
     local args=(-H "Host: site-0.localhost")
     for h in "${f[@]:2}"; do args+=(-H "$h"); done
-    out=$(CPU_PID=${PID[$srv]} measure "${URL[$srv]}${f[1]}" "$DURATION" "${args[@]}") || out=''
-    record "$srv-browser-${f[0]}" "$out"
-    record "$srv-share-${f[0]}" "$(ratio "${out%% *}" "${plain%% *}") 0"
+    for srv in "$@"; do
+      out=$(CPU_PID=${PID[$srv]} measure "${URL[$srv]}${f[1]}" "$DURATION" "${args[@]}") || out=''
+      record "$srv-browser-${f[0]}" "$out"
+      if [ "${f[0]}" = plain ]; then plain[$srv]=$out; else record "$srv-share-${f[0]}" "$(ratio "${out%% *}" "${plain[$srv]%% *}") 0"; fi
+    done
   done
 }
 edges=(edge)
@@ -228,7 +229,7 @@ done
 last() { awk -v l="$1" '$1 == l { v = $2 } END { print v }' "$results"; }
 for run in $(seq 1 "$RUNS"); do
   if [ $((run % 2)) -eq 1 ]; then pass=("${edges[@]}"); else pass=(); for ((i = ${#edges[@]} - 1; i >= 0; i--)); do pass+=("${edges[$i]}"); done; fi
-  for srv in "${pass[@]}"; do browser_rows "$srv"; done
+  browser_rows "${pass[@]}"
   if [ -n "$BASELINE" ]; then
     for r in plain br 304 range; do record "vs-browser-$r" "$(ratio "$(last "edge-browser-$r")" "$(last "base-browser-$r")") 0"; done
   fi
