@@ -21,6 +21,26 @@ describe('CoalescedRunner', () => {
     expect(passes).toBe(2);
   });
 
+  it('settled() resolves only after the pass in progress and the one it owes', async () => {
+    const gates: Array<() => void> = [];
+    let passes = 0;
+    const runner = new CoalescedRunner(
+      () => new Promise<void>((resolve) => (passes++, gates.push(resolve))),
+      () => undefined,
+    );
+    runner.run();
+    runner.run();
+    let settled = false;
+    const waiting = runner.settled().then(() => (settled = true));
+    gates.shift()!();
+    while (gates.length === 0) await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    gates.shift()!();
+    await waiting;
+    expect(passes).toBe(2);
+    await runner.settled();
+  });
+
   it('hands a failed pass to onError and runs again on the next call', async () => {
     const errors: unknown[] = [];
     let calls = 0;

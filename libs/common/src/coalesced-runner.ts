@@ -27,6 +27,11 @@ export class CoalescedRunner {
     this.stopped = false;
   }
 
+  /** Resolves once no pass runs and none is due (the one in progress and any it owes have finished). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** No pass starts after this until start(); resolves when the one in progress (if any) has finished. */
   async stop(): Promise<void> {
     this.stopped = true;

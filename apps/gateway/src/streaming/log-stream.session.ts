@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { CoalescedRunner } from '@deploysphere/common';
 import { TERMINAL_STATUSES, type DeploymentStatusName } from '@deploysphere/contracts';
 import type { LiveEnd, LiveEvent, LiveLogBus, LiveSubscription, LogLine, LogStore } from '@deploysphere/logs';
 
@@ -71,7 +72,15 @@ export class LogStreamSession {
   private subscription?: LiveSubscription;
   private stopResync?: () => void;
   private lagRetries = 0;
-  private catching?: Promise<void>;
+  /** Backlog reads: one at a time; a repair asked for while none runs starts one, as soon as the last has finished. */
+  private readonly catching = new CoalescedRunner(
+    () => this.readBacklog(),
+    (err) => {
+      this.logger.error({ deploymentId: this.deploymentId, err: String(err) }, 'log backlog read failed; subscription closed');
+      if (this.state !== 'closed') this.sink.failed('The log backlog could not be read; subscribe again to resume');
+      void this.close();
+    },
+  );
   /** The live channel holds (or held) lines of this deployment, so its end will come through it. */
   private channelInUse = false;
   private endTimer?: NodeJS.Timeout;
@@ -108,7 +117,7 @@ export class LogStreamSession {
 
   /** Resolves when the current backlog read (if any) is over; for tests. */
   async settled(): Promise<void> {
-    while (this.catching) await this.catching;
+    await this.catching.settled();
   }
 
   private get closed(): boolean {
@@ -190,22 +199,13 @@ export class LogStreamSession {
       return;
     }
     // The state flips synchronously, so a line arriving from now on is held, even while the
-    // previous read is still finishing its last microtask.
+    // previous read is still finishing its last microtask (the runner then reads once more).
     this.state = 'catching-up';
-    const run: Promise<void> = (this.catching ?? Promise.resolve())
-      .then(() => this.readBacklog())
-      .catch((err) => {
-        this.logger.error({ deploymentId: this.deploymentId, err: String(err) }, 'log backlog read failed; subscription closed');
-        if (this.state !== 'closed') this.sink.failed('The log backlog could not be read; subscribe again to resume');
-        void this.close();
-      })
-      .finally(() => {
-        if (this.catching === run) this.catching = undefined;
-      });
-    this.catching = run;
+    this.catching.run();
   }
 
   private async readBacklog(): Promise<void> {
+    if (this.closed) return;
     for (;;) {
       this.again = false;
       const exhausted = await this.readPage();
