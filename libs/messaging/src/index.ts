@@ -6,6 +6,8 @@ export * from './events/inbound-event.bus';
 export * from './events/integration-event.client';
 export * from './events/integration-event.context';
 export * from './events/integration-event.server';
+export * from './events/outbox-event.collector';
+export * from './events/outgoing-event';
 export * from './messaging.module';
 export * from './messaging.options';
 export * from './outbox/outbox.relay';

@@ -5,6 +5,7 @@ import { ConsumerHost } from './consumer/consumer-host';
 import { InboundEventBus } from './events/inbound-event.bus';
 import { IntegrationEventClient } from './events/integration-event.client';
 import { IntegrationEventServer } from './events/integration-event.server';
+import { OutboxEventCollector } from './events/outbox-event.collector';
 import { IdempotencyService } from './consumer/idempotency.service';
 import { DEFAULT_MESSAGING_OPTIONS, MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -66,6 +67,7 @@ export class MessagingModule {
         IntegrationEventServer,
         IntegrationEventClient,
         InboundEventBus,
+        OutboxEventCollector,
       ],
       exports: [MESSAGE_TRANSPORT, MESSAGING_OPTIONS, OutboxWriter, OutboxRelay, IdempotencyService, ConsumerHost, IntegrationEventServer, IntegrationEventClient, InboundEventBus],
     };

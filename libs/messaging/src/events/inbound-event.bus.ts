@@ -2,6 +2,7 @@ import { Injectable, type Type } from '@nestjs/common';
 import { EventBus, EventsHandler } from '@nestjs/cqrs';
 import type { EventEnvelope } from '@deploysphere/contracts';
 import type { IntegrationEventContext } from './integration-event.context';
+import { outgoingOf } from './outgoing-event';
 
 /** How an integration event reached this process; its handler gets it beside the event. */
 export interface EventDelivery {
@@ -32,8 +33,9 @@ function trackedOf(event: object): Tracked | undefined {
  * UnhandledExceptionBus); the transport must, to commit after the handler and to retry, then
  * dead-letter, a failure. So the handler's promise is handed to the InboundEventBus that
  * published the event, and the bus gets one that never rejects. An event of another group, or
- * one published without a delivery (raised in this process), does not reach the handler; the
- * latter is reported to the UnhandledExceptionBus.
+ * one published without a delivery, does not reach the handler: one raised for the outbox
+ * (`integrationEvent`) comes back through the transport; any other is reported to the
+ * UnhandledExceptionBus.
  */
 export function IntegrationEventsHandler(group: string, ...events: Array<Type<object>>) {
   return (target: Type<IntegrationEventHandler<never>>): void => {
@@ -41,6 +43,8 @@ export function IntegrationEventsHandler(group: string, ...events: Array<Type<ob
     const handle = target.prototype.handle as IntegrationEventHandler<object>['handle'];
     target.prototype.handle = function (this: unknown, event: object): Promise<void> {
       const tracked = trackedOf(event);
+      // Raised here for the outbox: it reaches integration handlers through the transport, after its commit.
+      if (!tracked && outgoingOf(event)) return Promise.resolve();
       if (!tracked) return Promise.reject(new Error(`${target.name} handles ${event.constructor.name} delivered by the transport, not one published in-process`));
       if (tracked.delivery.group !== group) return Promise.resolve();
       // The executor runs now, inside EventBus.publish, so InboundEventBus sees every promise.

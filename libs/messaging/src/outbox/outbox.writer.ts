@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEnvelope, IntegrationEventClass } from '@deploysphere/contracts';
 import { newId } from '@deploysphere/common';
 import { Prisma, PrismaService, type PrismaTx } from '@deploysphere/database';
@@ -23,6 +24,9 @@ export interface TransactionLimits {
  */
 @Injectable()
 export class OutboxWriter {
+  /** Events raised on the EventBus inside the `transaction` running in this async context. */
+  private readonly raised = new AsyncLocalStorage<OutboxEvent[]>();
+
   constructor(
     @Optional() private readonly prisma?: PrismaService,
     @Optional() private readonly relay?: OutboxRelay,
@@ -51,11 +55,27 @@ export class OutboxWriter {
     return rows.envelopes;
   }
 
-  /** An interactive transaction whose events (added with `add`/`addMany`) are published after it commits. */
+  /**
+   * An interactive transaction whose events are published after it commits: those added with
+   * `add`/`addMany`, and those `work` raised on the EventBus (`integrationEvent`), written in the
+   * order raised once `work` resolved, before the commit.
+   */
   async transaction<T>(work: (tx: PrismaTx) => Promise<T>, limits?: TransactionLimits): Promise<T> {
-    const result = await this.database().$transaction(work, limits);
+    const result = await this.database().$transaction(async (tx) => {
+      const raised: OutboxEvent[] = [];
+      const value = await this.raised.run(raised, () => work(tx));
+      await this.addMany(tx, raised);
+      return value;
+    }, limits);
     this.relay?.nudge();
     return result;
+  }
+
+  /** Takes an event raised on the EventBus into the transaction running here; false when none runs. */
+  collect(raised: OutboxEvent): boolean {
+    const events = this.raised.getStore();
+    events?.push(raised);
+    return events !== undefined;
   }
 
   /** One statement that writes outbox rows (built with `outboxInsert`), published after it commits. */

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { appsConfig, type ConfigType } from '@deploysphere/config';
 import { ConflictError, isValidSlug, newId, slugify, ValidationError } from '@deploysphere/common';
 import { isUniqueViolation, PrismaService } from '@deploysphere/database';
@@ -19,6 +19,7 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
     private readonly outbox: OutboxWriter,
     @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
     private readonly urls: SiteUrls,
+    private readonly events: EventBus,
   ) {}
 
   async execute({ teamId, input, correlationId }: CreateProjectCommand): Promise<ProjectDto> {
@@ -36,7 +37,7 @@ export class CreateProjectHandler implements ICommandHandler<CreateProjectComman
       try {
         const project = await this.outbox.transaction(async (tx) => {
           const created = await tx.project.create({ data: { ...fields, id: newId('prj'), teamId, slug } });
-          await announceRouting(this.outbox, tx, created, correlationId);
+          announceRouting(this.events, created, correlationId);
           return created;
         });
         return ProjectDto.from(project, this.urls);

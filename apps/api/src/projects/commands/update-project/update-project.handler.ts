@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@deploysphere/common';
 import { appsConfig, type ConfigType } from '@deploysphere/config';
 import { OutboxWriter } from '@deploysphere/messaging';
@@ -15,6 +15,7 @@ export class UpdateProjectHandler implements ICommandHandler<UpdateProjectComman
     private readonly outbox: OutboxWriter,
     @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
     private readonly urls: SiteUrls,
+    private readonly events: EventBus,
   ) {}
 
   async execute({ teamId, projectId, changes, correlationId }: UpdateProjectCommand): Promise<ProjectDto> {
@@ -25,7 +26,7 @@ export class UpdateProjectHandler implements ICommandHandler<UpdateProjectComman
       const updated = await tx.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_URLS });
       const { cleanUrls, spaFallback, custom404 } = changes;
       if (cleanUrls !== undefined || spaFallback !== undefined || custom404 !== undefined) {
-        await announceRouting(this.outbox, tx, updated, correlationId);
+        announceRouting(this.events, updated, correlationId);
       }
       return updated;
     });
