@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LogsModule } from '@deploysphere/logs';
+import { AppInstanceRecords } from './apps/app-instance-records';
+import { AppLauncher } from './apps/app-launcher';
+import { AppSupervisor } from './apps/app-supervisor';
 import { RegistryModule } from './registry/registry.module';
 import { RunnerModule } from './runner';
+import { AppRuntimeModule } from './runtime';
 import { SourceModule } from '@deploysphere/source';
 import { ArtifactJanitor } from './artifacts/artifact-janitor.service';
 import { BlobReferences } from './artifacts/blob-references';
@@ -20,13 +24,18 @@ import { ProjectDeletedHandler } from './projects/events/project-deleted.handler
 
 /**
  * Owns the deployment lifecycle: QUEUED → BUILDING → UPLOADING → READY | FAILED | CANCELED |
- * TIMED_OUT, and a container deployment's UPLOADING → STARTING (docs/builds.md). Infrastructure (config, database, messaging, artifact store,
- * SECRET_BOX) comes from CoreModule; the build runner, source fetcher and log sink from their libs.
+ * TIMED_OUT, and a container deployment's UPLOADING → STARTING (docs/builds.md); its STARTING →
+ * READY | FAILED and READY → CRASHED (AppLauncher, AppSupervisor: docs/apps.md). Infrastructure
+ * (config, database, messaging, artifact store, SECRET_BOX) comes from CoreModule; the build runner,
+ * source fetcher and log sink from their libs.
  */
 @Module({
-  imports: [DeploymentRepositoryModule, RunnerModule, RegistryModule, SourceModule, LogsModule],
+  imports: [DeploymentRepositoryModule, RunnerModule, RegistryModule, AppRuntimeModule, SourceModule, LogsModule],
   controllers: [OrchestratorEventsController],
   providers: [
+    AppInstanceRecords,
+    AppLauncher,
+    AppSupervisor,
     ArtifactJanitor,
     BlobReferences,
     DeploymentRequestedHandler,

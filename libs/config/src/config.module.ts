@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { appsConfig } from './apps.config';
+import { appRuntimeConfig } from './app-runtime.config';
 import { authConfig } from './auth.config';
 import { buildsConfig } from './builds.config';
 import { databaseConfig } from './database.config';
@@ -15,7 +16,7 @@ import { storageConfig } from './storage.config';
 import { validateEnvironment } from './env.validation';
 
 /** Every area's factory, each injectable as `@Inject(xConfig.KEY) cfg: ConfigType<typeof xConfig>`. */
-export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig];
+export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig, appRuntimeConfig];
 
 /**
  * Global, validated configuration. A bad value stops start-up with a message naming it.

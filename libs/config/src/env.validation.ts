@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { AppRuntimeEnvironment } from './app-runtime.config';
 import { AppsEnvironment, appsProblems } from './apps.config';
 import { AuthEnvironment, authProblems } from './auth.config';
 import { BuildsEnvironment, buildsProblems } from './builds.config';
@@ -27,6 +28,7 @@ export const AREA_ENVIRONMENTS = [
   StorageEnvironment,
   EdgeEnvironment,
   AppsEnvironment,
+  AppRuntimeEnvironment,
 ] as const;
 
 /** The validated values of every area, as the variables' names. */
@@ -41,7 +43,8 @@ export type EnvironmentVariables = RuntimeEnvironment &
   BuildsEnvironment &
   StorageEnvironment &
   EdgeEnvironment &
-  AppsEnvironment;
+  AppsEnvironment &
+  AppRuntimeEnvironment;
 
 /**
  * The `validate` hook for `ConfigModule.forRoot`: checks every area and returns the typed

@@ -1,3 +1,4 @@
+export * from './app-runtime.config';
 export * from './apps.config';
 export * from './auth.config';
 export * from './builds.config';

@@ -2,9 +2,9 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, MaxLengt
 import { Topics } from './topics';
 import { ENTITY_ID } from './ids';
 
-export const DEPLOYMENT_STATUSES = ['QUEUED', 'BUILDING', 'UPLOADING', 'READY', 'FAILED', 'CANCELED', 'TIMED_OUT', 'STARTING'] as const;
+export const DEPLOYMENT_STATUSES = ['QUEUED', 'BUILDING', 'UPLOADING', 'STARTING', 'READY', 'FAILED', 'CANCELED', 'TIMED_OUT', 'CRASHED'] as const;
 export type DeploymentStatusName = (typeof DEPLOYMENT_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly DeploymentStatusName[] = ['READY', 'FAILED', 'CANCELED', 'TIMED_OUT'];
+export const TERMINAL_STATUSES: readonly DeploymentStatusName[] = ['READY', 'FAILED', 'CANCELED', 'TIMED_OUT', 'CRASHED'];
 
 export const DEPLOYMENT_TARGETS = ['PREVIEW', 'PRODUCTION'] as const;
 export type DeploymentTargetName = (typeof DEPLOYMENT_TARGETS)[number];
@@ -86,8 +86,8 @@ export class DeploymentFailedV1 {
 
   @Matches(ENTITY_ID) deploymentId!: string;
   @Matches(ENTITY_ID) projectId!: string;
-  @IsIn(['FAILED', 'TIMED_OUT']) status!: 'FAILED' | 'TIMED_OUT';
-  /** A stable code from docs/builds.md, e.g. BUILD_FAILED, OUT_OF_MEMORY, TIMED_OUT. */
+  @IsIn(['FAILED', 'TIMED_OUT', 'CRASHED']) status!: 'FAILED' | 'TIMED_OUT' | 'CRASHED';
+  /** A stable code from docs/builds.md or docs/apps.md, e.g. BUILD_FAILED, OUT_OF_MEMORY, TIMED_OUT, HEALTH_CHECK_FAILED, CRASH_LOOP. */
   @IsString() @MaxLength(64) failureCode!: string;
   @IsString() @MaxLength(2000) failureMessage!: string;
   @IsISO8601() at!: string;

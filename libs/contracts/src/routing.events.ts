@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DEPLOYMENT_TARGETS, type DeploymentTargetName } from './deployments.events';
 import { Topics } from './topics';
 import { ENTITY_ID } from './ids';
@@ -8,6 +8,8 @@ import { ENTITY_ID } from './ids';
 
 const SLUG = /^(?!-)[a-z0-9-]{1,63}$/;
 /** A custom domain as stored: lower-case ASCII (punycode), no trailing dot, at least two labels. */
+/** An instance address the edge connects to: IPv4 or bracketed IPv6, and a port. */
+const UPSTREAM = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]):\d{1,5}$/i;
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A deployment's output is stored and servable (at its immutable preview host from now on). */
@@ -19,7 +21,10 @@ export class DeploymentReadyV1 {
   @Matches(ENTITY_ID) projectId!: string;
   @Matches(SLUG) slug!: string;
   @IsIn(DEPLOYMENT_TARGETS) target!: DeploymentTargetName;
-  @IsString() @MaxLength(1024) manifestKey!: string;
+  /** The static output's manifest; absent for a server app (it has upstreams instead). */
+  @IsOptional() @IsString() @MaxLength(1024) manifestKey?: string;
+  /** A server app's healthy instances (`ip:port`), which the edge proxies to. */
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @Matches(UPSTREAM, { each: true }) upstreams?: string[];
   @IsISO8601() readyAt!: string;
 }
 

@@ -91,10 +91,21 @@ export interface OwnedDeployment {
   commitSha: string | null;
   createdAt: Date;
   buildingAt: Date;
-  status: 'BUILDING' | 'UPLOADING';
+  status: 'BUILDING' | 'UPLOADING' | 'STARTING';
   runnerRef: string | null;
   cancelRequested: boolean;
   correlationId: string;
+}
+
+/** A deployment with app instances, as the app supervisor sees it. */
+export interface AppRole {
+  id: string;
+  status: DeploymentStatusName;
+  target: DeploymentTargetName;
+  /** Its project's production alias points at it. */
+  live: boolean;
+  /** For a production deployment that is not live: when the alias last moved (away from it, or never to it). */
+  aliasMovedAt: Date | null;
 }
 
 /** A move of a project's production alias (or its confirmation when it already pointed there). */
@@ -170,4 +181,18 @@ export interface DeploymentRepository {
   /** UPLOADING → READY; a production deployment also goes live unless a newer one is. Undefined: did not apply. */
   ready(owner: string, ctx: BuildContext, manifestKey: string): Promise<{ aliasMoved: boolean } | undefined>;
   finish(owner: string, ctx: BuildContext, to: FinalStatus, failure: { code: string; message: string; causationId?: string }): Promise<boolean>;
+  /** A server app's STARTING → READY once its instances are healthy (`upstreams`), going live like a build (production, unless a newer one is live). */
+  appReady(owner: string, ctx: BuildContext, upstreams: string[]): Promise<{ aliasMoved: boolean; previousDeploymentId: string | null } | undefined>;
+  /** READY → CRASHED (a live app's crash loop; no owner: a READY deployment has none). False when it was not READY. */
+  crashed(ctx: BuildContext, failure: { code: string; message: string }): Promise<boolean>;
+  /**
+   * Claims STARTING deployments whose image is stored and that nobody launches (no claim, an
+   * expired one, or `owner`'s own from before a restart), except `running`: `owner` and a claim
+   * until `leaseSeconds` from now on the row.
+   */
+  claimStarting(owner: string, leaseSeconds: number, running: string[]): Promise<Array<BuildContext & { imageRef: string }>>;
+  /** What the app supervisor needs to know of deployments that have instances (missing ones were deleted). */
+  appRoles(ids: string[]): Promise<AppRole[]>;
+  /** What the transitions of a deployment name in their events; undefined when it is gone. */
+  buildContext(deploymentId: string): Promise<BuildContext | undefined>;
 }

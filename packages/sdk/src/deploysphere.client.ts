@@ -93,7 +93,7 @@ export class DeploySphere {
     upload: (projectId: string, dir: string, options: UploadOptions = {}) => this.uploadDirectory(projectId, dir, options),
     cancel: (deploymentId: string) => this.data(this.api.POST('/v1/deployments/{deploymentId}/cancel', { params: { path: { deploymentId } } })),
     promote: (deploymentId: string) => this.data(this.api.POST('/v1/deployments/{deploymentId}/promote', { params: { path: { deploymentId } } })),
-    /** Polls until the deployment has ended (READY, FAILED, CANCELED, TIMED_OUT). */
+    /** Polls until the deployment has ended (READY, FAILED, CANCELED, TIMED_OUT, CRASHED). */
     waitUntilDone: async (deploymentId: string, options: { intervalMs?: number; timeoutMs?: number } = {}) => {
       const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
       for (;;) {

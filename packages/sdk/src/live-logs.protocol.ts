@@ -2,8 +2,8 @@
 // libs/contracts/src/gateway.socket-events.ts; this package is published on its own and cannot
 // import it, so a type-level spec (live-logs.protocol.spec.ts) holds the two equal.
 
-export type DeploymentStatus = 'QUEUED' | 'BUILDING' | 'UPLOADING' | 'READY' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'STARTING';
-export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['READY', 'FAILED', 'CANCELED', 'TIMED_OUT'];
+export type DeploymentStatus = 'QUEUED' | 'BUILDING' | 'UPLOADING' | 'STARTING' | 'READY' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'CRASHED';
+export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['READY', 'FAILED', 'CANCELED', 'TIMED_OUT', 'CRASHED'];
 
 export interface GatewayError {
   code: 'UNAUTHORIZED' | 'INSUFFICIENT_SCOPE' | 'DEPLOYMENT_NOT_FOUND' | 'VALIDATION_FAILED' | 'TOO_MANY_SUBSCRIPTIONS' | 'SLOW_CONSUMER' | 'UNAVAILABLE';

@@ -11,10 +11,12 @@ import { GetDeploymentHandler } from './queries/get-deployment/get-deployment.ha
 import { GetDeploymentHttpController } from './queries/get-deployment/get-deployment.http.controller';
 import { ListDeploymentsHandler } from './queries/list-deployments/list-deployments.handler';
 import { ListDeploymentsHttpController } from './queries/list-deployments/list-deployments.http.controller';
+import { ListInstancesHandler } from './queries/list-instances/list-instances.handler';
+import { ListInstancesHttpController } from './queries/list-instances/list-instances.http.controller';
 
 @Module({
   imports: [SourceModule],
-  controllers: [RequestDeploymentHttpController, ListDeploymentsHttpController, GetDeploymentHttpController, CancelDeploymentHttpController],
-  providers: [SiteUrls, DeploymentPresenter, RequestDeploymentHandler, UploadDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler],
+  controllers: [RequestDeploymentHttpController, ListDeploymentsHttpController, GetDeploymentHttpController, CancelDeploymentHttpController, ListInstancesHttpController],
+  providers: [SiteUrls, DeploymentPresenter, RequestDeploymentHandler, UploadDeploymentHandler, CancelDeploymentHandler, GetDeploymentHandler, ListDeploymentsHandler, ListInstancesHandler],
 })
 export class DeploymentsModule {}

@@ -51,7 +51,15 @@ export class DeploymentTransitions {
     return this.deployments.ready(this.cfg.instanceId, ctx, manifestKey);
   }
 
-  /** BUILDING/UPLOADING (or QUEUED, for a deployment that never started) → FAILED | TIMED_OUT | CANCELED. */
+  /**
+   * A server app's STARTING → READY once every instance is healthy (DeploymentReady.v1 with the
+   * instances' addresses); production goes live as in `ready`. Returns the deployment it replaced.
+   */
+  appReady(ctx: BuildContext, upstreams: string[]): Promise<{ aliasMoved: boolean; previousDeploymentId: string | null } | undefined> {
+    return this.deployments.appReady(this.cfg.instanceId, ctx, upstreams);
+  }
+
+  /** BUILDING/UPLOADING/STARTING (or QUEUED, for a deployment that never started) → FAILED | TIMED_OUT | CANCELED. */
   finish(ctx: BuildContext, to: FinalStatus, failureCode: string, failureMessage: string, causationId?: string): Promise<boolean> {
     return this.deployments.finish(this.cfg.instanceId, ctx, to, { code: failureCode, message: failureMessage, causationId });
   }

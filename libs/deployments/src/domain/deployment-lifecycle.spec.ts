@@ -10,6 +10,7 @@ describe('the deployment lifecycle', () => {
     expect(STATUS_RULES.map((s) => s.status).sort()).toEqual([...DEPLOYMENT_STATUSES].sort());
     expect(lifecycle.inPhase('ended').sort()).toEqual([...TERMINAL_STATUSES].sort());
     expect(lifecycle.inPhase('active')).toEqual(['BUILDING', 'UPLOADING']);
+    expect(lifecycle.inPhase('runtime')).toEqual(['STARTING']);
   });
 
   it('allows each transition only to the app that owns it', () => {
@@ -24,16 +25,18 @@ describe('the deployment lifecycle', () => {
 
   it('gives the status conditions the repository writes', () => {
     expect(lifecycle.sources('CANCELED', 'api')).toEqual(['QUEUED']);
-    expect(lifecycle.sources('CANCELED', 'orchestrator')).toEqual(['QUEUED', 'BUILDING', 'UPLOADING']);
-    expect(lifecycle.sources('FAILED', 'orchestrator')).toEqual(['QUEUED', 'BUILDING', 'UPLOADING']);
-    expect(lifecycle.sources('READY', 'orchestrator')).toEqual(['UPLOADING']);
+    expect(lifecycle.sources('CANCELED', 'orchestrator')).toEqual(['QUEUED', 'BUILDING', 'UPLOADING', 'STARTING']);
+    expect(lifecycle.sources('FAILED', 'orchestrator')).toEqual(['QUEUED', 'BUILDING', 'UPLOADING', 'STARTING']);
+    expect(lifecycle.sources('READY', 'orchestrator')).toEqual(['UPLOADING', 'STARTING']);
+    expect(lifecycle.sources('CRASHED', 'orchestrator')).toEqual(['READY']);
     expect(lifecycle.needsOwner('QUEUED')).toBe(false);
     expect(lifecycle.needsOwner('UPLOADING')).toBe(true);
+    expect(lifecycle.needsOwner('STARTING')).toBe(false);
   });
 
-  it('nothing leaves an ended status, and every transition emits DeploymentStatusChanged.v1 first', () => {
+  it('nothing leaves an ended status (but a live app crashing), and every transition emits DeploymentStatusChanged.v1 first', () => {
     for (const t of TRANSITION_RULES) {
-      expect(lifecycle.isEnded(t.from)).toBe(false);
+      if (t.from !== 'READY' || t.to !== 'CRASHED') expect(lifecycle.isEnded(t.from)).toBe(false);
       expect(t.emits[0].type).toBe('DeploymentStatusChanged.v1');
     }
   });

@@ -49,11 +49,16 @@ export const STATUS_RULES: readonly StatusRule[] = [
   { status: 'QUEUED', phase: 'waiting', meaning: 'stored with its DeploymentRequested event; waits for a build slot' },
   { status: 'BUILDING', phase: 'active', meaning: 'an orchestrator instance claimed it and runs its build' },
   { status: 'UPLOADING', phase: 'active', meaning: 'the build succeeded; its output is being stored' },
-  { status: 'READY', phase: 'ended', meaning: 'its output is stored and served (production: the alias moved to it unless a newer one is live)' },
+  {
+    status: 'READY',
+    phase: 'ended',
+    meaning: 'its output is stored and served, or its app instances are healthy (production: the alias moved to it unless a newer one is live)',
+  },
   { status: 'FAILED', phase: 'ended', meaning: 'the build or the upload failed (failureCode says why)' },
   { status: 'CANCELED', phase: 'ended', meaning: 'canceled by its user or superseded before its build started' },
   { status: 'TIMED_OUT', phase: 'ended', meaning: 'the build ran longer than BUILD_TIMEOUT_SECONDS' },
   { status: 'STARTING', phase: 'runtime', meaning: 'a container deployment: its image is stored by digest; the app runtime starts it' },
+  { status: 'CRASHED', phase: 'ended', meaning: 'a live server app kept crashing; its instances were stopped (failureMessage holds its last log lines)' },
 ];
 
 /**
@@ -95,6 +100,29 @@ export const TRANSITION_RULES: readonly TransitionRule[] = [
   { from: 'UPLOADING', to: 'FAILED', by: 'orchestrator', when: 'storing the output failed', emits: [changed, failed] },
   { from: 'UPLOADING', to: 'TIMED_OUT', by: 'orchestrator', when: 'the upload exceeded the time limit', emits: [changed, failed] },
   { from: 'UPLOADING', to: 'CANCELED', by: 'orchestrator', when: 'stopped after a cancel request', emits: [changed] },
+  {
+    from: 'STARTING',
+    to: 'READY',
+    by: 'orchestrator',
+    when: 'every instance passed its health check',
+    emits: [changed, DeploymentReadyV1 as IntegrationEventClass<object>],
+    alsoEmits: { event: AliasMovedV1 as IntegrationEventClass<object>, when: 'production, and no newer deployment is live: the alias moves here' },
+  },
+  {
+    from: 'STARTING',
+    to: 'FAILED',
+    by: 'orchestrator',
+    when: 'an instance could not start, or did not pass its health check in time (HEALTH_CHECK_FAILED)',
+    emits: [changed, failed],
+  },
+  { from: 'STARTING', to: 'CANCELED', by: 'orchestrator', when: 'its instances were stopped after a cancel request', emits: [changed] },
+  {
+    from: 'READY',
+    to: 'CRASHED',
+    by: 'orchestrator',
+    when: 'a live server app crashed APP_CRASH_LIMIT times within APP_CRASH_WINDOW_SECONDS (the only change after an end)',
+    emits: [changed, failed],
+  },
 ];
 
 /** A transition the lifecycle does not allow (a bug in the caller, or a race it lost). */

@@ -49,10 +49,12 @@ export const lifecycleEvents = {
     );
   },
 
-  ready(ctx: BuildContext, manifestKey: string, at: Date): OutboxEvent {
+  /** A static output names its manifest, a server app its instances. */
+  ready(ctx: BuildContext, serve: string | { manifestKey?: string; upstreams?: string[] }, at: Date): OutboxEvent {
+    const { manifestKey, upstreams } = typeof serve === 'string' ? { manifestKey: serve, upstreams: undefined } : serve;
     return event(
       DeploymentReadyV1,
-      { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, readyAt: at.toISOString() },
+      { deploymentId: ctx.id, projectId: ctx.projectId, slug: ctx.slug, target: ctx.target, manifestKey, upstreams, readyAt: at.toISOString() },
       buildMeta(ctx),
     );
   },
@@ -65,7 +67,7 @@ export const lifecycleEvents = {
     );
   },
 
-  failed(ctx: BuildContext, status: 'FAILED' | 'TIMED_OUT', failure: { code: string; message: string; causationId?: string }, at: Date): OutboxEvent {
+  failed(ctx: BuildContext, status: 'FAILED' | 'TIMED_OUT' | 'CRASHED', failure: { code: string; message: string; causationId?: string }, at: Date): OutboxEvent {
     return event(
       DeploymentFailedV1,
       { deploymentId: ctx.id, projectId: ctx.projectId, status, failureCode: failure.code, failureMessage: failure.message, at: at.toISOString() },

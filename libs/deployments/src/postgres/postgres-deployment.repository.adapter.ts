@@ -6,6 +6,7 @@ import { outboxInsert, outboxRows, OutboxWriter, processedInsert, sliceOutboxRow
 import type {
   AliasMove,
   AppRuntimeName,
+  AppRole,
   BuildContext,
   ClaimRequest,
   ClaimResult,
@@ -404,7 +405,7 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     return this.commitBatched(ctx, {
       owner,
       id: ctx.id,
-      ...this.single('UPLOADING'),
+      ...this.single('BUILDING', 'UPLOADING'),
       at,
       manifestKey: null,
       events: [lifecycleEvents.statusChanged(ctx, 'BUILDING', 'UPLOADING', at, buildMeta(ctx)), lifecycleEvents.buildSucceeded(ctx, build, at)],
@@ -415,9 +416,67 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     if (ctx.target !== 'PRODUCTION') {
       const at = new Date();
       const events = [lifecycleEvents.statusChanged(ctx, 'UPLOADING', 'READY', at, buildMeta(ctx)), lifecycleEvents.ready(ctx, manifestKey, at)];
-      return (await this.commitBatched(ctx, { owner, id: ctx.id, ...this.single('READY'), at, manifestKey, events })) ? { aliasMoved: false } : undefined;
+      return (await this.commitBatched(ctx, { owner, id: ctx.id, ...this.single('UPLOADING', 'READY'), at, manifestKey, events })) ? { aliasMoved: false } : undefined;
     }
-    return this.readyProduction(owner, ctx, manifestKey);
+    const live = await this.goLive(owner, ctx, 'UPLOADING', { manifestKey });
+    return live && { aliasMoved: live.aliasMoved };
+  }
+
+  appReady(owner: string, ctx: BuildContext, upstreams: string[]): Promise<{ aliasMoved: boolean; previousDeploymentId: string | null } | undefined> {
+    return this.goLive(owner, ctx, 'STARTING', { upstreams });
+  }
+
+  async claimStarting(owner: string, leaseSeconds: number, running: string[]): Promise<Array<BuildContext & { imageRef: string }>> {
+    return this.prisma.query<BuildContext & { imageRef: string }>(Prisma.sql`
+      WITH claimable AS (
+        SELECT id FROM deployments
+        WHERE status = 'STARTING' AND image_ref IS NOT NULL AND NOT (id = ANY(${running}::text[]))
+          AND (lease_expires_at IS NULL OR lease_expires_at < now() OR orchestrator_id = ${owner})
+        ORDER BY created_at LIMIT 20
+        FOR UPDATE SKIP LOCKED
+      ), claimed AS (
+        UPDATE deployments d SET orchestrator_id = ${owner}, lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
+        FROM claimable c WHERE d.id = c.id
+        RETURNING d.id, d.project_id, d.target, d.created_at, d.correlation_id, d.image_ref
+      )
+      SELECT c.id, c.project_id AS "projectId", p.slug, c.target::text AS target, c.created_at AS "createdAt",
+        coalesce(c.correlation_id, c.id) AS "correlationId", c.image_ref AS "imageRef"
+      FROM claimed c JOIN projects p ON p.id = c.project_id`);
+  }
+
+  async appRoles(ids: string[]): Promise<AppRole[]> {
+    if (ids.length === 0) return [];
+    return this.prisma.query<AppRole>(Prisma.sql`
+      SELECT d.id, d.status::text AS status, d.target::text AS target, coalesce(a.deployment_id = d.id, false) AS live,
+        CASE WHEN coalesce(a.deployment_id = d.id, false) THEN NULL ELSE a.updated_at END AS "aliasMovedAt"
+      FROM deployments d LEFT JOIN project_aliases a ON a.project_id = d.project_id
+      WHERE d.id = ANY(${ids})`);
+  }
+
+  async crashed(ctx: BuildContext, failure: { code: string; message: string }): Promise<boolean> {
+    const message = failure.message.slice(0, MAX_MESSAGE);
+    const [from] = lifecycle.sources('CRASHED', 'orchestrator');
+    const at = new Date();
+    const rows = outboxRows([
+      lifecycleEvents.statusChanged(ctx, from, 'CRASHED', at, buildMeta(ctx), failure.code),
+      lifecycleEvents.failed(ctx, 'CRASHED', { code: failure.code, message }, at),
+    ]);
+    const [result] = await this.outbox.query<{ applied: boolean }>(Prisma.sql`
+      WITH moved AS (
+        UPDATE deployments SET status = 'CRASHED', failure_code = ${failure.code}, failure_message = ${message}, updated_at = ${at}
+        WHERE id = ${ctx.id} AND status = ${from}::"DeploymentStatus"
+        RETURNING id
+      ), events AS (${outboxInsert(rows, { when: Prisma.sql`EXISTS (SELECT 1 FROM moved)` })})
+      SELECT EXISTS (SELECT 1 FROM moved) AS applied`);
+    this.skipped(ctx, [from], result.applied);
+    return result.applied;
+  }
+
+  async buildContext(deploymentId: string): Promise<BuildContext | undefined> {
+    const [row] = await this.prisma.query<BuildContext>(Prisma.sql`
+      SELECT d.id, d.project_id AS "projectId", p.slug, d.target::text AS target, d.created_at AS "createdAt", coalesce(d.correlation_id, d.id) AS "correlationId"
+      FROM deployments d JOIN projects p ON p.id = d.project_id WHERE d.id = ${deploymentId}`);
+    return row;
   }
 
   async finish(owner: string, ctx: BuildContext, to: FinalStatus, failure: { code: string; message: string; causationId?: string }): Promise<boolean> {
@@ -457,7 +516,7 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
    */
   async imageStored(owner: string, ctx: BuildContext, image: { imageRef: string; imageDigest: string }): Promise<boolean> {
     const at = new Date();
-    const { from } = this.single('STARTING');
+    const { from } = this.single('UPLOADING', 'STARTING');
     const rows = outboxRows([lifecycleEvents.statusChanged(ctx, from, 'STARTING', at, buildMeta(ctx)), lifecycleEvents.imageStored(ctx, image, at)]);
     const moved = Prisma.sql`EXISTS (SELECT 1 FROM moved)`;
     const [result] = await this.outbox.query<{ applied: boolean }>(Prisma.sql`
@@ -472,10 +531,9 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     return result.applied;
   }
 
-  /** The one status a batched transition to `to` may come from (the group commit checks one). */
-  private single(to: DeploymentStatusName): { from: DeploymentStatusName; to: DeploymentStatusName } {
-    const [from, ...others] = lifecycle.sources(to, 'orchestrator');
-    if (others.length > 0 || !lifecycle.needsOwner(from)) throw new Error(`${to} is not a single-source owned transition`);
+  /** A transition the lifecycle allows the orchestrator (the group commit and the one-statement transitions check one previous status). */
+  private single(from: DeploymentStatusName, to: DeploymentStatusName): { from: DeploymentStatusName; to: DeploymentStatusName } {
+    if (!lifecycle.allows(from, to, 'orchestrator')) throw new Error(`${from} → ${to} is not an orchestrator transition`);
     return { from, to };
   }
 
@@ -519,33 +577,41 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
   }
 
   /**
-   * A production build's UPLOADING → READY and its go-live, in one statement (its own
-   * transaction): the row moves only if it is still UPLOADING and owned by the caller; then the
+   * A production build's UPLOADING → READY (or a server app's STARTING → READY, preview or
+   * production) and its go-live, in one statement (its own transaction): the row moves only if it
+   * is still in `previous` and owned by the caller; then, for production, the
    * alias moves here unless this deployment or a newer one is live there (aliasMoveCtes), and the
    * events of what happened are inserted with it; AliasMoved.v1 names the deployment it replaced.
    * When there was no alias row and a concurrent promote inserts one first, the insert does
    * nothing: the promote came last, and it stays live.
    */
-  private async readyProduction(owner: string, ctx: BuildContext, manifestKey: string): Promise<{ aliasMoved: boolean } | undefined> {
+  private async goLive(
+    owner: string,
+    ctx: BuildContext,
+    previous: DeploymentStatusName,
+    serve: { manifestKey?: string; upstreams?: string[] },
+  ): Promise<{ aliasMoved: boolean; previousDeploymentId: string | null } | undefined> {
     const at = new Date();
-    const { from } = this.single('READY');
+    const { from } = this.single(previous, 'READY');
     const rows = outboxRows([
       lifecycleEvents.statusChanged(ctx, from, 'READY', at, buildMeta(ctx)),
-      lifecycleEvents.ready(ctx, manifestKey, at),
+      lifecycleEvents.ready(ctx, serve, at),
       lifecycleEvents.aliasMoved({ id: ctx.projectId, slug: ctx.slug }, ctx.id, at, ctx.correlationId),
     ]);
     const moved = Prisma.sql`EXISTS (SELECT 1 FROM moved)`;
-    const [result] = await this.outbox.query<{ applied: boolean; aliasMoved: boolean }>(Prisma.sql`
+    // A preview goes live at its own host only: the alias CTEs are gated off.
+    const gate = ctx.target === 'PRODUCTION' ? moved : Prisma.sql`FALSE`;
+    const [result] = await this.outbox.query<{ applied: boolean; aliasMoved: boolean; previous: string | null }>(Prisma.sql`
       WITH moved AS (
-        UPDATE deployments SET status = 'READY', ready_at = ${at}, finished_at = ${at}, artifact_manifest_key = ${manifestKey},
-          lease_expires_at = NULL, updated_at = ${at}
-        WHERE id = ${ctx.id} AND status = ${from}::"DeploymentStatus" AND orchestrator_id = ${owner}
+        UPDATE deployments SET status = 'READY', ready_at = ${at}, finished_at = ${at},
+          artifact_manifest_key = coalesce(${serve.manifestKey ?? null}, artifact_manifest_key), lease_expires_at = NULL, updated_at = ${at}
+        WHERE id = ${ctx.id} AND status = ${from}::"DeploymentStatus" ${lifecycle.needsOwner(from) ? Prisma.sql`AND orchestrator_id = ${owner}` : Prisma.empty}
         RETURNING id
-      ), ${aliasMoveCtes({ projectId: ctx.projectId, deploymentId: ctx.id, at, gate: moved, newerOnly: { createdAt: ctx.createdAt }, event: sliceOutboxRows(rows, 2) })},
+      ), ${aliasMoveCtes({ projectId: ctx.projectId, deploymentId: ctx.id, at, gate, newerOnly: { createdAt: ctx.createdAt }, event: sliceOutboxRows(rows, 2) })},
       events AS (${outboxInsert(sliceOutboxRows(rows, 0, 2), { when: moved })})
-      SELECT ${moved} AS applied, EXISTS (SELECT 1 FROM alias) AS "aliasMoved"`);
+      SELECT ${moved} AS applied, EXISTS (SELECT 1 FROM alias) AS "aliasMoved", (SELECT previous FROM alias LIMIT 1) AS previous`);
     this.skipped(ctx, [from], result.applied);
-    return result.applied ? { aliasMoved: result.aliasMoved } : undefined;
+    return result.applied ? { aliasMoved: result.aliasMoved, previousDeploymentId: result.previous } : undefined;
   }
 
   private skipped(ctx: BuildContext, from: DeploymentStatusName[], applied: boolean): void {

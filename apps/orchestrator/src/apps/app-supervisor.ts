@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SecretMask } from '@deploysphere/common';
+import { appRuntimeConfig, type ConfigType } from '@deploysphere/config';
+import { DEPLOYMENT_REPOSITORY, type AppRole, type DeploymentRepository } from '@deploysphere/deployments';
+import { BuildEnvironment } from '../builds/build-environment';
+import { APP_RUNTIME, type AppInstance, type AppRuntime } from '../runtime';
+import { AppInstanceRecords } from './app-instance-records';
+import { AppLauncher } from './app-launcher';
+
+const TAIL_LINES = 20;
+
+/** What a pass decided for one deployment's instances. */
+export type AppVerdict = 'keep' | 'stop' | 'crashed';
+
+/**
+ * Watches every instance the app runtime holds, on an interval and once at start (which is how
+ * instances that outlived an orchestrator restart are adopted):
+ * - records them (app_instances: address, state, restarts);
+ * - counts crashes (the runtime's restart counter going up) of READY deployments: APP_CRASH_LIMIT
+ *   within APP_CRASH_WINDOW_SECONDS makes the deployment CRASHED, with its last log lines, and
+ *   stops it;
+ * - stops the instances of deployments that should not run: deleted (the project too), ended
+ *   without being READY, or a production deployment the alias moved away from more than
+ *   APP_DRAIN_SECONDS ago (it kept serving the requests routed to it until then).
+ * Every decision is read from the database on each pass, so a crash of the orchestrator at any
+ * step is repaired by the next pass.
+ */
+@Injectable()
+export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('AppSupervisor');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  /** Per instance: the restart count seen last (the baseline of an adopted instance is not a crash). */
+  private readonly restartsSeen = new Map<string, number>();
+  /** Per deployment: when its instances crashed, within the window. */
+  private readonly crashes = new Map<string, number[]>();
+  /** STARTING deployments this process launches now. */
+  private readonly launching = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_RUNTIME) private readonly runtime: AppRuntime,
+    @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
+    private readonly records: AppInstanceRecords,
+    private readonly environment: BuildEnvironment,
+    private readonly launcher: AppLauncher,
+    @Inject(appRuntimeConfig.KEY) private readonly cfg: ConfigType<typeof appRuntimeConfig>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const tick = () => {
+      this.timer = setTimeout(() => void this.pass().finally(tick), this.cfg.superviseIntervalMs);
+      this.timer.unref();
+    };
+    void this.pass().finally(tick);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass over every instance (single-flight); returns what it decided per deployment. */
+  pass(): Promise<Map<string, AppVerdict>> {
+    const run = (this.running ?? Promise.resolve()).then(() => this.inspect());
+    this.running = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run.catch((err) => {
+      this.logger.warn({ err: String(err) }, 'supervising the app instances failed');
+      return new Map();
+    });
+  }
+
+  private async inspect(): Promise<Map<string, AppVerdict>> {
+    const instances = await this.runtime.instances();
+    const byDeployment = new Map<string, AppInstance[]>();
+    for (const i of instances) byDeployment.set(i.deploymentId, [...(byDeployment.get(i.deploymentId) ?? []), i]);
+    const roles = new Map((await this.deployments.appRoles([...byDeployment.keys()])).map((r) => [r.id, r]));
+    const verdicts = new Map<string, AppVerdict>();
+    const now = Date.now();
+    for (const [deploymentId, mine] of byDeployment) {
+      const role = roles.get(deploymentId);
+      let verdict = this.verdict(role, now);
+      if (verdict === 'keep' && role?.status === 'READY' && this.crashedTooOften(deploymentId, mine, now)) verdict = 'crashed';
+      verdicts.set(deploymentId, verdict);
+      if (verdict === 'crashed') await this.crash(deploymentId);
+      if (verdict !== 'keep') {
+        await this.runtime.stop(deploymentId, this.cfg.stopGraceSeconds);
+        this.forget(deploymentId, mine);
+      }
+    }
+    const kept = instances.filter((i) => verdicts.get(i.deploymentId) === 'keep' && roles.has(i.deploymentId));
+    const recorded = [...roles.keys()];
+    await this.records.replace(this.runtime.kind, recorded, kept);
+    await this.launchStarting();
+    return verdicts;
+  }
+
+  /**
+   * STARTING deployments whose image is stored are claimed (a claim outlasting the health timeout,
+   * so another orchestrator takes over one whose launcher died) and launched in the background.
+   */
+  private async launchStarting(): Promise<void> {
+    if (this.stopped) return;
+    const claimed = await this.deployments.claimStarting(this.cfg.instanceId, this.cfg.healthTimeoutSeconds + 60, [...this.launching]);
+    for (const d of claimed) {
+      const { imageRef, ...ctx } = d;
+      this.launching.add(ctx.id);
+      void this.launcher
+        .launchStarting(ctx, imageRef)
+        .then((outcome) => this.logger.log({ deploymentId: ctx.id, outcome }, 'app launch ended'))
+        .catch((err) => this.logger.error({ deploymentId: ctx.id, err: String(err) }, 'app launch failed'))
+        .finally(() => this.launching.delete(ctx.id));
+    }
+  }
+
+  private verdict(role: AppRole | undefined, now: number): AppVerdict {
+    if (!role) return 'stop';
+    if (role.status === 'STARTING') return 'keep';
+    if (role.status !== 'READY') return 'stop';
+    if (role.target === 'PRODUCTION' && !role.live && role.aliasMovedAt && now - role.aliasMovedAt.getTime() >= this.cfg.drainSeconds * 1000) return 'stop';
+    return 'keep';
+  }
+
+  private crashedTooOften(deploymentId: string, instances: AppInstance[], now: number): boolean {
+    const window = this.cfg.crashWindowSeconds * 1000;
+    const times = (this.crashes.get(deploymentId) ?? []).filter((t) => now - t < window);
+    for (const i of instances) {
+      const seen = this.restartsSeen.get(i.id);
+      if (seen !== undefined && i.restarts > seen) for (let n = seen; n < i.restarts; n++) times.push(now);
+      this.restartsSeen.set(i.id, i.restarts);
+    }
+    this.crashes.set(deploymentId, times);
+    return times.length >= this.cfg.crashLimit;
+  }
+
+  private async crash(deploymentId: string): Promise<void> {
+    const ctx = await this.deployments.buildContext(deploymentId);
+    if (!ctx) return;
+    // The app's own output may print its env: the project's secrets are masked out of the message.
+    const secrets = await this.environment.load(ctx.projectId, ctx.target).then((e) => e.secrets, () => []);
+    const tail = new SecretMask(secrets).apply((await this.runtime.logTail(deploymentId, TAIL_LINES).catch(() => [])).join('\n'));
+    const message =
+      `The app crashed ${this.cfg.crashLimit} times within ${this.cfg.crashWindowSeconds} s and was stopped.` + (tail ? `\nLast log lines:\n${tail}` : ' It printed nothing.');
+    if (await this.deployments.crashed(ctx, { code: 'CRASH_LOOP', message })) this.logger.warn({ deploymentId }, 'app crashed repeatedly: CRASHED');
+  }
+
+  private forget(deploymentId: string, instances: AppInstance[]): void {
+    this.crashes.delete(deploymentId);
+    for (const i of instances) this.restartsSeen.delete(i.id);
+  }
+}

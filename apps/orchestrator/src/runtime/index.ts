@@ -1,0 +1,5 @@
+export * from './app-runtime.port';
+export * from './docker/docker-app-runtime.adapter';
+export * from './health-probe';
+export * from './process/process-app-runtime.adapter';
+export * from './runtime.module';
