@@ -4,6 +4,10 @@ from .add_domain_request_dto import AddDomainRequestDto
 from .alias_dto import AliasDto
 from .analytics_bucket_dto import AnalyticsBucketDto
 from .analytics_totals_dto import AnalyticsTotalsDto
+from .app_instance_dto import AppInstanceDto
+from .app_instance_dto_runtime import AppInstanceDtoRuntime
+from .app_instance_dto_state import AppInstanceDtoState
+from .app_instance_list_dto import AppInstanceListDto
 from .create_project_request_dto import CreateProjectRequestDto
 from .create_project_request_dto_framework_type_1 import CreateProjectRequestDtoFrameworkType1
 from .create_project_request_dto_framework_type_2_type_1 import CreateProjectRequestDtoFrameworkType2Type1
@@ -87,6 +91,10 @@ __all__ = (
     "AliasDto",
     "AnalyticsBucketDto",
     "AnalyticsTotalsDto",
+    "AppInstanceDto",
+    "AppInstanceDtoRuntime",
+    "AppInstanceDtoState",
+    "AppInstanceListDto",
     "CreatedTokenDto",
     "CreatedTokenDtoScopesItem",
     "CreateProjectRequestDto",

@@ -3,6 +3,7 @@ from enum import StrEnum
 class ListDeploymentsStatus(StrEnum):
     BUILDING = "BUILDING"
     CANCELED = "CANCELED"
+    CRASHED = "CRASHED"
     FAILED = "FAILED"
     QUEUED = "QUEUED"
     READY = "READY"
