@@ -160,6 +160,18 @@ describe('DockerAppRuntime (real engine)', () => {
     expect(tail.length).toBeLessThanOrEqual(10);
   }, 120_000);
 
+  it("stopProject removes every instance of that project and no other's", async () => {
+    const projectId = newId('prj');
+    const a = spec({ projectId });
+    const b = spec({ projectId });
+    const other = spec();
+    await Promise.all([runtime.start(a), runtime.start(b), runtime.start(other)]);
+    await runtime.stopProject(projectId);
+    expect(await runtime.instances(a.deploymentId)).toEqual([]);
+    expect(await runtime.instances(b.deploymentId)).toEqual([]);
+    expect((await runtime.instances(other.deploymentId)).map((i) => i.state)).toEqual(['running']);
+  }, 120_000);
+
   it('a missing image is an AppStartError naming it', async () => {
     await expect(runtime.start(spec({ artifact: { kind: 'image', ref: 'deploysphere-test/missing:nope' } }))).rejects.toMatchObject({
       code: 'APP_START_FAILED',

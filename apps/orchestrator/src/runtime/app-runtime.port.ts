@@ -60,6 +60,8 @@ export interface AppRuntime {
   instances(deploymentId?: string): Promise<AppInstance[]>;
   /** SIGTERM, then SIGKILL after `graceSeconds` (requests in flight finish within it), then removes the instances. Idempotent. */
   stop(deploymentId: string, graceSeconds: number): Promise<void>;
+  /** Stops and removes every instance of a deleted project at once (nothing is routed to it any more). */
+  stopProject(projectId: string): Promise<void>;
   /** The last lines the deployment's instances printed (stdout and stderr), oldest first. */
   logTail(deploymentId: string, lines: number): Promise<string[]>;
 }

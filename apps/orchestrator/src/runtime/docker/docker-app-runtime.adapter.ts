@@ -171,6 +171,11 @@ export class DockerAppRuntime implements AppRuntime {
     );
   }
 
+  async stopProject(projectId: string): Promise<void> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.role}=${ROLE_APP}`, `${LABEL.scope}=${this.options.scope}`, `${LABEL.project}=${projectId}`] } });
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(ignore(404, 409))));
+  }
+
   async logTail(deploymentId: string, lines: number): Promise<string[]> {
     const containers = await this.containersOf(deploymentId);
     const collected: Array<{ ts: string; message: string }> = [];

@@ -75,6 +75,10 @@ export class ProcessAppRuntime implements AppRuntime {
     );
   }
 
+  async stopProject(projectId: string): Promise<void> {
+    for (const id of new Set([...this.managed.values()].filter((m) => m.instance.projectId === projectId).map((m) => m.instance.deploymentId))) await this.stop(id, 0);
+  }
+
   async logTail(deploymentId: string, lines: number): Promise<string[]> {
     return [...this.managed.values()].filter((m) => m.instance.deploymentId === deploymentId).flatMap((m) => m.tail).slice(-lines);
   }
