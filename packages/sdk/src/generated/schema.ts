@@ -210,6 +210,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/deployments/{deploymentId}/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a server app deployment's instances */
+        get: operations["listDeploymentInstances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/deployments/{deploymentId}/promote": {
         parameters: {
             query?: never;
@@ -835,7 +852,7 @@ export interface components {
              * @example READY
              * @enum {string}
              */
-            status: "QUEUED" | "BUILDING" | "UPLOADING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT" | "STARTING";
+            status: "QUEUED" | "BUILDING" | "UPLOADING" | "STARTING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT" | "CRASHED";
             /**
              * @example PRODUCTION
              * @enum {string}
@@ -882,6 +899,44 @@ export interface components {
             items: components["schemas"]["DeploymentDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
+        };
+        AppInstanceDto: {
+            /**
+             * @description Container id, or process:<deployment>:<replica> in embedded mode
+             * @example 3f9a1c2b7d4e…
+             */
+            id: string;
+            /**
+             * @example docker
+             * @enum {string}
+             */
+            runtime: "docker" | "process";
+            /**
+             * @description Where the edge reaches it; null while it is not running
+             * @example 172.20.0.5:3000
+             */
+            address: string | null;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            state: "starting" | "running" | "restarting" | "exited" | "stopped";
+            /**
+             * @description Crashes it was restarted after
+             * @example 0
+             */
+            restarts: number;
+            /** @example 2026-12-07T21:40:00.000Z */
+            startedAt: string | null;
+            /**
+             * @description When the orchestrator last looked at it
+             * @example 2026-12-07T21:40:02.000Z
+             */
+            updatedAt: string;
+        };
+        AppInstanceListDto: {
+            /** @description A server app deployment’s instances; empty for static output and for stopped deployments */
+            data: components["schemas"]["AppInstanceDto"][];
         };
         AliasDto: {
             projectId: string;
@@ -2064,7 +2119,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from a previous page's `nextCursor` */
                 cursor?: string;
-                status?: "QUEUED" | "BUILDING" | "UPLOADING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT" | "STARTING";
+                status?: "QUEUED" | "BUILDING" | "UPLOADING" | "STARTING" | "READY" | "FAILED" | "CANCELED" | "TIMED_OUT" | "CRASHED";
                 target?: "PREVIEW" | "PRODUCTION";
             };
             header?: never;
@@ -2364,6 +2419,72 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    listDeploymentInstances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deploymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInstanceListDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
