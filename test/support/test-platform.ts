@@ -14,6 +14,7 @@ import request from 'supertest';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApi } from '../../apps/api/src/http/configure-api';
 import { OrchestratorModule } from '../../apps/orchestrator/src/orchestrator.module';
+import { APP_RUNTIME, type AppRuntime } from '../../apps/orchestrator/src/runtime';
 
 export interface TestPlatform {
   app: NestExpressApplication;
@@ -93,6 +94,9 @@ export async function startTestPlatform(kind: TestDatabaseKind, env: Record<stri
       const runner = app.get<BuildRunner>(BUILD_RUNNER);
       for (const p of await app.get(PrismaService).project.findMany({ select: { id: true } }).catch(() => [])) await runner.forgetProject(p.id).catch(() => undefined);
       await app.close();
+      // Server apps outlive the platform by design; the test's database goes, so its apps go too.
+      const apps = app.get<AppRuntime>(APP_RUNTIME);
+      for (const id of new Set((await apps.instances().catch(() => [])).map((i) => i.deploymentId))) await apps.stop(id, 0).catch(() => undefined);
       await db?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
