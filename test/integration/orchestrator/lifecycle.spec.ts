@@ -9,6 +9,13 @@ import { builderImage } from '../../support/builds';
 import { eventsOf, eventually, OrchestratorWorld, seedDeployment, waitForStatus, type TestOrchestrator } from '../../support/orchestrator';
 
 const docker = new Docker();
+
+async function touchInContainer(containerId: string, path: string): Promise<void> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: ['touch', path] });
+  const stream = await exec.start({});
+  await new Promise((done) => { stream.on('end', done); stream.on('close', done); stream.resume(); });
+  expect((await exec.inspect()).ExitCode).toBe(0);
+}
 /** The build's container is removed (right after the final status change). */
 const gone = (ref: string) =>
   eventually(async () => (await docker.getContainer(ref.replace(/^docker:/, '')).inspect().then(() => false, (err) => err.statusCode === 404)) || undefined, 15_000, `container ${ref} removed`);
@@ -106,7 +113,11 @@ describe('deployment lifecycle with the docker runner: cancel, timeout, restart 
   it('after a restart the orchestrator reattaches to a running build (runner_ref) and finishes it: READY, one gap-free log', async () => {
     world = new OrchestratorWorld('postgres');
     const a = await world.start({ env: dockerEnv({ ORCHESTRATOR_INSTANCE_ID: 'orch-restart' }) });
-    const { deploymentId } = await seedDeployment(a.prisma, { project: { buildCommand: 'for i in 1 2 3 4; do echo step-$i; sleep 1; done' } });
+    // The build waits for the test's go (a file it creates in the container once the first
+    // orchestrator is gone), so a slow close on a loaded machine cannot outlast it.
+    const { deploymentId } = await seedDeployment(a.prisma, {
+      project: { buildCommand: 'echo step-1; until [ -e /tmp/go ]; do sleep 0.2; done; for i in 2 3 4; do echo step-$i; done' },
+    });
     a.scheduler.nudge();
     const ref = await runnerRefOf(a.prisma, deploymentId);
     await eventually(() => a.sink.read(deploymentId).some((l) => l.message === 'step-1'), 30_000, 'the build to run');
@@ -115,6 +126,7 @@ describe('deployment lifecycle with the docker runner: cancel, timeout, restart 
     expect((await world.db!.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status).toBe('BUILDING');
 
     const b = await world.start({ env: dockerEnv({ ORCHESTRATOR_INSTANCE_ID: 'orch-restart' }) });
+    await touchInContainer(ref.slice(7), '/tmp/go');
     const d = await waitForStatus(b.prisma, deploymentId, undefined, 60_000);
     expect(d).toMatchObject({ status: 'READY', runnerRef: ref });
     expect((await b.store.getManifest(deploymentId))?.files.length).toBe(4);
