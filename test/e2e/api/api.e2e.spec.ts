@@ -313,8 +313,14 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
 
     it('answers /healthz and /readyz without a token', async () => {
       await platform.anonymous().get('/healthz').expect(200, { status: 'ok' });
-      const ready = await platform.anonymous().get('/readyz').expect(200);
-      expect(ready.body.checks).toMatchObject({ database: 'up', transport: 'up', artifacts: 'up' });
+      // Each check has a 2 s budget, which a loaded machine can overrun once: ready is a
+      // condition the platform reaches, so ask until it answers 200 (bounded).
+      let ready = await platform.anonymous().get('/readyz');
+      for (const until = Date.now() + 30_000; ready.status !== 200 && Date.now() < until; ) {
+        await new Promise((poll) => setTimeout(poll, 200));
+        ready = await platform.anonymous().get('/readyz');
+      }
+      expect({ status: ready.status, checks: ready.body.checks }).toMatchObject({ status: 200, checks: { database: 'up', transport: 'up', artifacts: 'up' } });
     });
   });
 });
