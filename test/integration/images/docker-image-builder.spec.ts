@@ -49,7 +49,7 @@ describe('DockerImageBuilder (real engine, real registry)', () => {
     await builder.forgetProject(projectA);
     await builder.forgetProject(projectB);
     for (const image of await docker.listImages({ filters: { reference: [`${REPO}/*`] } })) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
-    await runner.onModuleDestroy();
+    await runner.removeFirewall();
     await docker.getNetwork(NETWORK).remove().catch(() => undefined);
     for (const d of dirs) removeDir(d);
   });

@@ -12,9 +12,12 @@ const docker = new Docker();
 
 async function touchInContainer(containerId: string, path: string): Promise<void> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: ['touch', path] });
-  const stream = await exec.start({});
-  await new Promise((done) => { stream.on('end', done); stream.on('close', done); stream.resume(); });
-  expect((await exec.inspect()).ExitCode).toBe(0);
+  await exec.start({ Detach: true });
+  const { ExitCode } = await eventually(async () => {
+    const state = await exec.inspect();
+    return !state.Running && state.ExitCode !== null && state;
+  }, 30_000, 'the touch in the build container');
+  expect(ExitCode).toBe(0);
 }
 /** The build's container is removed (right after the final status change). */
 const gone = (ref: string) =>

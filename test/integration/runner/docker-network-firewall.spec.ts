@@ -126,7 +126,7 @@ describe('the build network firewall (real engine, iptables)', () => {
       // Refused by the rule (its counter moved), not by an absent listener.
       expect(resets()).toBeGreaterThanOrEqual(before + 3);
     } finally {
-      await guarded.onModuleDestroy();
+      await guarded.removeFirewall();
     }
   }, 300_000);
 

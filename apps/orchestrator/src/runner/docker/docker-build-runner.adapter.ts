@@ -594,9 +594,14 @@ export class DockerBuildRunner implements BuildRunner {
     await this.firewall.install();
   }
 
-  /** Shutdown: this instance's firewall jumps go (the chain stays for other orchestrators of the host). */
-  async onModuleDestroy(): Promise<void> {
-    await this.firewall?.remove().catch((err) => this.logger.warn({ err: String(err) }, 'removing the build network firewall rules failed'));
+  /**
+   * Deletes this instance's firewall jumps (the chain stays for other orchestrators of the host),
+   * for whoever removes the build network itself. Shutdown leaves the rules in place: a build keeps
+   * running across an orchestrator restart (the next instance reattaches to it), and orchestrators
+   * of one host with the same instance id share the jumps.
+   */
+  async removeFirewall(): Promise<void> {
+    await this.firewall?.remove();
   }
 }
 
