@@ -198,6 +198,18 @@ describe('server apps: health-gated go-live (PostgreSQL, Docker)', () => {
     await waitFor(async () => (await instancesOf(live)).length === 0, 30_000, 'the replaced deployment to stop');
   }, 120_000);
 
+  it('a project drop aborts its launches in flight and waits for them, so no container starts after it', async () => {
+    const live = await alias();
+    await orch.prisma.project.update({ where: { id: projectId }, data: { startCommand: 'HEALTH_FAIL=1 exec node /app/server.js', replicas: 1 } });
+    const pending = await starting('PREVIEW', image);
+    await waitFor(async () => (await instancesOf(pending.id)).length > 0, 60_000, 'the launch to start its instance');
+    await orch.app.get(AppSupervisor).dropProject(projectId);
+    // Aborted within the health timeout's wait, not at its end: CANCELED, its container discarded.
+    expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe('CANCELED');
+    expect(await instancesOf(pending.id)).toEqual([]);
+    expect(await alias()).toBe(live);
+  }, 120_000);
+
   it('deleting the project stops and removes its containers', async () => {
     const live = (await alias())!;
     await orch.prisma.project.delete({ where: { id: projectId } });

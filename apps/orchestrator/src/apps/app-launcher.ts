@@ -47,7 +47,7 @@ export class AppLauncher {
   ) {}
 
   /** A claimed STARTING deployment: its image with its project's runtime settings (the platform's defaults where unset). */
-  async launchStarting(ctx: BuildContext, imageRef: string): Promise<LaunchOutcome> {
+  async launchStarting(ctx: BuildContext, imageRef: string, signal?: AbortSignal): Promise<LaunchOutcome> {
     const project = await this.prisma.project.findUnique({
       where: { id: ctx.projectId },
       select: { port: true, healthCheckPath: true, startCommand: true, replicas: true, memoryMb: true, cpus: true },
@@ -63,7 +63,7 @@ export class AppLauncher {
       replicas: project.replicas ?? 1,
       memoryMb: project.memoryMb ?? defaults.memoryMb,
       cpus: project.cpus ?? defaults.cpus,
-    });
+    }, signal);
   }
 
   async launch(app: AppLaunch, signal?: AbortSignal): Promise<LaunchOutcome> {

@@ -35,7 +35,7 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
   /** Per deployment: when its instances crashed, within the window. */
   private readonly crashes = new Map<string, number[]>();
   /** STARTING deployments this process launches now. */
-  private readonly launching = new Set<string>();
+  private readonly launching = new Map<string, { projectId: string; abort: AbortController; done: Promise<void> }>();
   private stopped = false;
 
   constructor(
@@ -106,16 +106,27 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async launchStarting(): Promise<void> {
     if (this.stopped) return;
-    const claimed = await this.deployments.claimStarting(this.cfg.instanceId, this.cfg.healthTimeoutSeconds + 60, [...this.launching]);
+    const claimed = await this.deployments.claimStarting(this.cfg.instanceId, this.cfg.healthTimeoutSeconds + 60, [...this.launching.keys()]);
     for (const d of claimed) {
       const { imageRef, ...ctx } = d;
-      this.launching.add(ctx.id);
-      void this.launcher
-        .launchStarting(ctx, imageRef)
+      const abort = new AbortController();
+      const done = this.launcher
+        .launchStarting(ctx, imageRef, abort.signal)
         .then((outcome) => this.logger.log({ deploymentId: ctx.id, outcome }, 'app launch ended'))
         .catch((err) => this.logger.error({ deploymentId: ctx.id, err: String(err) }, 'app launch failed'))
         .finally(() => this.launching.delete(ctx.id));
+      this.launching.set(ctx.id, { projectId: ctx.projectId, abort, done });
     }
+  }
+
+  /**
+   * A deleted project: its launches in flight are aborted and awaited, so no container starts
+   * from its images after the caller removed the project's containers.
+   */
+  async dropProject(projectId: string): Promise<void> {
+    const mine = [...this.launching.values()].filter((l) => l.projectId === projectId);
+    for (const l of mine) l.abort.abort();
+    await Promise.all(mine.map((l) => l.done));
   }
 
   private verdict(role: AppRole | undefined, now: number): AppVerdict {

@@ -4,6 +4,7 @@ import { IMAGE_BUILDER, type ImageBuilder } from '../../../images/image-builder.
 import { IMAGE_REGISTRY, type ImageRegistry } from '../../../registry/image-registry.port';
 import { BUILD_RUNNER, type BuildRunner } from '../../../runner';
 import { APP_RUNTIME, type AppRuntime } from '../../../runtime';
+import { AppSupervisor } from '../../../apps/app-supervisor';
 import { ArtifactJanitor } from '../../../artifacts/artifact-janitor.service';
 import { BuildPipeline } from '../../../builds/build-pipeline';
 import { DropProjectBuildsCommand } from './drop-project-builds.command';
@@ -23,6 +24,7 @@ export class DropProjectBuildsHandler implements ICommandHandler<DropProjectBuil
     @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
     @Inject(APP_RUNTIME) private readonly apps: AppRuntime,
     private readonly janitor: ArtifactJanitor,
+    private readonly supervisor: AppSupervisor,
     @Inject(IMAGE_REGISTRY) private readonly registry: ImageRegistry,
     @Optional() @Inject(IMAGE_BUILDER) private readonly images: ImageBuilder | null,
   ) {}
@@ -30,7 +32,8 @@ export class DropProjectBuildsHandler implements ICommandHandler<DropProjectBuil
   async execute({ event }: DropProjectBuildsCommand): Promise<void> {
     this.pipeline.loseProject(event.projectId);
     await this.runner.forgetProject(event.projectId);
-    // Its app containers first: a running one holds its image.
+    // Its app containers first (a running one holds its image), once no launch can add one.
+    await this.supervisor.dropProject(event.projectId);
     await this.apps.stopProject(event.projectId);
     // Its server-app images: the local ones (layer cache included) and its registry repository.
     await this.images?.forgetProject(event.projectId);
