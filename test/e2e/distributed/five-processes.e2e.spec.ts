@@ -109,10 +109,17 @@ describe('distributed mode: five OS processes from the launcher', () => {
       expect(all.map((l) => l.message)).toEqual(live.lines.map((l) => l.message));
       const ch = createClient({ url: r.clickhouse.url });
       try {
-        const rows = await (
-          await ch.query({ query: `SELECT count() AS n FROM ${r.clickhouse.database}.build_log_lines WHERE deployment_id = '${deployment.id}'`, format: 'JSONEachRow' })
-        ).json<{ n: string }>();
-        expect(Number(rows[0].n)).toBeGreaterThanOrEqual(live.end!.lastSeq);
+        // The api answers through the live buffer too, so ClickHouse may still be inserting the tail.
+        await eventually(
+          async () => {
+            const rows = await (
+              await ch.query({ query: `SELECT count() AS n FROM ${r.clickhouse.database}.build_log_lines WHERE deployment_id = '${deployment.id}'`, format: 'JSONEachRow' })
+            ).json<{ n: string }>();
+            return Number(rows[0].n) >= live.end!.lastSeq || undefined;
+          },
+          30_000,
+          'every line in ClickHouse',
+        );
       } finally {
         await ch.close();
       }
