@@ -71,15 +71,14 @@ describe('InMemoryAccessLogSink', () => {
     await sink.close();
   });
 
-  it('records a million entries without blocking the caller for long', async () => {
+  // Its cost per request is the edge bench's business (bench/edge), not a timed unit test's.
+  it('a million entries recorded in one go keep the buffer bounded: the excess is dropped, never queued', async () => {
     const sink = new InMemoryAccessLogSink({ maxBuffered: 10_000, flushIntervalMs: 5 });
     const e = entry();
-    // CPU time, not wall time: other processes on a loaded machine do not count against it.
-    const started = process.cpuUsage();
     for (let i = 0; i < 1_000_000; i++) sink.record(e);
-    const { user, system } = process.cpuUsage(started);
-    expect((user + system) / 1000).toBeLessThan(500);
-    expect(sink.stats().dropped).toBeGreaterThan(0);
+    const { buffered, dropped } = sink.stats();
+    expect(buffered).toBeLessThanOrEqual(10_000);
+    expect(buffered + dropped).toBe(1_000_000);
     await sink.close();
   });
 });
