@@ -11,7 +11,16 @@ import {
 import type { EventEnvelope, IntegrationEventClass } from './envelope';
 import { AccessLogBatchV1, BuildLogBatchV1 } from './logs.events';
 import { ProjectDeletedV1 } from './projects.events';
-import { AliasMovedV1, DeploymentReadyV1, DomainRemovedV1, DomainVerifiedV1, ProjectRoutingChangedV1 } from './routing.events';
+import {
+  AliasMovedV1,
+  DeploymentReadyV1,
+  DeploymentTrafficSeenV1,
+  DeploymentUpstreamsChangedV1,
+  DeploymentWakeRequestedV1,
+  DomainRemovedV1,
+  DomainVerifiedV1,
+  ProjectRoutingChangedV1,
+} from './routing.events';
 
 /** Every integration event class by its `type`, so a consumer can rebuild what it receives. */
 export const EVENT_CLASSES: Record<string, IntegrationEventClass> = Object.fromEntries(
@@ -28,6 +37,9 @@ export const EVENT_CLASSES: Record<string, IntegrationEventClass> = Object.fromE
     ProjectRoutingChangedV1,
     DomainVerifiedV1,
     DomainRemovedV1,
+    DeploymentUpstreamsChangedV1,
+    DeploymentWakeRequestedV1,
+    DeploymentTrafficSeenV1,
     BuildLogBatchV1,
     AccessLogBatchV1,
   ].map((c) => [c.type, c]),

@@ -1,4 +1,18 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { DEPLOYMENT_TARGETS, type DeploymentTargetName } from './deployments.events';
 import { Topics } from './topics';
 import { ENTITY_ID } from './ids';
@@ -7,9 +21,9 @@ import { ENTITY_ID } from './ids';
 // project's slug so an edge instance can route a project it has not seen since it loaded.
 
 const SLUG = /^(?!-)[a-z0-9-]{1,63}$/;
-/** A custom domain as stored: lower-case ASCII (punycode), no trailing dot, at least two labels. */
 /** An instance address the edge connects to: IPv4 or bracketed IPv6, and a port. */
-const UPSTREAM = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]):\d{1,5}$/i;
+export const UPSTREAM_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]):\d{1,5}$/i;
+/** A custom domain as stored: lower-case ASCII (punycode), no trailing dot, at least two labels. */
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A deployment's output is stored and servable (at its immutable preview host from now on). */
@@ -24,7 +38,7 @@ export class DeploymentReadyV1 {
   /** The static output's manifest; absent for a server app (it has upstreams instead). */
   @IsOptional() @IsString() @MaxLength(1024) manifestKey?: string;
   /** A server app's healthy instances (`ip:port`), which the edge proxies to. */
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @Matches(UPSTREAM, { each: true }) upstreams?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @Matches(UPSTREAM_ADDRESS, { each: true }) upstreams?: string[];
   @IsISO8601() readyAt!: string;
 }
 
@@ -91,4 +105,61 @@ export class DomainRemovedV1 {
   @Matches(ENTITY_ID) domainId!: string;
   @Matches(HOSTNAME) hostname!: string;
   @IsISO8601() removedAt!: string;
+}
+
+/** Most instances one deployment runs (the platform's replica maximum is below this). */
+export const MAX_UPSTREAMS = 64;
+/** Most deployments one `DeploymentTrafficSeen.v1` batch names. */
+export const MAX_TRAFFIC_SEEN_DEPLOYMENTS = 5_000;
+/** An edge instance's id: what its access records and traffic reports are attributed to. */
+export const EDGE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A live container deployment's instances changed after it was READY: replaced after a crash,
+ * stopped for idleness (`upstreams` = [], the edge holds requests and asks for a wake), or woken.
+ * The complete set, not a diff; the edge keeps the one with the newest `changedAt` (a late
+ * `DeploymentReady.v1` does not undo it). The key is the deployment id.
+ */
+export class DeploymentUpstreamsChangedV1 {
+  static readonly topic = Topics.DeploymentUpstreamsChanged;
+  static readonly type = 'DeploymentUpstreamsChanged.v1';
+
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
+  @IsArray() @ArrayMaxSize(MAX_UPSTREAMS) @Matches(UPSTREAM_ADDRESS, { each: true }) upstreams!: string[];
+  @IsISO8601() changedAt!: string;
+}
+
+/**
+ * A request reached an edge for a container deployment that has no instances (asleep). Repeated
+ * every few seconds while requests wait, so the orchestrator's side is idempotent: a deployment
+ * already starting ignores it. The key is the deployment id.
+ */
+export class DeploymentWakeRequestedV1 {
+  static readonly topic = Topics.DeploymentWakeRequested;
+  static readonly type = 'DeploymentWakeRequested.v1';
+
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @Matches(ENTITY_ID) projectId!: string;
+  @IsISO8601() requestedAt!: string;
+}
+
+/** The newest request one edge forwarded (or held) for one container deployment. */
+export class DeploymentTrafficV1 {
+  @Matches(ENTITY_ID) deploymentId!: string;
+  @IsISO8601() lastRequestAt!: string;
+}
+
+/**
+ * Which container deployments an edge instance served since its previous report (the idle clock
+ * of scale to zero). Sent at most every few seconds per edge; the key is the edge id.
+ */
+export class DeploymentTrafficSeenV1 {
+  static readonly topic = Topics.DeploymentTrafficSeen;
+  static readonly type = 'DeploymentTrafficSeen.v1';
+
+  @Matches(EDGE_ID) edgeId!: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_TRAFFIC_SEEN_DEPLOYMENTS)
+  @ValidateNested({ each: true }) @Type(() => DeploymentTrafficV1)
+  deployments!: DeploymentTrafficV1[];
 }

@@ -12,6 +12,10 @@ export const Topics = {
   ProjectRoutingChanged: 'projects.routing-changed.v1',
   DomainVerified: 'projects.domain-verified.v1',
   DomainRemoved: 'projects.domain-removed.v1',
+  DeploymentUpstreamsChanged: 'deployments.upstreams-changed.v1',
+  DeploymentWakeRequested: 'deployments.wake-requested.v1',
+  /** Edge → orchestrator, batched per edge instance every few seconds (not through the outbox). */
+  DeploymentTrafficSeen: 'deployments.traffic-seen.v1',
   /** Build log lines in batches, key = deployment id (high volume: not through the outbox). */
   LogsBuild: 'logs.build.v1',
   /** Edge access records in batches (high volume: not through the outbox). */
