@@ -26,6 +26,16 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Raw SQL (a `$queryRaw`/`$executeRaw` or a `Prisma.sql` template) in an app is written in its repositories only. */
+const RAW_SQL = /\$(queryRaw|executeRaw)(Unsafe)?\b|\bPrisma\.sql\b/;
+const REPOSITORY_FILE = /(\.repository|-records)\.ts$/;
+
+function rawSqlOutsideRepositories(root: string): string[] {
+  return sources(join(root, 'apps'))
+    .filter((file) => !REPOSITORY_FILE.test(file) && RAW_SQL.test(readFileSync(file, 'utf8')))
+    .map((file) => relative(root, file));
+}
+
 /** `file: owner` for each app source file that does what a lib owns. */
 function trespasses(root: string): string[] {
   return sources(join(root, 'apps')).flatMap((file) => {
@@ -72,6 +82,35 @@ describe('deployment, alias and outbox persistence belongs to libs', () => {
         'apps/b/src/model.ts: deployments',
         'apps/b/src/raw.ts: deployments',
       ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('raw SQL in apps stays in repositories', () => {
+  it('no app file but a repository writes raw SQL', () => {
+    expect(rawSqlOutsideRepositories(ROOT)).toEqual([]);
+  });
+
+  it('finds raw SQL in handlers and services, and leaves repositories, specs and test support alone', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ds-raw-sql-'));
+    const files: Record<string, string> = {
+      'apps/d/src/lock.handler.ts': 'await tx.$queryRaw`SELECT id FROM domains FOR UPDATE`;',
+      'apps/d/src/pool.service.ts': 'await this.prisma.query(Prisma.sql`SELECT id FROM projects`);',
+      'apps/d/src/unsafe.ts': "await tx.$executeRawUnsafe('SELECT 1');",
+      'apps/d/src/model.handler.ts': 'await tx.domain.delete({ where: { id } });',
+      'apps/d/src/domain.repository.ts': 'await tx.$queryRaw`SELECT id FROM domains FOR UPDATE`;',
+      'apps/d/src/app-instance-records.ts': 'await this.prisma.$executeRaw(Prisma.sql`INSERT INTO app_instances (id) VALUES (1)`);',
+      'apps/d/src/lock.handler.spec.ts': 'await db.$executeRawUnsafe(`TRUNCATE domains`);',
+      'apps/d/test-support/seed.ts': 'await prisma.$executeRaw`INSERT INTO domains (id) VALUES (1)`;',
+    };
+    try {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+      expect(rawSqlOutsideRepositories(root).sort()).toEqual(['apps/d/src/lock.handler.ts', 'apps/d/src/pool.service.ts', 'apps/d/src/unsafe.ts']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

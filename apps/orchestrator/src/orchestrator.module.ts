@@ -9,9 +9,10 @@ import { RunnerModule } from './runner';
 import { AppRuntimeModule } from './runtime';
 import { SourceModule } from '@deploysphere/source';
 import { ArtifactJanitor } from './artifacts/artifact-janitor.service';
-import { BlobReferences } from './artifacts/blob-references';
+import { BlobReferences } from './artifacts/blob-references.repository';
 import { BuildEnvironment } from './builds/build-environment';
 import { BuildPipeline } from './builds/build-pipeline';
+import { BuildProjects } from './builds/build-projects.repository';
 import { BuildScheduler } from './builds/build-scheduler';
 import { DeploymentTransitions } from './builds/deployment-transitions';
 import { AcceptDeploymentHandler } from './deployments/commands/accept-deployment/accept-deployment.handler';
@@ -46,6 +47,7 @@ import { ProjectDeletedHandler } from './projects/events/project-deleted.handler
     DropProjectBuildsHandler,
     BuildEnvironment,
     BuildPipeline,
+    BuildProjects,
     BuildScheduler,
     DeploymentTransitions,
   ],

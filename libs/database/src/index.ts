@@ -8,6 +8,7 @@ export type { DatabaseOptions } from './database.options';
 export { DatabaseHealth } from './database.health';
 export type { DatabaseHealthStatus } from './database.health';
 export { isUniqueViolation, violatedIndex } from './errors';
+export { holdAdvisoryLock } from './advisory-lock';
 export { openDatabase, DEFAULT_POOL_SIZE } from './connection';
 export type { DatabaseConnection } from './connection';
 export { applyMigrations, checksumOf, markRolledBack, MigrationError, PRISMA_ADVISORY_LOCK_KEY } from './migrator';

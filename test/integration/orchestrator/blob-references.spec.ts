@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { newId } from '@deploysphere/common';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@deploysphere/testing';
-import { BlobReferences, DeploymentGoneError } from '../../../apps/orchestrator/src/artifacts/blob-references';
+import { BlobReferences, DeploymentGoneError } from '../../../apps/orchestrator/src/artifacts/blob-references.repository';
 import { eventually, seedProject } from '../../support/orchestrator';
 
 jest.setTimeout(120_000);

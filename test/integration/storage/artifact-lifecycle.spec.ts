@@ -10,7 +10,7 @@ import { OutboxWriter } from '@deploysphere/messaging';
 import { FsArtifactStore, S3ArtifactStore, type ArtifactStore, type ContentAddressedArtifactStore } from '@deploysphere/storage';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@deploysphere/testing';
 import { ArtifactJanitor } from '../../../apps/orchestrator/src/artifacts/artifact-janitor.service';
-import { BlobReferences } from '../../../apps/orchestrator/src/artifacts/blob-references';
+import { BlobReferences } from '../../../apps/orchestrator/src/artifacts/blob-references.repository';
 import { motoEndpoint } from '../../support/moto';
 import { eventually, seedProject } from '../../support/orchestrator';
 
@@ -95,7 +95,7 @@ class World {
   ) {
     this.references = new BlobReferences(db.prisma);
     const deployments = new PostgresDeploymentRepository(db.prisma, new OutboxWriter(db.prisma));
-    this.janitor = new ArtifactJanitor(db.prisma, this.references, deployments, janitorStore, { retentionMs: RETENTION_MS } as never);
+    this.janitor = new ArtifactJanitor(this.references, deployments, janitorStore, { retentionMs: RETENTION_MS } as never);
   }
 
   async site(files: Record<string, string>): Promise<string> {

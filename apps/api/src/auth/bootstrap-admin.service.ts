@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { generateToken, hashToken, newId } from '@deploysphere/common';
 import { authConfig, type ConfigType } from '@deploysphere/config';
-import { PrismaService } from '@deploysphere/database';
+import { holdAdvisoryLock, PrismaService } from '@deploysphere/database';
 
 export const ADMIN_TEAM_SLUG = 'admin';
 
@@ -22,7 +22,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const printed = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('deploysphere:bootstrap-admin'))`;
+      await holdAdvisoryLock(tx, 'deploysphere:bootstrap-admin');
       const configured = this.security.adminToken;
       const empty = (await tx.apiToken.count()) === 0;
       if (!empty && (!configured || (await tx.apiToken.findUnique({ where: { tokenHash: hashToken(configured) } })))) {

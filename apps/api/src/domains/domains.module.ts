@@ -7,6 +7,7 @@ import { RemoveDomainHttpController } from './commands/remove-domain/remove-doma
 import { VerifyDomainHandler } from './commands/verify-domain/verify-domain.handler';
 import { VerifyDomainHttpController } from './commands/verify-domain/verify-domain.http.controller';
 import { DNS_RESOLVER } from './dns/dns-resolver.port';
+import { DomainRepository } from './domain.repository';
 import { NodeDnsResolver } from './dns/node-dns-resolver.adapter';
 import { ListDomainsHandler } from './queries/list-domains/list-domains.handler';
 import { ListDomainsHttpController } from './queries/list-domains/list-domains.http.controller';
@@ -27,6 +28,7 @@ export function dnsResolverFor(http: Pick<ConfigType<typeof httpConfig>, 'dnsRes
     ListDomainsHandler,
     VerifyDomainHandler,
     RemoveDomainHandler,
+    DomainRepository,
     { provide: DNS_RESOLVER, inject: [httpConfig.KEY], useFactory: dnsResolverFor },
   ],
 })

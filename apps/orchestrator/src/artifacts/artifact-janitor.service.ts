@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { sourceConfig, type ConfigType } from '@deploysphere/config';
-import { Prisma, PrismaService } from '@deploysphere/database';
-import { DEPLOYMENT_REPOSITORY, deploymentRowSql, type DeploymentRepository } from '@deploysphere/deployments';
+import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { ARTIFACT_STORE, ManifestValidationError, type ArtifactStore } from '@deploysphere/storage';
-import { BlobReferences } from './blob-references';
+import { BlobReferences } from './blob-references.repository';
 
 const EVERY_MS = 10 * 60 * 1000;
 const PAGE = 100;
@@ -38,7 +37,6 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
   private again = false;
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly references: BlobReferences,
     @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
@@ -95,13 +93,10 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
   /** References of deployments stored before `artifact_blob_refs` existed, read from their manifests. */
   private async backfill(): Promise<void> {
     for (let after = ''; ; ) {
-      const rows = await this.prisma.query<{ id: string }>(Prisma.sql`
-        ${deploymentRowSql.storedAfter(after)}
-          AND NOT EXISTS (SELECT 1 FROM artifact_blob_refs r WHERE r.deployment_id = d.id)
-        ORDER BY d.id LIMIT ${PAGE}`);
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1].id;
-      for (const { id } of rows) {
+      const ids = await this.references.unreferencedStored(after, PAGE);
+      if (ids.length === 0) return;
+      after = ids[ids.length - 1];
+      for (const id of ids) {
         const manifest = await this.store.getManifest(id);
         if (manifest) await this.references.adopt(id, [...new Set(manifest.files.map((f) => f.sha256))]);
       }
@@ -111,9 +106,7 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
   private async purgeDeleted(pass: JanitorPass): Promise<void> {
     const seen = new Set<string>();
     for (;;) {
-      const rows = await this.prisma.query<{ id: string; sourceKey: string | null }>(Prisma.sql`
-        SELECT deployment_id AS id, source_key AS "sourceKey" FROM artifact_purges
-        WHERE NOT (deployment_id = ANY(${[...seen]}::text[])) ORDER BY created_at, deployment_id LIMIT ${PAGE}`);
+      const rows = await this.references.pendingPurges([...seen], PAGE);
       if (rows.length === 0) return;
       for (const row of rows) {
         seen.add(row.id);
@@ -139,7 +132,7 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
       pass.pending.push(deploymentId);
       return;
     }
-    await this.prisma.query(Prisma.sql`DELETE FROM artifact_purges WHERE deployment_id = ${deploymentId}`);
+    await this.references.purged(deploymentId);
     pass.purged.push(deploymentId);
   }
 

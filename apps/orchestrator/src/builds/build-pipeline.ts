@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { Batcher, DomainError, removeTree, SecretMask } from '@deploysphere/common';
+import { DomainError, removeTree, SecretMask } from '@deploysphere/common';
 import { appsConfig, buildsConfig, type ConfigType } from '@deploysphere/config';
-import { Prisma, PrismaService } from '@deploysphere/database';
 import type { OwnedDeployment } from '@deploysphere/deployments';
 import { LOG_SINK, type LogSink } from '@deploysphere/logs';
 import {
@@ -17,28 +16,15 @@ import {
 } from '../runner';
 import { SOURCE_FETCHER, type SourceFetcher } from '@deploysphere/source';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
-import { BlobReferences } from '../artifacts/blob-references';
+import { BlobReferences } from '../artifacts/blob-references.repository';
 import { IMAGE_BUILDER, type ImageBuilder, type RegistryAuth } from '../images/image-builder.port';
 import { GENERATED_DOCKERFILE, nodeDockerfile } from '../images/node-dockerfile';
 import { detectRuntime, RuntimeDetectionError } from '../images/runtime-detection';
 import { IMAGE_REGISTRY, type ImageRegistry } from '../registry/image-registry.port';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
+import { BuildProjects, type BuildProject } from './build-projects.repository';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
 import { WorkspacePool, type Workspace } from './workspaces';
-
-/** What a build needs of its project: the slug, and the build settings. */
-interface BuildProject {
-  id: string;
-  slug: string;
-  gitRepositoryUrl: string | null;
-  rootDirectory: string | null;
-  installCommand: string | null;
-  buildCommand: string | null;
-  outputDirectory: string | null;
-  framework: string | null;
-  buildTimeoutSeconds: number | null;
-  runtime: 'static' | 'container' | null;
-}
 
 /** A container deployment's image: its reference in the engine, and the project's layer-cache tag. */
 interface ImageTarget {
@@ -105,18 +91,8 @@ export class BuildPipeline {
   private readonly active = new Map<string, ActiveBuild>();
   private onFinished?: () => void;
   private readonly workspaces: WorkspacePool;
-  /** The projects of the builds starting together, in one query. */
-  private readonly projects = new Batcher<string, BuildProject | undefined>(async (ids) => {
-    const rows = await this.prisma.query<BuildProject>(Prisma.sql`
-      SELECT id, slug, git_repository_url AS "gitRepositoryUrl", root_directory AS "rootDirectory", install_command AS "installCommand",
-        build_command AS "buildCommand", output_directory AS "outputDirectory", framework, build_timeout_seconds AS "buildTimeoutSeconds",
-        runtime::text AS runtime
-      FROM projects WHERE id = ANY(${[...new Set(ids)]})`);
-    return ids.map((id) => rows.find((r) => r.id === id));
-  });
-
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly projects: BuildProjects,
     private readonly transitions: DeploymentTransitions,
     private readonly environment: BuildEnvironment,
     @Inject(BUILD_RUNNER) private readonly runner: BuildRunner,
@@ -219,7 +195,7 @@ export class BuildPipeline {
 
   private async execute(d: OwnedDeployment, build: ActiveBuild, resume: boolean): Promise<void> {
     const [project, env] = await Promise.all([
-      this.projects.submit(d.projectId),
+      this.projects.find(d.projectId),
       this.environment.load(d.projectId, d.target).catch((err: unknown) => err as Error),
     ]);
     if (!project) return; // deleted with its deployments

@@ -1,7 +1,8 @@
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DomainRemovedV1 } from '@deploysphere/contracts';
-import { OutboxWriter } from '@deploysphere/messaging';
+import { integrationEvent, OutboxWriter } from '@deploysphere/messaging';
 import { domainNotFound } from '../../domain-not-found';
+import { DomainRepository } from '../../domain.repository';
 import { RemoveDomainCommand } from './remove-domain.command';
 
 /**
@@ -10,23 +11,24 @@ import { RemoveDomainCommand } from './remove-domain.command';
  */
 @CommandHandler(RemoveDomainCommand)
 export class RemoveDomainHandler implements ICommandHandler<RemoveDomainCommand> {
-  constructor(private readonly outbox: OutboxWriter) {}
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly domains: DomainRepository,
+    private readonly events: EventBus,
+  ) {}
 
   async execute({ teamId, projectId, domainId, correlationId }: RemoveDomainCommand): Promise<void> {
     await this.outbox.transaction(async (tx) => {
-      const [domain] = await tx.$queryRaw<Array<{ id: string; hostname: string; verifiedAt: Date | null }>>`
-        SELECT d.id, d.hostname, d.verified_at AS "verifiedAt"
-        FROM domains d JOIN projects p ON p.id = d.project_id
-        WHERE d.id = ${domainId} AND d.project_id = ${projectId} AND p.team_id = ${teamId}
-        FOR UPDATE OF d`;
+      const domain = await this.domains.lockForChange(tx, teamId, projectId, domainId);
       if (!domain) throw await domainNotFound(tx, teamId, projectId, domainId);
       await tx.domain.delete({ where: { id: domain.id } });
       if (domain.verifiedAt) {
-        await this.outbox.add(
-          tx,
-          DomainRemovedV1,
-          { projectId, domainId: domain.id, hostname: domain.hostname, removedAt: new Date().toISOString() },
-          { key: projectId, correlationId },
+        this.events.publish(
+          integrationEvent(
+            DomainRemovedV1,
+            { projectId, domainId: domain.id, hostname: domain.hostname, removedAt: new Date().toISOString() },
+            { key: projectId, correlationId },
+          ),
         );
       }
     });

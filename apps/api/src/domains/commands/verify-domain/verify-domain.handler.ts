@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, NotFoundError } from '@deploysphere/common';
 import { DomainVerifiedV1 } from '@deploysphere/contracts';
 import { PrismaService } from '@deploysphere/database';
-import { OutboxWriter } from '@deploysphere/messaging';
+import { integrationEvent, OutboxWriter } from '@deploysphere/messaging';
 import { DNS_RESOLVER, DnsLookupError, type DnsResolver } from '../../dns/dns-resolver.port';
 import { domainNotFound } from '../../domain-not-found';
 import { DomainDto } from '../../domain.response.dto';
@@ -25,6 +25,7 @@ export class VerifyDomainHandler implements ICommandHandler<VerifyDomainCommand>
     private readonly prisma: PrismaService,
     private readonly outbox: OutboxWriter,
     @Inject(DNS_RESOLVER) private readonly dns: DnsResolver,
+    private readonly events: EventBus,
   ) {}
 
   async execute({ teamId, projectId, domainId, correlationId }: VerifyDomainCommand): Promise<DomainDto> {
@@ -59,11 +60,12 @@ export class VerifyDomainHandler implements ICommandHandler<VerifyDomainCommand>
       const current = await tx.domain.findUnique({ where: { id: domain.id }, include: { project: { select: { slug: true } } } });
       if (!current) throw new NotFoundError('domain', domainId);
       if (count === 1) {
-        await this.outbox.add(
-          tx,
-          DomainVerifiedV1,
-          { projectId: current.projectId, slug: current.project.slug, domainId: current.id, hostname: current.hostname, verifiedAt: verifiedAt.toISOString() },
-          { key: current.projectId, correlationId },
+        this.events.publish(
+          integrationEvent(
+            DomainVerifiedV1,
+            { projectId: current.projectId, slug: current.project.slug, domainId: current.id, hostname: current.hostname, verifiedAt: verifiedAt.toISOString() },
+            { key: current.projectId, correlationId },
+          ),
         );
       }
       return DomainDto.from(current);

@@ -28,7 +28,8 @@ export interface ReleaseResult {
 const lockKeys = (digests: string[]) => Prisma.sql`SELECT DISTINCT hashtextextended(s, 0) AS k FROM unnest(${digests}::text[]) s`;
 
 /**
- * Which deployments use which blob (`artifact_blob_refs`), and the lock that keeps a clean-up
+ * Which deployments use which blob (`artifact_blob_refs`), the purges queued for deleted
+ * deployments (`artifact_purges`), and the lock that keeps a clean-up
  * from deleting a blob a build is about to reuse. A build records its references under shared
  * advisory locks before it checks which blobs exist; the clean-up drops a deployment's references
  * and deletes the blobs nobody else references while it holds the exclusive lock of each, so
@@ -103,6 +104,27 @@ export class BlobReferences {
         result.busy += digests.length - locked.length;
       });
     }
+  }
+
+  /** Ids of stored deployments after `after` (in id order) that have no references recorded. */
+  async unreferencedStored(after: string, limit: number): Promise<string[]> {
+    const rows = await this.prisma.query<{ id: string }>(Prisma.sql`
+      ${deploymentRowSql.storedAfter(after)}
+        AND NOT EXISTS (SELECT 1 FROM artifact_blob_refs r WHERE r.deployment_id = d.id)
+      ORDER BY d.id LIMIT ${limit}`);
+    return rows.map((r) => r.id);
+  }
+
+  /** Deleted deployments whose artifacts are still to be purged, oldest first, leaving out `seen`. */
+  pendingPurges(seen: string[], limit: number): Promise<Array<{ id: string; sourceKey: string | null }>> {
+    return this.prisma.query(Prisma.sql`
+      SELECT deployment_id AS id, source_key AS "sourceKey" FROM artifact_purges
+      WHERE NOT (deployment_id = ANY(${seen}::text[])) ORDER BY created_at, deployment_id LIMIT ${limit}`);
+  }
+
+  /** The deployment's artifacts are gone: its purge is done. */
+  async purged(deploymentId: string): Promise<void> {
+    await this.prisma.query(Prisma.sql`DELETE FROM artifact_purges WHERE deployment_id = ${deploymentId}`);
   }
 
   /** Queues a purge of a deployment that no longer exists (a build that stored its output after its project was deleted). */
