@@ -2,8 +2,11 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, Pu
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './builds';
 
@@ -41,9 +44,52 @@ export interface MotoAws {
   putLogLines(taskArn: string, lines: string[]): Promise<void>;
 }
 
-/** A bucket, a cluster, the builder task definition (deploy/ecs) and a log group, all fresh. */
-export async function motoAws(): Promise<MotoAws> {
-  const endpoint = await motoEndpoint();
+/**
+ * A moto server of the test's own on a free loopback port (the venv scripts/services/moto.sh
+ * installs), for specs that set moto's global task life cycle (ecs::task) and must not race
+ * another spec doing the same on the shared server.
+ */
+export async function privateMoto(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'deploysphere', 'moto');
+  const bin =
+    process.env.MOTO_SERVER ??
+    (existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith('venv-')).map((d) => join(cache, d, 'bin', 'moto_server')).find((p) => existsSync(p)) : undefined);
+  if (!bin || !existsSync(bin)) throw new Error('moto_server not found: run scripts/services/moto.sh start (it installs it)');
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address() as { port: number };
+      probe.close(() => resolve(p));
+    });
+    probe.on('error', reject);
+  });
+  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto_server did not answer on ${endpoint}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    async close() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A bucket, a cluster, the builder task definition (deploy/ecs) and a log group, all fresh (on the shared moto, or on `endpointOverride`). */
+export async function motoAws(endpointOverride?: string): Promise<MotoAws> {
+  const endpoint = endpointOverride ?? (await motoEndpoint());
   const region = process.env.AWS_REGION ?? 'us-east-1';
   const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test' };
   const common = { region, endpoint, credentials };

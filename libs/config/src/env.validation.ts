@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { AppRuntimeEnvironment } from './app-runtime.config';
+import { AppRuntimeEnvironment, appRuntimeProblems } from './app-runtime.config';
 import { AppsEnvironment, appsProblems } from './apps.config';
 import { AuthEnvironment, authProblems } from './auth.config';
 import { BuildsEnvironment, buildsProblems } from './builds.config';
@@ -62,7 +62,7 @@ export function validateEnvironment(raw: Raw): EnvironmentVariables {
   }
   if (problems.length > 0) throw invalidConfiguration(problems);
   const valid = env as unknown as EnvironmentVariables;
-  const rules = [...authProblems(valid), ...buildsProblems(valid), ...storageProblems(valid), ...appsProblems(valid)];
+  const rules = [...authProblems(valid), ...buildsProblems(valid), ...storageProblems(valid), ...appsProblems(valid), ...appRuntimeProblems(valid)];
   if (rules.length > 0) throw invalidConfiguration(rules);
   return valid;
 }

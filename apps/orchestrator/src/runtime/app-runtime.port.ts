@@ -1,4 +1,4 @@
-export type AppRuntimeKind = 'docker' | 'process';
+export type AppRuntimeKind = 'docker' | 'process' | 'ecs';
 
 /** What a server app runs: an image (docker), or a directory holding the built app (process). */
 export type AppArtifact = { kind: 'image'; ref: string } | { kind: 'directory'; path: string };
@@ -27,7 +27,7 @@ export interface AppSpec {
 export type InstanceState = 'starting' | 'running' | 'restarting' | 'exited' | 'stopped';
 
 export interface AppInstance {
-  /** Stable for the instance's life (container id; `process:<deployment>:<replica>`). */
+  /** Stable for the instance's life (container id; `process:<deployment>:<replica>`; `ecs:<service>:<replica>`). */
   id: string;
   deploymentId: string;
   projectId: string;

@@ -910,7 +910,7 @@ export interface components {
              * @example docker
              * @enum {string}
              */
-            runtime: "docker" | "process";
+            runtime: "docker" | "process" | "ecs";
             /**
              * @description Where the edge reaches it; null while it is not running
              * @example 172.20.0.5:3000

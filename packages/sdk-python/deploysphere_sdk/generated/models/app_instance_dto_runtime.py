@@ -2,6 +2,7 @@ from enum import StrEnum
 
 class AppInstanceDtoRuntime(StrEnum):
     DOCKER = "docker"
+    ECS = "ecs"
     PROCESS = "process"
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@ import type { AppInstance } from '@deploysphere/database';
 
 export class AppInstanceDto {
   @ApiProperty({ example: '3f9a1c2b7d4e…', description: 'Container id, or process:<deployment>:<replica> in embedded mode' }) id!: string;
-  @ApiProperty({ enum: ['docker', 'process'], example: 'docker' }) runtime!: string;
+  @ApiProperty({ enum: ['docker', 'process', 'ecs'], example: 'docker' }) runtime!: string;
   @ApiProperty({ type: String, nullable: true, example: '172.20.0.5:3000', description: 'Where the edge reaches it; null while it is not running' }) address!: string | null;
   @ApiProperty({ enum: ['starting', 'running', 'restarting', 'exited', 'stopped'], example: 'running' }) state!: string;
   @ApiProperty({ example: 0, description: 'Crashes it was restarted after' }) restarts!: number;
