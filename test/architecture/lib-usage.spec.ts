@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { withFileTree } from '../support/file-tree';
 
 const ROOT = join(__dirname, '../..');
 /** The all-in-one process composes the other apps; it is not a user of its own. */
@@ -53,7 +53,6 @@ describe('layering: a lib is shared by apps, or it lives in its app', () => {
   });
 
   it('counts a use through another lib, and not the composition root or specs', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ds-lib-usage-'));
     const files: Record<string, string> = {
       'apps/a/src/main.ts': "import { x } from '@deploysphere/x';\nimport { z } from '@deploysphere/z/sub';",
       'apps/b/src/main.ts': "const y = require('@deploysphere/y');",
@@ -63,17 +62,11 @@ describe('layering: a lib is shared by apps, or it lives in its app', () => {
       'libs/y/src/index.ts': "export { x as y } from '@deploysphere/x';",
       'libs/z/src/index.ts': 'export const z = 1;',
     };
-    try {
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), text);
-      }
+    withFileTree(files, (root) => {
       const users = libUsers(root);
       expect(users.get('x')?.sort()).toEqual(['a', 'b']);
       expect(users.get('y')).toEqual(['b']);
       expect(users.get('z')).toEqual(['a']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { withFileTree } from '../support/file-tree';
 
 const ROOT = join(__dirname, '../..');
 
@@ -51,7 +51,6 @@ describe('deployment, alias and outbox persistence belongs to libs', () => {
   });
 
   it('finds each kind of trespass and leaves specs, test support and other tables alone', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ds-ownership-'));
     const files: Record<string, string> = {
       'apps/a/src/outbox.ts': 'await tx.$executeRaw`INSERT INTO outbox_messages (id) VALUES (1)`;',
       'apps/a/src/processed.ts': "await prisma.processedMessage.count({ where: { consumer: 'x' } });",
@@ -67,11 +66,7 @@ describe('deployment, alias and outbox persistence belongs to libs', () => {
       'apps/c/src/handler.spec.ts': 'await prisma.deployment.findMany();',
       'apps/c/test-support/seed.ts': 'await prisma.deployment.create({});',
     };
-    try {
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), text);
-      }
+    withFileTree(files, (root) => {
       expect(trespasses(root).sort()).toEqual([
         'apps/a/src/nudge.ts: messaging',
         'apps/a/src/outbox.ts: messaging',
@@ -82,9 +77,7 @@ describe('deployment, alias and outbox persistence belongs to libs', () => {
         'apps/b/src/model.ts: deployments',
         'apps/b/src/raw.ts: deployments',
       ]);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -94,7 +87,6 @@ describe('raw SQL in apps stays in repositories', () => {
   });
 
   it('finds raw SQL in handlers and services, and leaves repositories, specs and test support alone', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ds-raw-sql-'));
     const files: Record<string, string> = {
       'apps/d/src/lock.handler.ts': 'await tx.$queryRaw`SELECT id FROM domains FOR UPDATE`;',
       'apps/d/src/pool.service.ts': 'await this.prisma.query(Prisma.sql`SELECT id FROM projects`);',
@@ -105,14 +97,8 @@ describe('raw SQL in apps stays in repositories', () => {
       'apps/d/src/lock.handler.spec.ts': 'await db.$executeRawUnsafe(`TRUNCATE domains`);',
       'apps/d/test-support/seed.ts': 'await prisma.$executeRaw`INSERT INTO domains (id) VALUES (1)`;',
     };
-    try {
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), text);
-      }
+    withFileTree(files, (root) => {
       expect(rawSqlOutsideRepositories(root).sort()).toEqual(['apps/d/src/lock.handler.ts', 'apps/d/src/pool.service.ts', 'apps/d/src/unsafe.ts']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });

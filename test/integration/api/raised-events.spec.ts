@@ -1,13 +1,8 @@
 import 'reflect-metadata';
-import { Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { CommandBus, CqrsModule, EventBus, UnhandledExceptionBus, type UnhandledExceptionInfo } from '@nestjs/cqrs';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { CommandBus, EventBus, UnhandledExceptionBus, type UnhandledExceptionInfo } from '@nestjs/cqrs';
+import type { TestingModule } from '@nestjs/testing';
 import { newId } from '@deploysphere/common';
-import { kafkaConfig, validateEnvironment } from '@deploysphere/config';
 import { DomainRemovedV1, DomainVerifiedV1, ProjectDeletedV1 } from '@deploysphere/contracts';
-import { PrismaService } from '@deploysphere/database';
-import { MessagingModule } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
 import { RemoveDomainCommand } from '../../../apps/api/src/domains/commands/remove-domain/remove-domain.command';
 import { RemoveDomainHandler } from '../../../apps/api/src/domains/commands/remove-domain/remove-domain.handler';
@@ -19,6 +14,7 @@ import { DomainRepository } from '../../../apps/api/src/domains/domain.repositor
 import { DeleteProjectCommand } from '../../../apps/api/src/projects/commands/delete-project/delete-project.command';
 import { DeleteProjectHandler } from '../../../apps/api/src/projects/commands/delete-project/delete-project.handler';
 import { FakeDnsResolver } from '../../../apps/api/test-support/fake-dns-resolver';
+import { startMessagingApp } from '../../support/messaging-app';
 
 // The api's use cases raise their integration events on the CQRS EventBus inside the transaction
 // of their state change: in-process handlers get the contract class, and the outbox gets the row
@@ -31,20 +27,10 @@ const unhandled: UnhandledExceptionInfo<unknown>[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase('postgres');
-  @Global()
-  @Module({ providers: [{ provide: PrismaService, useValue: db.prisma }], exports: [PrismaService] })
-  class TestDatabaseModule {}
-  delete process.env.KAFKA_BROKERS;
-  app = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [kafkaConfig], validate: validateEnvironment }),
-      CqrsModule.forRoot(),
-      TestDatabaseModule,
-      MessagingModule.forRoot({ relay: false }),
-    ],
+  app = await startMessagingApp(db, {
+    relay: false,
     providers: [DeleteProjectHandler, RemoveDomainHandler, VerifyDomainHandler, DomainRepository, { provide: DNS_RESOLVER, useValue: dns }],
-  }).compile();
-  await app.init();
+  });
   app.get(EventBus).subscribe((event: object) => void raised.push(event));
   app.get(UnhandledExceptionBus).subscribe((info: UnhandledExceptionInfo<unknown>) => void unhandled.push(info));
 });

@@ -1,22 +1,18 @@
 import 'reflect-metadata';
-import { Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { CqrsModule, EventBus, EventsHandler, UnhandledExceptionBus, type IEventHandler, type UnhandledExceptionInfo } from '@nestjs/cqrs';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { EventBus, EventsHandler, UnhandledExceptionBus, type IEventHandler, type UnhandledExceptionInfo } from '@nestjs/cqrs';
+import type { TestingModule } from '@nestjs/testing';
 import { newId } from '@deploysphere/common';
-import { kafkaConfig, validateEnvironment } from '@deploysphere/config';
 import { ProjectRoutingChangedV1, type EventEnvelope } from '@deploysphere/contracts';
-import { PrismaService } from '@deploysphere/database';
 import {
   integrationEvent,
   IntegrationEventsHandler,
   MESSAGE_TRANSPORT,
-  MessagingModule,
   OutboxWriter,
   type IntegrationEventHandler,
   type MessageTransport,
 } from '@deploysphere/messaging';
 import { createTestDatabase, type TestDatabase } from '@deploysphere/testing';
+import { startMessagingApp } from '../../support/messaging-app';
 import { sleep, waitFor } from './transport.behaviour';
 
 // A use case raises an integration event on the CQRS EventBus: it is written to the outbox in the
@@ -47,20 +43,7 @@ const onTransport: EventEnvelope[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase('postgres');
-  @Global()
-  @Module({ providers: [{ provide: PrismaService, useValue: db.prisma }], exports: [PrismaService] })
-  class TestDatabaseModule {}
-  delete process.env.KAFKA_BROKERS;
-  app = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [kafkaConfig], validate: validateEnvironment }),
-      CqrsModule.forRoot(),
-      TestDatabaseModule,
-      MessagingModule.forRoot({ relay: true }),
-    ],
-    providers: [RoutingChangedInProcess, RoutingChangedFromTransport],
-  }).compile();
-  await app.init();
+  app = await startMessagingApp(db, { relay: true, providers: [RoutingChangedInProcess, RoutingChangedFromTransport] });
   app.get(UnhandledExceptionBus).subscribe((info: UnhandledExceptionInfo<unknown>) => void unhandled.push(info));
   transport = app.get(MESSAGE_TRANSPORT);
   await transport.subscribe({ group: 'spy', topics: [ProjectRoutingChangedV1.topic], handler: async (m) => void onTransport.push(m.envelope) });

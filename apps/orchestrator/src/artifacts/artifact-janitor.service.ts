@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CoalescedRunner } from '@deploysphere/common';
 import { sourceConfig, type ConfigType } from '@deploysphere/config';
 import { DEPLOYMENT_REPOSITORY, type DeploymentRepository } from '@deploysphere/deployments';
 import { ARTIFACT_STORE, ManifestValidationError, type ArtifactStore } from '@deploysphere/storage';
@@ -33,8 +34,13 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger('ArtifactJanitor');
   private timer?: NodeJS.Timeout;
   private backfilled = false;
-  private running?: Promise<JanitorPass | undefined>;
-  private again = false;
+  private readonly passes = new CoalescedRunner(
+    async () => {
+      const pass = await this.run();
+      if (pass.purged.length || pass.pending.length || pass.sourcesExpired) this.logger.log(pass, 'artifact clean-up pass');
+    },
+    (err) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'artifact clean-up pass failed; tried again on the next one'),
+  );
 
   constructor(
     private readonly references: BlobReferences,
@@ -51,17 +57,12 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    this.again = false;
-    await this.running;
+    await this.passes.stop();
   }
 
   /** Runs a pass now, or right after the one in progress. */
   nudge(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => (this.running = undefined));
+    this.passes.run();
   }
 
   /** One full pass (tests call it directly); `now` decides which source archives expired. */
@@ -73,20 +74,6 @@ export class ArtifactJanitor implements OnApplicationBootstrap, OnModuleDestroy 
     const pass: JanitorPass = { purged: [], pending: [], blobsDeleted: 0, sourcesExpired: 0 };
     await this.purgeDeleted(pass);
     await this.expireSources(now, pass);
-    return pass;
-  }
-
-  private async loop(): Promise<JanitorPass | undefined> {
-    let pass: JanitorPass | undefined;
-    do {
-      this.again = false;
-      try {
-        pass = await this.run();
-        if (pass.purged.length || pass.pending.length || pass.sourcesExpired) this.logger.log(pass, 'artifact clean-up pass');
-      } catch (err) {
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'artifact clean-up pass failed; tried again on the next one');
-      }
-    } while (this.again);
     return pass;
   }
 

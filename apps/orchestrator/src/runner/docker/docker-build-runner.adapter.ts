@@ -5,6 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { chown, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { ID_PATTERN } from '@deploysphere/common';
 import { extractArchive, packDirectory, readFirstFile } from '../archive';
 import { failureForExit, OutputTooLargeError, RunnerUnavailableError } from '../build-failure';
 import type {
@@ -70,7 +71,6 @@ const REF_PREFIX = 'docker:';
 /** runnerRefs of leftovers without a container (listBuilds): a work volume, a host work dir. */
 const ORPHAN_REF = /^docker:(volume|dir):/;
 const WORKSPACE = '/workspace';
-const DEPLOYMENT_DIR = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 
 const containerName = (deploymentId: string) => `ds-build-${deploymentId}`;
 const workVolumeName = (deploymentId: string) => `ds-build-${deploymentId}`;
@@ -284,7 +284,7 @@ export class DockerBuildRunner implements BuildRunner {
     if (this.options.workDir) {
       const dirs = await readdir(this.hostRoot()).catch(() => [] as string[]);
       for (const id of dirs) {
-        if (DEPLOYMENT_DIR.test(id) && !withContainer.has(id)) known.push({ deploymentId: id, runnerRef: `${REF_PREFIX}dir:${id}`, running: false });
+        if (ID_PATTERN.test(id) && !withContainer.has(id)) known.push({ deploymentId: id, runnerRef: `${REF_PREFIX}dir:${id}`, running: false });
       }
     }
     return known.filter((k) => k.deploymentId);

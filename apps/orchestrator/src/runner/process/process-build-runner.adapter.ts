@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ID_PATTERN } from '@deploysphere/common';
 import { failureForExit, OutputTooLargeError } from '../build-failure';
 import type { BuildOutcome, BuildRunner, BuildSpec, KnownBuild, LineListener, ReattachSpec, RunningBuild } from '../build-runner.port';
 import { builderEnvironment } from '../builder-env';
@@ -25,8 +26,6 @@ const DEPLOYMENT_ENV = 'DEPLOYSPHERE_DEPLOYMENT_ID';
  * TLS-inspecting proxy: Node from nodejs.org trusts only its own bundle, not the system store.
  */
 const CA_TRUST = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NPM_CONFIG_CAFILE'];
-/** Names of per-build work dirs (deployment ids), so nothing else under the work dir is taken for one. */
-const DEPLOYMENT_DIR = /^[a-z]{2,5}_[0-9a-z]{26}$/;
 
 /** Walks up from this file to the repository (or image) root holding deploy/builder/build.sh. */
 export function defaultBuildScript(from = __dirname): string {
@@ -175,7 +174,7 @@ export class ProcessBuildRunner implements BuildRunner {
     // A work dir without a process: a build that ended while no one could dispose of it (a failed start, a crash).
     const running = new Set(known.map((k) => k.deploymentId));
     for (const id of await readdir(join(resolve(this.options.workDir), 'process')).catch(() => [] as string[])) {
-      if (DEPLOYMENT_DIR.test(id) && !running.has(id)) known.push({ deploymentId: id, runnerRef: `${REF_PREFIX}0`, running: false });
+      if (ID_PATTERN.test(id) && !running.has(id)) known.push({ deploymentId: id, runnerRef: `${REF_PREFIX}0`, running: false });
     }
     return known;
   }
