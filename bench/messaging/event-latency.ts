@@ -1,5 +1,5 @@
 /**
- * Event latency through Kafka, from the outbox commit to the consumer's handler (issue 5 target:
+ * Event latency through Kafka, from the outbox commit to the consumer's handler (target:
  * p99 < 100 ms at 200 events/s).
  *
  *   node -r ./bench/register.js bench/messaging/event-latency.ts   (or bench/messaging/run.sh)

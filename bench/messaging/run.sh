@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Event latency from the outbox commit to the consumer's handler, through the real Kafka broker
-# (issue 5: p99 < 100 ms at 200 events/s). Runs bench/messaging/event-latency.ts RUNS times and
+# (target: p99 < 100 ms at 200 events/s). Runs bench/messaging/event-latency.ts RUNS times and
 # prints each run and the median of each figure across runs.
 #
 #   bash bench/messaging/run.sh            # RATE=200 DURATION=20 RUNS=3 WARMUP=2

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Scheduling throughput (issue 5): deployments/s from the upload request to READY with builds
+# Scheduling throughput: deployments/s from the upload request to READY with builds
 # replaced by a no-op runner, api and orchestrator as separate processes over PostgreSQL and
 # Kafka. Runs bench/scheduling/throughput.ts RUNS times (a fresh database, topics and groups
-# each time) and prints each run and the median of each figure. Target (issue 5): >= 200
+# each time) and prints each run and the median of each figure. Target: >= 200
 # deployments/s of deployments.requested handling, the DRAIN=1 reading; the default burst adds the
 # api's HTTP intake of every upload and is CPU-bound on two cores (docs/builds.md).
 #
@@ -68,7 +68,7 @@ const total = (r) => Math.round(Object.values(r.cpuMsPerDeployment).reduce((a, b
 row("CPU ms/deployment, all processes", total);
 row(`CPU-bound ceiling on ${require("os").cpus().length} cores, /s`, (r) => Math.round(require("os").cpus().length * 1000 / total(r)));
 const rate = median(runs.map((r) => r.perSecond));
-// The target of issue 5 is the handling of deployments.requested, which DRAIN=1 times; the other
+// The target is the handling of deployments.requested, which DRAIN=1 times; the other
 // modes add the HTTP intake of every upload by the api (a reading of the whole platform on these cores).
 if (r0.mode.startsWith("drain")) console.log(`  target >= 200 deployments/s: ${rate >= 200 ? "met" : "NOT met"} (median ${rate})`);
 else console.log(`  target >= 200 deployments/s is read with DRAIN=1 (deployments.requested handling); request -> READY here, api intake included: median ${rate}`);

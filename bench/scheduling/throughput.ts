@@ -1,5 +1,5 @@
 /**
- * Scheduling throughput (issue 5, distributed mode): how many deployments per second go from the
+ * Scheduling throughput (distributed mode): how many deployments per second go from the
  * API request to READY when the build itself costs nothing. Target: >= 200 deployments/s.
  *
  *   node -r ./bench/register.js bench/scheduling/throughput.ts     (or bench/scheduling/run.sh)

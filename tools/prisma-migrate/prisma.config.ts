@@ -1,6 +1,6 @@
 // Prisma 6.19.3 CLI config for the offline migration tool (docs/database.md).
 // The native schema engine cannot be downloaded here, so `engine: 'js'` makes the CLI run its
-// bundled Wasm schema engine over a driver adapter. Workarounds (../../shared FINDINGS):
+// bundled Wasm schema engine over a driver adapter. Workarounds:
 //  - prisma/orm#27403: adapter-pg 6.x throws UnsupportedNativeDataType on catalog columns of type
 //    `name` (oid 19) / `"char"` (oid 18) that introspection reads; a pg Client subclass relabels
 //    them as text before the adapter maps column types.

@@ -17,7 +17,7 @@ import {
   type LogWatch,
 } from '../../support/process-stack';
 
-// Issue #5, distributed mode: the five apps as five OS processes, started by the one command a
+// Distributed mode: the five apps as five OS processes, started by the one command a
 // user runs (`npm run start:distributed` → scripts/distributed/start.js, here given this run's
 // scratch services through its environment), against PostgreSQL, Kafka, Redis, ClickHouse, S3
 // (moto) and the Docker runner. A site is uploaded through the api, built by the orchestrator in a

@@ -7,7 +7,7 @@ import { FIXTURE_SITES, tarGzDirectory } from '../../support/builds';
 import { KafkaProcess } from '../../support/kafka-process';
 import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../../support/test-platform';
 
-// Issue #5, distributed mode: "Stop Kafka for 10 s while deployments are being requested, then
+// Distributed mode: "Stop Kafka for 10 s while deployments are being requested, then
 // start it: every requested deployment completes; the API kept answering meanwhile."
 //
 // The api and the orchestrator (one Nest app, as `npm start` composes them) on PostgreSQL, with

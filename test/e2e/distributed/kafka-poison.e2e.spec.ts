@@ -7,7 +7,7 @@ import { deadLetterTopic, Topics } from '@deploysphere/contracts';
 import { FIXTURE_SITES, tarGzDirectory } from '../../support/builds';
 import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../../support/test-platform';
 
-// Issue #5, distributed mode: "A poison message on a topic: it lands in the dead-letter topic,
+// Distributed mode: "A poison message on a topic: it lands in the dead-letter topic,
 // later messages are processed."
 //
 // The api and the orchestrator (one Nest app) on PostgreSQL with events over the shared Kafka

@@ -12,7 +12,7 @@ import {
   waitForDeployment,
 } from '../../support/process-stack';
 
-// Issue #5, crash test 1: the orchestrator is killed (kill -9) while a deployment is BUILDING; a
+// Crash test 1: the orchestrator is killed (kill -9) while a deployment is BUILDING; a
 // new orchestrator process with another ORCHESTRATOR_INSTANCE_ID takes the build over once the dead
 // one's lease expires (BUILD_LEASE_SECONDS=5 here). The deployment must end (READY), never stay
 // BUILDING, and must never have been built twice.

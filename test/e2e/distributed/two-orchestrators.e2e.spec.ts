@@ -1,7 +1,7 @@
 import { tarGzOf } from '../../support/archives';
 import { apiCall, BuildContainerWatch, createTeamToken, eventually, expectStatus, ProcessStack, TERMINAL, tailOf, type ContainerEvent } from '../../support/process-stack';
 
-// Issue #5, crash test 2 (load sharing): two orchestrator processes in one consumer group, with
+// Crash test 2 (load sharing): two orchestrator processes in one consumer group, with
 // distinct ORCHESTRATOR_INSTANCE_IDs, take 30 deployments requested at once. BUILD_CONCURRENCY=6
 // overall and BUILD_CONCURRENCY_PER_INSTANCE=3: each instance runs at most three builds, so both
 // must build. 30 distinct projects, so no deployment supersedes another (one build at a time per

@@ -26,7 +26,7 @@ import { requireClickHouse, requireRedis, type TestClickHouse } from '../../supp
 import { freePort } from '../../support/ports';
 import { connect, connected, range, Recorder, until, type GatewayClient } from './gateway-harness';
 
-// The issue's "done when", distributed mode, one process: a real build (the orchestrator runs
+// Distributed mode, one process: a real build (the orchestrator runs
 // deploy/builder/build.sh with the process runner) is watched live through socket.io-client by a
 // client subscribed from the start and one joining mid-build; the same lines are then searched
 // through the API from ClickHouse; traffic on the deployed site shows up in the analytics.
