@@ -104,16 +104,32 @@ export interface AppRole {
   target: DeploymentTargetName;
   /** Its project's production alias points at it. */
   live: boolean;
+  /** A promote or rollback to it waits for its instances to be healthy. */
+  promoting: boolean;
   /** For a production deployment that is not live: when the alias last moved (away from it, or never to it). */
   aliasMovedAt: Date | null;
 }
 
-/** A move of a project's production alias (or its confirmation when it already pointed there). */
+/**
+ * A move of a project's production alias (or its confirmation when it already pointed there).
+ * `starting`: the target is a container deployment; the orchestrator starts its instances (or
+ * finds them warm) and moves the alias once they are healthy (AliasMoved.v1), or records why not
+ * on the deployment (`promotionFailureCode`); until then `previousDeploymentId` stays live.
+ */
 export interface AliasMove {
   projectId: string;
   deploymentId: string;
   previousDeploymentId: string | null;
-  movedAt: string;
+  state: 'moved' | 'starting';
+  /** When it moved; null while starting. */
+  movedAt: string | null;
+}
+
+/** A promote or rollback to a READY container deployment that an orchestrator instance claimed: start it, then move the alias. */
+export interface PendingPromotion extends BuildContext {
+  imageRef: string;
+  /** The request this claim is for: a newer request (or a move elsewhere) supersedes it. */
+  requestedAt: Date;
 }
 
 /** Which of a project's deployments to list: newest first by (createdAt, id), strictly after `after`. */
@@ -148,7 +164,7 @@ export interface DeploymentRepository {
   createQueuedIfProjectVisible(request: DeploymentRequest): Promise<Deployment | undefined>;
   /** The user's cancel: QUEUED → CANCELED, or a cancel request for a running build. Not the team's: NotFoundError. */
   cancel(teamId: string, deploymentId: string, correlationId: string): Promise<Deployment>;
-  /** Points the project's alias at a READY deployment of the team. */
+  /** Points the project's alias at a READY deployment of the team (a container deployment: once its instances are healthy, see AliasMove). */
   promote(teamId: string, deploymentId: string, correlationId: string): Promise<AliasMove>;
   /** Points the alias at `deploymentId`, or at the newest READY production deployment older than the live one. */
   rollback(teamId: string, projectId: string, deploymentId: string | undefined, correlationId: string): Promise<AliasMove>;
@@ -191,6 +207,19 @@ export interface DeploymentRepository {
    * until `leaseSeconds` from now on the row.
    */
   claimStarting(owner: string, leaseSeconds: number, running: string[]): Promise<Array<BuildContext & { imageRef: string }>>;
+  /**
+   * Claims pending promotions (promote or rollback to a READY container deployment) that nobody
+   * starts (no claim, an expired one, or `owner`'s own from before a restart), except `running`.
+   */
+  claimPromotions(owner: string, leaseSeconds: number, running: string[]): Promise<PendingPromotion[]>;
+  /**
+   * The promotion's instances are healthy: in one statement the request is cleared and the alias
+   * moves (AliasMoved.v1, over whatever is live), only if the deployment is still READY and the
+   * request is still `requestedAt` (not superseded by a later promote or rollback). False: it was.
+   */
+  promotionLive(promotion: PendingPromotion): Promise<{ previousDeploymentId: string | null } | undefined>;
+  /** The promotion's instances did not start or pass their health check: the alias stays; the deployment says why. */
+  promotionFailed(promotion: PendingPromotion, failure: { code: string; message: string }): Promise<boolean>;
   /** What the app supervisor needs to know of deployments that have instances (missing ones were deleted). */
   appRoles(ids: string[]): Promise<AppRole[]>;
   /** What the transitions of a deployment name in their events; undefined when it is gone. */

@@ -1,6 +1,7 @@
 import { newId } from '@deploysphere/common';
 import { testDatabaseKinds } from '@deploysphere/testing';
 import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../../support/test-platform';
+import { eventually } from '../../support/orchestrator';
 
 /** Promote and rollback move the production alias of READY deployments, atomically and with an event. */
 describe.each(testDatabaseKinds())('promote and rollback on %s', (kind) => {
@@ -93,5 +94,35 @@ describe.each(testDatabaseKinds())('promote and rollback on %s', (kind) => {
     const elsewhere = (await platform.as(other.token).post('/v1/projects').send({ name: 'Theirs' }).expect(201)).body;
     await platform.as(other.token).post(`/v1/projects/${elsewhere.id}/rollback`).send({ deploymentId: d }).expect(404);
     expect(await live(p.id)).toBeNull();
+  });
+
+  it('a server app is started before the alias moves: 202 starting, the deployment shows the promotion, and why it failed', async () => {
+    const p = await project('Server App');
+    const live0 = await readyDeployment(p.id, 'PRODUCTION');
+    await platform.as(team.token).post(`/v1/deployments/${live0}/promote`).expect(200);
+    const app = await readyDeployment(p.id, 'PRODUCTION');
+    // An image no engine has: the orchestrator cannot start it.
+    await platform.prisma.deployment.update({ where: { id: app }, data: { runtime: 'container', imageRef: `deploysphere-test/missing-${app}:none`, imageDigest: 'sha256:none' } });
+    const res = await platform.as(team.token).post(`/v1/deployments/${app}/promote`).expect(202);
+    expect(res.body).toEqual({ projectId: p.id, deploymentId: app, previousDeploymentId: live0, state: 'starting', movedAt: null });
+    expect(await live(p.id)).toBe(live0);
+    const failed = await eventually(async () => {
+      const d = (await platform.as(team.token).get(`/v1/deployments/${app}`).expect(200)).body;
+      expect(d.promotion).not.toBeNull();
+      return d.promotion.state === 'failed' ? d : undefined;
+    });
+    expect(failed.status).toBe('READY');
+    expect(failed.promotion).toMatchObject({ state: 'failed', requestedAt: null, failureCode: 'APP_START_FAILED' });
+    expect(await live(p.id)).toBe(live0);
+    expect(await platform.prisma.outboxMessage.count({ where: { key: p.id, type: 'AliasMoved.v1', payload: { path: ['payload', 'deploymentId'], equals: app } } })).toBe(0);
+
+    // A rollback to it is the same request; a move to a static deployment meanwhile supersedes it.
+    const rolled = await platform.as(team.token).post(`/v1/projects/${p.id}/rollback`).send({ deploymentId: app }).expect(202);
+    expect(rolled.body).toMatchObject({ deploymentId: app, state: 'starting', movedAt: null });
+    expect((await platform.as(team.token).post(`/v1/projects/${p.id}/rollback`).send({ deploymentId: live0 }).expect(200)).body).toMatchObject({ deploymentId: live0, state: 'moved' });
+    const superseded = (await platform.as(team.token).get(`/v1/deployments/${app}`).expect(200)).body.promotion;
+    expect(['SUPERSEDED', 'APP_START_FAILED']).toContain(superseded.failureCode);
+    expect(superseded.state).toBe('failed');
+    expect(await live(p.id)).toBe(live0);
   });
 });

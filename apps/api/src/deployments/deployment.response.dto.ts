@@ -4,6 +4,16 @@ import { DEPLOYMENT_STATUSES, DEPLOYMENT_TARGETS } from '@deploysphere/contracts
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+/** A promote or rollback to a server app: it starts first, and the alias moves once it is healthy. */
+export class PromotionDto {
+  @ApiProperty({ enum: ['starting', 'failed'], description: '`starting`: its instances are starting (or found running); `failed`: the alias stayed where it was' })
+  state!: 'starting' | 'failed';
+  @ApiProperty({ type: String, nullable: true, description: 'When the promote or rollback was asked (while starting)' }) requestedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'HEALTH_CHECK_FAILED', description: 'Why it failed: APP_START_FAILED, HEALTH_CHECK_FAILED, SUPERSEDED (a later move replaced it), …' })
+  failureCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) failureMessage!: string | null;
+}
+
 export class DeploymentDto {
   @ApiProperty({ example: 'dpl_01jd8x3k9m2f4q7r8s9t0v1w2x' }) id!: string;
   @ApiProperty({ example: 'prj_01jd8x3k9m2f4q7r8s9t0v1w2x' }) projectId!: string;
@@ -40,6 +50,8 @@ export class DeploymentDto {
   @ApiProperty({ type: String, nullable: true }) readyAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) cancelRequestedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: PromotionDto, nullable: true, description: 'The last promote or rollback to this server app that is still starting, or that failed; null otherwise' })
+  promotion!: PromotionDto | null;
 
   static from(d: Deployment, url: string | null): DeploymentDto {
     return {
@@ -63,6 +75,11 @@ export class DeploymentDto {
       readyAt: iso(d.readyAt),
       cancelRequestedAt: iso(d.cancelRequestedAt),
       finishedAt: iso(d.finishedAt),
+      promotion: d.promotionRequestedAt
+        ? { state: 'starting', requestedAt: iso(d.promotionRequestedAt), failureCode: null, failureMessage: null }
+        : d.promotionFailureCode
+          ? { state: 'failed', requestedAt: null, failureCode: d.promotionFailureCode, failureMessage: d.promotionFailureMessage }
+          : null,
     };
   }
 }

@@ -102,7 +102,9 @@ export function registerDeploymentCommands(program: Command): void {
       if (options.json) return printJson(alias);
       const { url } = await ds.projects.get(projectId);
       process.stdout.write(
-        `${colors(command.optsWithGlobals()).green('✔')} Production now serves ${alias.deploymentId}${url ? ` at ${url}` : ''}${alias.previousDeploymentId ? ` (was ${alias.previousDeploymentId})` : ''}\n`,
+        alias.state === 'starting'
+          ? `${colors(command.optsWithGlobals()).green('✔')} ${startingMessage(alias)}\n`
+          : `${colors(command.optsWithGlobals()).green('✔')} Production now serves ${alias.deploymentId}${url ? ` at ${url}` : ''}${alias.previousDeploymentId ? ` (was ${alias.previousDeploymentId})` : ''}\n`,
       );
     });
 
@@ -114,6 +116,7 @@ export function registerDeploymentCommands(program: Command): void {
       const ds = client(command);
       const alias = await ds.deployments.promote(id);
       if (options.json) return printJson(alias);
+      if (alias.state === 'starting') return void process.stdout.write(`${colors(command.optsWithGlobals()).green('✔')} ${startingMessage(alias)}\n`);
       const { url } = await ds.projects.get(alias.projectId);
       process.stdout.write(`${colors(command.optsWithGlobals()).green('✔')} Production now serves ${alias.deploymentId}${url ? ` at ${url}` : ''}\n`);
     });
@@ -184,4 +187,12 @@ export function parseSince(value: string, now = Date.now()): string {
   const at = Date.parse(value);
   if (Number.isNaN(at)) throw new CliError(`--since: not a duration (30s, 10m, 2h, 1d) or an ISO-8601 instant: ${value}`, ExitCode.Usage);
   return new Date(at).toISOString();
+}
+
+/** A server app starts before the alias moves: what the user watches meanwhile. */
+function startingMessage(alias: { deploymentId: string; previousDeploymentId: string | null }): string {
+  return (
+    `Starting ${alias.deploymentId}: production moves to it once its instances pass their health check` +
+    `${alias.previousDeploymentId ? ` (${alias.previousDeploymentId} serves until then)` : ''}; \`deploysphere inspect ${alias.deploymentId}\` shows a failure`
+  );
 }

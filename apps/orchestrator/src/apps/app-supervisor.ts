@@ -36,6 +36,8 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly crashes = new Map<string, number[]>();
   /** STARTING deployments this process launches now. */
   private readonly launching = new Map<string, { projectId: string; abort: AbortController; done: Promise<void> }>();
+  /** Promotions (promote, rollback) this process starts now. */
+  private readonly promoting = new Map<string, { projectId: string; abort: AbortController; done: Promise<void> }>();
   private stopped = false;
 
   constructor(
@@ -60,6 +62,10 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    // A promotion left unfinished is claimed again (by this instance id after a restart, or by another once its claim expires).
+    const promoting = [...this.promoting.values()];
+    for (const p of promoting) p.abort.abort();
+    await Promise.all(promoting.map((p) => p.done));
   }
 
   /** One pass over every instance (single-flight); returns what it decided per deployment. */
@@ -96,8 +102,49 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     const kept = instances.filter((i) => verdicts.get(i.deploymentId) === 'keep' && roles.has(i.deploymentId));
     const recorded = [...roles.keys()];
     await this.records.replace(this.runtime.kind, recorded, kept);
+    await this.abortCanceledLaunches();
     await this.launchStarting();
+    await this.startPromotions();
     return verdicts;
+  }
+
+  /** Launches here of deployments no longer STARTING (canceled through any orchestrator) stop now: their instances go. */
+  private async abortCanceledLaunches(): Promise<void> {
+    if (this.launching.size === 0) return;
+    for (const role of await this.deployments.appRoles([...this.launching.keys()])) {
+      if (role.status !== 'STARTING') this.cancelLaunch(role.id);
+    }
+  }
+
+  /** The deployments this process launches or promotes now. */
+  inFlight(): string[] {
+    return [...this.launching.keys(), ...this.promoting.keys()];
+  }
+
+  /** A cancel request reached this orchestrator: a launch of the deployment here stops (the launcher removes its instances). */
+  cancelLaunch(deploymentId: string): boolean {
+    const launch = this.launching.get(deploymentId);
+    launch?.abort.abort();
+    return launch !== undefined;
+  }
+
+  /**
+   * Promotes and rollbacks to container deployments are claimed (a claim outlasting the health
+   * timeout, so another orchestrator takes over one whose starter died) and started in the
+   * background; the alias moves when they are healthy.
+   */
+  private async startPromotions(): Promise<void> {
+    if (this.stopped) return;
+    const claimed = await this.deployments.claimPromotions(this.cfg.instanceId, this.cfg.healthTimeoutSeconds + 60, [...this.promoting.keys()]);
+    for (const promotion of claimed) {
+      const abort = new AbortController();
+      const done = this.launcher
+        .promote(promotion, abort.signal)
+        .then((outcome) => this.logger.log({ deploymentId: promotion.id, outcome }, 'promotion ended'))
+        .catch((err) => this.logger.error({ deploymentId: promotion.id, err: String(err) }, 'promotion failed'))
+        .finally(() => this.promoting.delete(promotion.id));
+      this.promoting.set(promotion.id, { projectId: promotion.projectId, abort, done });
+    }
   }
 
   /**
@@ -124,7 +171,7 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
    * from its images after the caller removed the project's containers.
    */
   async dropProject(projectId: string): Promise<void> {
-    const mine = [...this.launching.values()].filter((l) => l.projectId === projectId);
+    const mine = [...this.launching.values(), ...this.promoting.values()].filter((l) => l.projectId === projectId);
     for (const l of mine) l.abort.abort();
     await Promise.all(mine.map((l) => l.done));
   }
@@ -133,6 +180,7 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     if (!role) return 'stop';
     if (role.status === 'STARTING') return 'keep';
     if (role.status !== 'READY') return 'stop';
+    if (role.promoting) return 'keep';
     if (role.target === 'PRODUCTION' && !role.live && role.aliasMovedAt && now - role.aliasMovedAt.getTime() >= this.cfg.drainSeconds * 1000) return 'stop';
     return 'keep';
   }

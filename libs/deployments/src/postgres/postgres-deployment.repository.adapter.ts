@@ -16,6 +16,7 @@ import type {
   DeploymentTx,
   FinalStatus,
   OwnedDeployment,
+  PendingPromotion,
   QueuedDeployment,
   ServableDeployment,
   StopOutcome,
@@ -189,14 +190,39 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     });
   }
 
-  /** A promote or rollback: the alias moves to any READY deployment, replacing whatever is live. */
-  private async moveAlias(tx: DeploymentTx, project: { id: string; slug: string }, deployment: { id: string; status: DeploymentStatusName }, correlationId: string): Promise<AliasMove> {
+  /**
+   * A promote or rollback: the alias moves to any READY deployment, replacing whatever is live,
+   * and any promotion of the project still starting is superseded (the last request wins). A
+   * container deployment's instances may be stopped (drained, asleep): the move is recorded as a
+   * request instead, and the orchestrator moves the alias once they are healthy (promotionLive).
+   * Rows are locked in one order everywhere: the deployments, then the alias row.
+   */
+  private async moveAlias(
+    tx: DeploymentTx,
+    project: { id: string; slug: string },
+    deployment: { id: string; status: DeploymentStatusName; runtime: AppRuntimeName | null },
+    correlationId: string,
+  ): Promise<AliasMove> {
     assertCanGoLive(deployment.status);
     const at = new Date();
+    await tx.$executeRaw`
+      UPDATE deployments SET promotion_requested_at = NULL, promotion_owner = NULL, promotion_lease_expires_at = NULL,
+        promotion_failure_code = 'SUPERSEDED', promotion_failure_message = 'A later promote or rollback replaced this one'
+      WHERE project_id = ${project.id} AND promotion_requested_at IS NOT NULL AND id <> ${deployment.id}`;
+    if (deployment.runtime === 'container') {
+      const [live] = await tx.$queryRaw<Array<{ deploymentId: string }>>`SELECT deployment_id AS "deploymentId" FROM project_aliases WHERE project_id = ${project.id}`;
+      if (live?.deploymentId !== deployment.id) {
+        await tx.$executeRaw`
+          UPDATE deployments SET promotion_requested_at = ${at}, promotion_correlation_id = ${correlationId}, promotion_owner = NULL,
+            promotion_lease_expires_at = NULL, promotion_failure_code = NULL, promotion_failure_message = NULL
+          WHERE id = ${deployment.id}`;
+        return { projectId: project.id, deploymentId: deployment.id, previousDeploymentId: live?.deploymentId ?? null, state: 'starting', movedAt: null };
+      }
+    }
     const [row] = await tx.$queryRaw<Array<{ previous: string | null }>>(Prisma.sql`
       WITH ${aliasMoveCtes({ projectId: project.id, deploymentId: deployment.id, at, gate: Prisma.sql`TRUE`, event: outboxRows([lifecycleEvents.aliasMoved(project, deployment.id, at, correlationId)]) })}
       SELECT (SELECT deployment_id FROM live) AS previous`);
-    return { projectId: project.id, deploymentId: deployment.id, previousDeploymentId: row?.previous ?? null, movedAt: at.toISOString() };
+    return { projectId: project.id, deploymentId: deployment.id, previousDeploymentId: row?.previous ?? null, state: 'moved', movedAt: at.toISOString() };
   }
 
   // ---- the orchestrator's
@@ -444,10 +470,58 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
       FROM claimed c JOIN projects p ON p.id = c.project_id`);
   }
 
+  async claimPromotions(owner: string, leaseSeconds: number, running: string[]): Promise<PendingPromotion[]> {
+    return this.prisma.query<PendingPromotion>(Prisma.sql`
+      WITH claimable AS (
+        SELECT id FROM deployments
+        WHERE promotion_requested_at IS NOT NULL AND status = 'READY' AND image_ref IS NOT NULL AND NOT (id = ANY(${running}::text[]))
+          AND (promotion_lease_expires_at IS NULL OR promotion_lease_expires_at < now() OR promotion_owner = ${owner})
+        ORDER BY promotion_requested_at LIMIT 20
+        FOR UPDATE SKIP LOCKED
+      ), claimed AS (
+        UPDATE deployments d SET promotion_owner = ${owner}, promotion_lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
+        FROM claimable c WHERE d.id = c.id
+        RETURNING d.id, d.project_id, d.target, d.created_at, d.promotion_correlation_id, d.image_ref, d.promotion_requested_at
+      )
+      SELECT c.id, c.project_id AS "projectId", p.slug, c.target::text AS target, c.created_at AS "createdAt",
+        coalesce(c.promotion_correlation_id, c.id) AS "correlationId", c.image_ref AS "imageRef", c.promotion_requested_at AS "requestedAt"
+      FROM claimed c JOIN projects p ON p.id = c.project_id`);
+  }
+
+  async promotionLive(promotion: PendingPromotion): Promise<{ previousDeploymentId: string | null } | undefined> {
+    const at = new Date();
+    const moved = Prisma.sql`EXISTS (SELECT 1 FROM moved)`;
+    const [result] = await this.outbox.query<{ applied: boolean; previous: string | null }>(Prisma.sql`
+      WITH moved AS (
+        UPDATE deployments SET promotion_requested_at = NULL, promotion_owner = NULL, promotion_lease_expires_at = NULL,
+          promotion_failure_code = NULL, promotion_failure_message = NULL, updated_at = ${at}
+        WHERE id = ${promotion.id} AND status = 'READY' AND promotion_requested_at = ${promotion.requestedAt}
+        RETURNING id
+      ), ${aliasMoveCtes({
+        projectId: promotion.projectId,
+        deploymentId: promotion.id,
+        at,
+        gate: moved,
+        event: outboxRows([lifecycleEvents.aliasMoved({ id: promotion.projectId, slug: promotion.slug }, promotion.id, at, promotion.correlationId)]),
+      })}
+      SELECT ${moved} AS applied, (SELECT previous FROM alias LIMIT 1) AS previous`);
+    return result.applied ? { previousDeploymentId: result.previous } : undefined;
+  }
+
+  async promotionFailed(promotion: PendingPromotion, failure: { code: string; message: string }): Promise<boolean> {
+    const changed = await this.prisma.query<{ id: string }>(Prisma.sql`
+      UPDATE deployments SET promotion_requested_at = NULL, promotion_owner = NULL, promotion_lease_expires_at = NULL,
+        promotion_failure_code = ${failure.code}, promotion_failure_message = ${failure.message.slice(0, MAX_MESSAGE)}, updated_at = now()
+      WHERE id = ${promotion.id} AND promotion_requested_at = ${promotion.requestedAt}
+      RETURNING id`);
+    return changed.length > 0;
+  }
+
   async appRoles(ids: string[]): Promise<AppRole[]> {
     if (ids.length === 0) return [];
     return this.prisma.query<AppRole>(Prisma.sql`
       SELECT d.id, d.status::text AS status, d.target::text AS target, coalesce(a.deployment_id = d.id, false) AS live,
+        d.promotion_requested_at IS NOT NULL AS promoting,
         CASE WHEN coalesce(a.deployment_id = d.id, false) THEN NULL ELSE a.updated_at END AS "aliasMovedAt"
       FROM deployments d LEFT JOIN project_aliases a ON a.project_id = d.project_id
       WHERE d.id = ANY(${ids})`);
@@ -650,6 +724,12 @@ function prepare(request: DeploymentRequest): { row: Deployment; requested: Outb
     cancelRequestedAt: null,
     finishedAt: null,
     leftProductionAt: null,
+    promotionRequestedAt: null,
+    promotionCorrelationId: null,
+    promotionOwner: null,
+    promotionLeaseExpiresAt: null,
+    promotionFailureCode: null,
+    promotionFailureMessage: null,
     updatedAt: now,
   };
   return { row, requested: lifecycleEvents.requested({ ...request, id: row.id, gitRef: row.gitRef, commitSha: row.commitSha }, now) };

@@ -238,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * Serve a READY deployment at the production URL
-         * @description Moves the project alias without rebuilding; the edge router switches within a second. 409 DEPLOYMENT_NOT_READY otherwise.
+         * @description Moves the project alias without rebuilding; the edge router switches within a second. A server app is started first (or found running): 202 `starting`, and the alias moves once it is healthy. 409 DEPLOYMENT_NOT_READY otherwise.
          */
         post: operations["promoteDeployment"];
         delete?: never;
@@ -258,7 +258,7 @@ export interface paths {
         put?: never;
         /**
          * Roll the production URL back
-         * @description To the previous READY production deployment, or to the one named. Nothing is rebuilt.
+         * @description To the previous READY production deployment, or to the one named. Nothing is rebuilt. A server app is started first (or found running): 202 `starting`, and the alias moves once it is healthy.
          */
         post: operations["rollbackProject"];
         delete?: never;
@@ -843,6 +843,21 @@ export interface components {
              */
             commitSha?: string;
         };
+        PromotionDto: {
+            /**
+             * @description `starting`: its instances are starting (or found running); `failed`: the alias stayed where it was
+             * @enum {string}
+             */
+            state: "starting" | "failed";
+            /** @description When the promote or rollback was asked (while starting) */
+            requestedAt: string | null;
+            /**
+             * @description Why it failed: APP_START_FAILED, HEALTH_CHECK_FAILED, SUPERSEDED (a later move replaced it), …
+             * @example HEALTH_CHECK_FAILED
+             */
+            failureCode: string | null;
+            failureMessage: string | null;
+        };
         DeploymentDto: {
             /** @example dpl_01jd8x3k9m2f4q7r8s9t0v1w2x */
             id: string;
@@ -894,6 +909,8 @@ export interface components {
             readyAt: string | null;
             cancelRequestedAt: string | null;
             finishedAt: string | null;
+            /** @description The last promote or rollback to this server app that is still starting, or that failed; null otherwise */
+            promotion: components["schemas"]["PromotionDto"] | null;
         };
         DeploymentPage: {
             items: components["schemas"]["DeploymentDto"][];
@@ -940,10 +957,17 @@ export interface components {
         };
         AliasDto: {
             projectId: string;
-            /** @description The deployment the production URL now serves */
+            /** @description The deployment the production URL now serves, or will serve once its instances are healthy (`starting`) */
             deploymentId: string;
+            /** @description The deployment served before; while `starting`, the one still served */
             previousDeploymentId: string | null;
-            movedAt: string;
+            /**
+             * @description `moved` (200): the alias points at the deployment now. `starting` (202): a server app whose instances start first (or are found running); the alias moves when they pass their health check (AliasMoved), and the deployment's `promotion` shows the request until then, or why it failed (the alias then stays)
+             * @enum {string}
+             */
+            state: "moved" | "starting";
+            /** @description When the alias moved; null while `starting` */
+            movedAt: string | null;
         };
         RollbackProjectRequestDto: {
             /** @description A READY deployment of this project; the previous production deployment when omitted */
@@ -2514,7 +2538,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The alias moved (`state: moved`) */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasDto"];
+                };
+            };
+            /** @description A server app: it starts first, and the alias moves once it is healthy (`state: starting`) */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2593,7 +2627,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The alias moved (`state: moved`) */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasDto"];
+                };
+            };
+            /** @description A server app: it starts first, and the alias moves once it is healthy (`state: starting`) */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@
 
 from .add_domain_request_dto import AddDomainRequestDto
 from .alias_dto import AliasDto
+from .alias_dto_state import AliasDtoState
 from .analytics_bucket_dto import AnalyticsBucketDto
 from .analytics_totals_dto import AnalyticsTotalsDto
 from .app_instance_dto import AppInstanceDto
@@ -60,6 +61,8 @@ from .project_dto_runtime_type_2_type_1 import ProjectDtoRuntimeType2Type1
 from .project_dto_runtime_type_3_type_1 import ProjectDtoRuntimeType3Type1
 from .project_git_dto import ProjectGitDto
 from .project_page import ProjectPage
+from .promotion_dto import PromotionDto
+from .promotion_dto_state import PromotionDtoState
 from .request_deployment_request_dto import RequestDeploymentRequestDto
 from .request_deployment_request_dto_target import RequestDeploymentRequestDtoTarget
 from .request_deployment_target import RequestDeploymentTarget
@@ -89,6 +92,7 @@ from .verification_record_dto_type import VerificationRecordDtoType
 __all__ = (
     "AddDomainRequestDto",
     "AliasDto",
+    "AliasDtoState",
     "AnalyticsBucketDto",
     "AnalyticsTotalsDto",
     "AppInstanceDto",
@@ -147,6 +151,8 @@ __all__ = (
     "ProjectDtoRuntimeType3Type1",
     "ProjectGitDto",
     "ProjectPage",
+    "PromotionDto",
+    "PromotionDtoState",
     "RequestDeploymentRequestDto",
     "RequestDeploymentRequestDtoTarget",
     "RequestDeploymentTarget",

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.alias_dto_state import AliasDtoState
 from typing import cast
 
 
@@ -24,15 +25,21 @@ class AliasDto:
     """ 
         Attributes:
             project_id (str):
-            deployment_id (str): The deployment the production URL now serves
-            previous_deployment_id (None | str):
-            moved_at (str):
+            deployment_id (str): The deployment the production URL now serves, or will serve once its instances are healthy
+                (`starting`)
+            previous_deployment_id (None | str): The deployment served before; while `starting`, the one still served
+            state (AliasDtoState): `moved` (200): the alias points at the deployment now. `starting` (202): a server app
+                whose instances start first (or are found running); the alias moves when they pass their health check
+                (AliasMoved), and the deployment's `promotion` shows the request until then, or why it failed (the alias then
+                stays)
+            moved_at (None | str): When the alias moved; null while `starting`
      """
 
     project_id: str
     deployment_id: str
     previous_deployment_id: None | str
-    moved_at: str
+    state: AliasDtoState
+    moved_at: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -47,6 +54,9 @@ class AliasDto:
         previous_deployment_id: None | str
         previous_deployment_id = self.previous_deployment_id
 
+        state = self.state.value
+
+        moved_at: None | str
         moved_at = self.moved_at
 
 
@@ -56,6 +66,7 @@ class AliasDto:
             "projectId": project_id,
             "deploymentId": deployment_id,
             "previousDeploymentId": previous_deployment_id,
+            "state": state,
             "movedAt": moved_at,
         })
 
@@ -78,12 +89,24 @@ class AliasDto:
         previous_deployment_id = _parse_previous_deployment_id(d.pop("previousDeploymentId"))
 
 
-        moved_at = d.pop("movedAt")
+        state = AliasDtoState(d.pop("state"))
+
+
+
+
+        def _parse_moved_at(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        moved_at = _parse_moved_at(d.pop("movedAt"))
+
 
         alias_dto = cls(
             project_id=project_id,
             deployment_id=deployment_id,
             previous_deployment_id=previous_deployment_id,
+            state=state,
             moved_at=moved_at,
         )
 

@@ -16,6 +16,8 @@ from ..models.deployment_dto_status import DeploymentDtoStatus
 from ..models.deployment_dto_target import DeploymentDtoTarget
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.promotion_dto import PromotionDto
 
 
 
@@ -54,6 +56,7 @@ class DeploymentDto:
             ready_at (None | str):
             cancel_requested_at (None | str):
             finished_at (None | str):
+            promotion (PromotionDto):
      """
 
     id: str
@@ -76,6 +79,7 @@ class DeploymentDto:
     ready_at: None | str
     cancel_requested_at: None | str
     finished_at: None | str
+    promotion: PromotionDto
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -83,6 +87,7 @@ class DeploymentDto:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.promotion_dto import PromotionDto # noqa: PLC0415
         id = self.id
 
         project_id = self.project_id
@@ -144,6 +149,8 @@ class DeploymentDto:
         finished_at: None | str
         finished_at = self.finished_at
 
+        promotion = self.promotion.to_dict()
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -168,6 +175,7 @@ class DeploymentDto:
             "readyAt": ready_at,
             "cancelRequestedAt": cancel_requested_at,
             "finishedAt": finished_at,
+            "promotion": promotion,
         })
 
         return field_dict
@@ -176,6 +184,7 @@ class DeploymentDto:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.promotion_dto import PromotionDto # noqa: PLC0415
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -340,6 +349,11 @@ class DeploymentDto:
         finished_at = _parse_finished_at(d.pop("finishedAt"))
 
 
+        promotion = PromotionDto.from_dict(d.pop("promotion"))
+
+
+
+
         deployment_dto = cls(
             id=id,
             project_id=project_id,
@@ -361,6 +375,7 @@ class DeploymentDto:
             ready_at=ready_at,
             cancel_requested_at=cancel_requested_at,
             finished_at=finished_at,
+            promotion=promotion,
         )
 
 

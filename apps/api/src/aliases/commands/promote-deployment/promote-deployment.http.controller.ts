@@ -1,6 +1,7 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
@@ -17,12 +18,16 @@ export class PromoteDeploymentHttpController {
   @RequireScope('write')
   @ApiOperation({
     summary: 'Serve a READY deployment at the production URL',
-    description: 'Moves the project alias without rebuilding; the edge router switches within a second. 409 DEPLOYMENT_NOT_READY otherwise.',
+    description:
+      'Moves the project alias without rebuilding; the edge router switches within a second. A server app is started first (or found running): 202 `starting`, and the alias moves once it is healthy. 409 DEPLOYMENT_NOT_READY otherwise.',
     operationId: 'promoteDeployment',
   })
-  @ApiOkResponse({ type: AliasDto })
+  @ApiOkResponse({ type: AliasDto, description: 'The alias moved (`state: moved`)' })
+  @ApiAcceptedResponse({ type: AliasDto, description: 'A server app: it starts first, and the alias moves once it is healthy (`state: starting`)' })
   @ApiProblems(404, 409)
-  promote(@Ctx() ctx: RequestContext, @IdParam('deploymentId', 'deployment') deploymentId: string) {
-    return this.commands.execute(new PromoteDeploymentCommand(ctx.principal.teamId, deploymentId, ctx.correlationId));
+  async promote(@Ctx() ctx: RequestContext, @IdParam('deploymentId', 'deployment') deploymentId: string, @Res({ passthrough: true }) res: Response): Promise<AliasDto> {
+    const move = await this.commands.execute(new PromoteDeploymentCommand(ctx.principal.teamId, deploymentId, ctx.correlationId));
+    if (move.state === 'starting') res.status(202);
+    return move;
   }
 }

@@ -42,6 +42,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 202:
+        response_202 = AliasDto.from_dict(response.json())
+
+
+
+        return response_202
+
     if response.status_code == 400:
         response_400 = ProblemDetailsDto.from_dict(response.json())
 
@@ -107,7 +114,8 @@ def sync_detailed(
 ) -> Response[AliasDto | ProblemDetailsDto]:
     """ Serve a READY deployment at the production URL
 
-     Moves the project alias without rebuilding; the edge router switches within a second. 409
+     Moves the project alias without rebuilding; the edge router switches within a second. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy. 409
     DEPLOYMENT_NOT_READY otherwise.
 
     Args:
@@ -141,7 +149,8 @@ def sync(
 ) -> AliasDto | ProblemDetailsDto | None:
     """ Serve a READY deployment at the production URL
 
-     Moves the project alias without rebuilding; the edge router switches within a second. 409
+     Moves the project alias without rebuilding; the edge router switches within a second. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy. 409
     DEPLOYMENT_NOT_READY otherwise.
 
     Args:
@@ -170,7 +179,8 @@ async def asyncio_detailed(
 ) -> Response[AliasDto | ProblemDetailsDto]:
     """ Serve a READY deployment at the production URL
 
-     Moves the project alias without rebuilding; the edge router switches within a second. 409
+     Moves the project alias without rebuilding; the edge router switches within a second. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy. 409
     DEPLOYMENT_NOT_READY otherwise.
 
     Args:
@@ -204,7 +214,8 @@ async def asyncio(
 ) -> AliasDto | ProblemDetailsDto | None:
     """ Serve a READY deployment at the production URL
 
-     Moves the project alias without rebuilding; the edge router switches within a second. 409
+     Moves the project alias without rebuilding; the edge router switches within a second. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy. 409
     DEPLOYMENT_NOT_READY otherwise.
 
     Args:

@@ -50,6 +50,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 202:
+        response_202 = AliasDto.from_dict(response.json())
+
+
+
+        return response_202
+
     if response.status_code == 400:
         response_400 = ProblemDetailsDto.from_dict(response.json())
 
@@ -116,7 +123,8 @@ def sync_detailed(
 ) -> Response[AliasDto | ProblemDetailsDto]:
     """ Roll the production URL back
 
-     To the previous READY production deployment, or to the one named. Nothing is rebuilt.
+     To the previous READY production deployment, or to the one named. Nothing is rebuilt. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy.
 
     Args:
         project_id (str):
@@ -152,7 +160,8 @@ def sync(
 ) -> AliasDto | ProblemDetailsDto | None:
     """ Roll the production URL back
 
-     To the previous READY production deployment, or to the one named. Nothing is rebuilt.
+     To the previous READY production deployment, or to the one named. Nothing is rebuilt. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy.
 
     Args:
         project_id (str):
@@ -183,7 +192,8 @@ async def asyncio_detailed(
 ) -> Response[AliasDto | ProblemDetailsDto]:
     """ Roll the production URL back
 
-     To the previous READY production deployment, or to the one named. Nothing is rebuilt.
+     To the previous READY production deployment, or to the one named. Nothing is rebuilt. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy.
 
     Args:
         project_id (str):
@@ -219,7 +229,8 @@ async def asyncio(
 ) -> AliasDto | ProblemDetailsDto | None:
     """ Roll the production URL back
 
-     To the previous READY production deployment, or to the one named. Nothing is rebuilt.
+     To the previous READY production deployment, or to the one named. Nothing is rebuilt. A server app
+    is started first (or found running): 202 `starting`, and the alias moves once it is healthy.
 
     Args:
         project_id (str):
