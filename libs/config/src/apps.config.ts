@@ -66,6 +66,10 @@ export class AppsEnvironment {
   /** ECR lifecycle rule: images kept per project repository (older ones expire). */
   @Transform(toInt) @IsInt({ message: 'must be an integer' }) @Min(1) @Max(10_000)
   REGISTRY_KEEP_IMAGES = 100;
+
+  /** ECR lifecycle rule: untagged images (an interrupted push, a tag moved away) expire after this many days. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (days)' }) @Min(1) @Max(3_650)
+  REGISTRY_UNTAGGED_EXPIRE_DAYS = 1;
 }
 
 /** Rules that involve several variables. */
@@ -93,6 +97,7 @@ export const appsConfig = registerAs('apps', () => {
       credentials: env.REGISTRY_USERNAME && env.REGISTRY_PASSWORD ? { username: env.REGISTRY_USERNAME, password: env.REGISTRY_PASSWORD } : undefined,
       repositoryPrefix: env.REGISTRY_REPOSITORY_PREFIX,
       keepImages: env.REGISTRY_KEEP_IMAGES,
+      untaggedExpireDays: env.REGISTRY_UNTAGGED_EXPIRE_DAYS,
     },
   };
 });

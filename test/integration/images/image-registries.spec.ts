@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand, PutImageCommand } from '@aws-sdk/client-ecr';
 import Docker from 'dockerode';
 import { newId } from '@deploysphere/common';
 import { EcrImageRegistry } from '../../../apps/orchestrator/src/registry/ecr-image-registry.adapter';
@@ -13,19 +13,22 @@ import { registryFromEnv, registryHasManifest } from '../../support/registry';
 describe('EcrImageRegistry against moto', () => {
   it('creates a project repository once (immutable tags, scan on push, lifecycle rule), logs in, deletes it with the project', async () => {
     const aws = await motoAws();
-    const registry = new EcrImageRegistry({ ecr: aws.ecr, prefix: `ds-test-${Date.now()}`, keepImages: 7 });
+    const registry = new EcrImageRegistry({ ecr: aws.ecr, prefix: `ds-test-${Date.now()}`, keepImages: 7, untaggedExpireDays: 2 });
     const projectId = newId('prj');
     const uri = await registry.repository(projectId);
     expect(uri).toMatch(new RegExp(`\\.dkr\\.ecr\\.${aws.region}\\.amazonaws\\.com/ds-test-\\d+/${projectId}$`));
     // A second orchestrator (no cache) finds the same repository instead of failing.
-    const other = new EcrImageRegistry({ ecr: aws.ecr, prefix: uri.split('/').slice(1, -1).join('/'), keepImages: 7 });
+    const other = new EcrImageRegistry({ ecr: aws.ecr, prefix: uri.split('/').slice(1, -1).join('/'), keepImages: 7, untaggedExpireDays: 2 });
     expect(await other.repository(projectId)).toBe(uri);
     const name = uri.split('/').slice(1).join('/');
     const [repo] = (await aws.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).repositories!;
     expect(repo).toMatchObject({ imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true } });
     const policy = await aws.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }));
     expect(JSON.parse(policy.lifecyclePolicyText!)).toEqual({
-      rules: [{ rulePriority: 1, description: 'keep the newest 7 deployment images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 7 }, action: { type: 'expire' } }],
+      rules: [
+        { rulePriority: 1, description: 'expire untagged images after 2 days', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 2 }, action: { type: 'expire' } },
+        { rulePriority: 2, description: 'keep the newest 7 deployment images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 7 }, action: { type: 'expire' } },
+      ],
     });
 
     const auth = await registry.auth();
@@ -37,6 +40,32 @@ describe('EcrImageRegistry against moto', () => {
     await registry.forgetProject(projectId);
     await expect(aws.ecr.send(new DescribeImagesCommand({ repositoryName: name }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
     await registry.forgetProject(projectId); // idempotent
+  });
+});
+
+describe('EcrImageRegistry repairs and removes', () => {
+  it('puts the lifecycle policy on a repository created without one (a crash between the two calls), and the project deletion takes its images', async () => {
+    const aws = await motoAws();
+    const prefix = `ds-test-${Date.now()}`;
+    const projectId = newId('prj');
+    const name = `${prefix}/${projectId}`;
+    await aws.ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    await expect(aws.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }))).rejects.toMatchObject({ name: 'LifecyclePolicyNotFoundException' });
+    const registry = new EcrImageRegistry({ ecr: aws.ecr, prefix, keepImages: 3, untaggedExpireDays: 1 });
+    await registry.repository(projectId);
+    const policy = JSON.parse((await aws.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }))).lifecyclePolicyText!) as { rules: Array<{ selection: { tagStatus: string } }> };
+    expect(policy.rules.map((r) => r.selection.tagStatus)).toEqual(['untagged', 'any']);
+
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', size: 2, digest: `sha256:${'1'.repeat(64)}` },
+      layers: [],
+    });
+    await aws.ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: manifest, imageTag: newId('dpl') }));
+    expect((await aws.ecr.send(new DescribeImagesCommand({ repositoryName: name }))).imageDetails).toHaveLength(1);
+    await registry.forgetProject(projectId);
+    await expect(aws.ecr.send(new DescribeImagesCommand({ repositoryName: name }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
   });
 });
 

@@ -14,6 +14,8 @@ export interface EcrRegistryOptions {
   prefix: string;
   /** Lifecycle rule: the newest images kept per repository. */
   keepImages: number;
+  /** Lifecycle rule: untagged images expire after this many days. */
+  untaggedExpireDays: number;
 }
 
 /** ECR answers with a login valid for 12 hours; it is asked again this long before it expires. */
@@ -23,9 +25,11 @@ const isNamed = (err: unknown, name: string) => (err as Error)?.name === name;
 
 /**
  * AWS mode: one private ECR repository per project, `<prefix>/<project id>`, created on its
- * first image with immutable tags, scan on push and a lifecycle rule that expires all but the
- * newest `keepImages` images; the engine's login comes from GetAuthorizationToken (cached until
- * shortly before it expires). Deleting a project deletes its repository with its images.
+ * first image with immutable tags and scan on push. Its lifecycle policy (untagged images expire
+ * after `untaggedExpireDays`, all but the newest `keepImages` expire) is put on the first use in
+ * each process, so a crash between creating and putting it, or a changed setting, is repaired.
+ * The engine's login comes from GetAuthorizationToken (cached until shortly before it expires).
+ * Deleting a project deletes its repository with its images.
  */
 export class EcrImageRegistry implements ImageRegistry {
   readonly kind = 'ecr' as const;
@@ -67,9 +71,9 @@ export class EcrImageRegistry implements ImageRegistry {
         if (!isNamed(err, 'RepositoryAlreadyExistsException')) throw err;
         uri = (await this.options.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).repositories?.[0]?.repositoryUri;
       }
-      await this.options.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: name, lifecyclePolicyText: JSON.stringify(this.lifecyclePolicy()) }));
     }
     if (!uri) throw new Error(`ECR returned no URI for repository ${name}`);
+    await this.options.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: name, lifecyclePolicyText: JSON.stringify(this.lifecyclePolicy()) }));
     this.repositories.set(name, uri);
     return uri;
   }
@@ -96,12 +100,18 @@ export class EcrImageRegistry implements ImageRegistry {
     });
   }
 
-  /** The lifecycle rule every project repository gets. */
+  /** The lifecycle rules every project repository gets (ECR wants the `any` rule last). */
   lifecyclePolicy(): object {
     return {
       rules: [
         {
           rulePriority: 1,
+          description: `expire untagged images after ${this.options.untaggedExpireDays} days`,
+          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: this.options.untaggedExpireDays },
+          action: { type: 'expire' },
+        },
+        {
+          rulePriority: 2,
           description: `keep the newest ${this.options.keepImages} deployment images`,
           selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: this.options.keepImages },
           action: { type: 'expire' },

@@ -15,7 +15,7 @@ export function createImageRegistry(apps: ConfigType<typeof appsConfig>, builds:
       return new OciImageRegistry({ url: registry.url!, credentials: registry.credentials, prefix: registry.repositoryPrefix });
     case 'ecr':
       logger.log({ region: builds.ecs.region, repositoryPrefix: registry.repositoryPrefix }, 'image registry: ecr');
-      return new EcrImageRegistry({ ecr: new ECRClient({ region: builds.ecs.region }), prefix: registry.repositoryPrefix, keepImages: registry.keepImages });
+      return new EcrImageRegistry({ ecr: new ECRClient({ region: builds.ecs.region }), prefix: registry.repositoryPrefix, keepImages: registry.keepImages, untaggedExpireDays: registry.untaggedExpireDays });
     default:
       logger.log({ repositoryPrefix: registry.repositoryPrefix }, 'image registry: none (images stay in the local engine)');
       return new LocalImageRegistry(registry.repositoryPrefix);
