@@ -90,6 +90,8 @@ export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql://deploysphere:deploys
 say "builder image"; bash scripts/builder-image.sh >/dev/null || { failed=$((failed + 1)); failures+=("builder image"); }
 # Server-app tests build FROM the platform's Node runtime images (same base, same way: docs/builds.md).
 say "runtime images"; bash scripts/runtime-images.sh >/dev/null || { failed=$((failed + 1)); failures+=("runtime images"); }
+# The daemonless image builder's spec runs buildah for real (Debian package).
+say "buildah"; bash scripts/buildah.sh install || { failed=$((failed + 1)); failures+=("buildah install"); }
 # The OpenAPI fuzzer the API contract test runs (PyPI, a cached virtualenv).
 say "schemathesis"; bash scripts/schemathesis.sh install || { failed=$((failed + 1)); failures+=("schemathesis install"); }
 

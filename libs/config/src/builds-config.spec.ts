@@ -31,6 +31,12 @@ describe('build configuration', () => {
     expect(() => validateEnvironment({ BUILD_CONCURRENCY_PER_INSTANCE: '-1' })).toThrow(/BUILD_CONCURRENCY_PER_INSTANCE: must be an integer from 0 to 1000/);
   });
 
+  it('image builder: auto by default, docker | buildah | none', () => {
+    expect(validateEnvironment({}).IMAGE_BUILDER).toBe('auto');
+    expect(validateEnvironment({ IMAGE_BUILDER: 'buildah' }).IMAGE_BUILDER).toBe('buildah');
+    expect(() => validateEnvironment({ IMAGE_BUILDER: 'kaniko' })).toThrow(/IMAGE_BUILDER: must be one of auto, docker, buildah, none/);
+  });
+
   it('docker workspace: auto by default, auto | bind | volume', () => {
     expect(validateEnvironment({}).BUILD_DOCKER_WORKSPACE).toBe('auto');
     expect(validateEnvironment({ BUILD_DOCKER_WORKSPACE: 'volume' }).BUILD_DOCKER_WORKSPACE).toBe('volume');

@@ -67,6 +67,10 @@ export class BuildsEnvironment {
   @IsIn(['auto', 'bind', 'volume'], { message: 'must be one of auto, bind, volume' })
   BUILD_DOCKER_WORKSPACE: 'auto' | 'bind' | 'volume' = 'auto';
 
+  /** Image builds of container deployments: auto (the engine's build API with the docker runner, else none), docker, buildah (daemonless), none. */
+  @IsIn(['auto', 'docker', 'buildah', 'none'], { message: 'must be one of auto, docker, buildah, none' })
+  IMAGE_BUILDER: 'auto' | 'docker' | 'buildah' | 'none' = 'auto';
+
   /** An orchestrator renews its claim on running builds this often (×1/3); an expired claim is recovered by another instance. */
   @Transform(toInt) @IsInt({ message: 'must be an integer (seconds)' }) @Min(3) @Max(3_600)
   BUILD_LEASE_SECONDS = 30;
@@ -168,6 +172,7 @@ export const buildsConfig = registerAs('builds', () => {
     network: env.BUILD_NETWORK,
     workDir: resolve(env.BUILD_WORK_DIR || `${runtime.DEPLOYSPHERE_DATA_DIR}/builds`),
     dockerWorkspace: env.BUILD_DOCKER_WORKSPACE,
+    imageBuilder: env.IMAGE_BUILDER,
     leaseSeconds: env.BUILD_LEASE_SECONDS,
     queuePollMs: env.BUILD_QUEUE_POLL_MS,
     instanceId: env.ORCHESTRATOR_INSTANCE_ID || hostname(),

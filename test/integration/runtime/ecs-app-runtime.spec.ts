@@ -1,6 +1,8 @@
 import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand, RunTaskCommand, StopTaskCommand, type Service } from '@aws-sdk/client-ecs';
+import { DescribeRepositoriesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
 import { newId } from '@deploysphere/common';
+import { EcrImageRegistry } from '../../../apps/orchestrator/src/registry/ecr-image-registry.adapter';
 import { AppStartError, EcsAppRuntime, type AppSpec, type EcsAppRuntimeOptions } from '../../../apps/orchestrator/src/runtime';
 import { motoAws, privateMoto, type MotoAws } from '../../support/moto';
 
@@ -231,5 +233,30 @@ describe('EcsAppRuntime against moto', () => {
     await aws.logs.send(new PutLogEventsCommand({ logGroupName: aws.logGroup, logStreamName, logEvents: ['listening on 8080', 'GET /', 'GET /health'].map((message, i) => ({ message, timestamp: now + i })) }));
     expect(await runtime.logTail(s.deploymentId, 2)).toEqual(['GET /', 'GET /health']);
     await runtime.stop(s.deploymentId);
+  });
+
+  it('a deleted project leaves nothing on AWS: services, task definitions, the ECR repository with its images (what the drop handler calls, in its order)', async () => {
+    const registry = new EcrImageRegistry({ ecr: aws.ecr, prefix: `ds-apps-${scope}`, keepImages: 10, untaggedExpireDays: 1 });
+    const projectId = newId('prj');
+    const repository = await registry.repository(projectId);
+    const name = repository.split('/').slice(1).join('/');
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', size: 2, digest: `sha256:${'2'.repeat(64)}` }, layers: [] });
+    const put = await aws.ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: manifest, imageTag: newId('dpl') }));
+    const deployments = [spec({ projectId, replicas: 1, artifact: { kind: 'image', ref: `${repository}@${put.image!.imageId!.imageDigest}` } }), spec({ projectId, replicas: 2 })];
+    for (const d of deployments) {
+      await runtime.start(d);
+      await schedule((await service(runtime.nameOf(d.deploymentId)))!, d.replicas);
+    }
+
+    await runtime.stopProject(projectId);
+    await registry.forgetProject(projectId);
+
+    for (const d of deployments) {
+      const n = runtime.nameOf(d.deploymentId);
+      expect((await service(n))!.status).toBe('INACTIVE');
+      for (const status of ['ACTIVE', 'INACTIVE'] as const) expect((await aws.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: n, status }))).taskDefinitionArns).toEqual([]);
+    }
+    expect((await runtime.instances()).filter((i) => i.projectId === projectId)).toEqual([]);
+    await expect(aws.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
   });
 });

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 /** A Dockerfile the platform will not build (the build fails INVALID_CONFIGURATION with this message). */
@@ -132,5 +133,20 @@ export function checkDockerfile(text: string, policy: DockerfilePolicy = {}): vo
     } else if (ins.keyword === 'ONBUILD' && /^\s*ADD\s/i.test(ins.args)) {
       checkDockerfile(`FROM scratch\n${ins.args}`, policy);
     }
+  }
+}
+
+/**
+ * A FROM registry named by a host name that resolves to an internal address would make the
+ * builder pull from there (checkDockerfile sees only literal addresses). A name that does not
+ * resolve is left to the builder, whose pull then fails the build.
+ */
+export async function checkPullHosts(dockerfile: string, registryHost: string | undefined): Promise<void> {
+  for (const host of fromRegistryHosts(dockerfile)) {
+    if (host === registryHost?.toLowerCase()) continue;
+    const name = host.replace(/:\d+$/, '');
+    const addresses = await lookup(name, { all: true }).catch(() => []);
+    const internal = addresses.find((a) => isInternalHost(a.address));
+    if (internal) throw new DockerfileRefusedError(`FROM ${host}: the name resolves to an internal address (${internal.address}); use the platform's registry or a public one`);
   }
 }

@@ -2,7 +2,9 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Global, Logger, Module } from '@nestjs/common';
-import { buildsConfig, type ConfigType } from '@deploysphere/config';
+import { appsConfig, buildsConfig, type ConfigType } from '@deploysphere/config';
+import { join } from 'node:path';
+import { BuildahImageBuilder } from '../images/buildah/buildah-image-builder.adapter';
 import { DockerImageBuilder } from '../images/docker/docker-image-builder.adapter';
 import { IMAGE_BUILDER, type ImageBuilder } from '../images/image-builder.port';
 import { BUILD_RUNNER, type BuildRunner } from './build-runner.port';
@@ -69,12 +71,24 @@ export async function createBuildRunner(cfg: BuildsSettings, logger = new Logger
 }
 
 /**
- * The image builder of container deployments: the Docker engine's build API, on the docker
- * runner's build network and firewall. Other runners have none (null): such deployments fail
- * RUNNER_UNAVAILABLE (docs/builds.md, "Image builds").
+ * The image builder of container deployments IMAGE_BUILDER names: the Docker engine's build API
+ * on the docker runner's build network and firewall, or buildah (daemonless, its own CNI bridge
+ * behind the same firewall rules; its images leave only through a registry). Without one (null),
+ * such deployments fail RUNNER_UNAVAILABLE (docs/builds.md, "Image builds").
  */
-export function createImageBuilder(runner: BuildRunner): ImageBuilder | null {
-  return runner instanceof DockerBuildRunner ? new DockerImageBuilder({ buildNetwork: () => runner.buildNetwork() }) : null;
+export function createImageBuilder(runner: BuildRunner, cfg: BuildsSettings, apps: ConfigType<typeof appsConfig>, logger = new Logger('ImageBuilder')): ImageBuilder | null {
+  const kind = cfg.imageBuilder === 'auto' ? (runner instanceof DockerBuildRunner ? 'docker' : 'none') : cfg.imageBuilder;
+  if (kind === 'docker') {
+    if (!(runner instanceof DockerBuildRunner)) throw new Error('Invalid configuration:\n  - IMAGE_BUILDER: docker image builds need BUILD_RUNNER=docker (or use buildah)');
+    return new DockerImageBuilder({ buildNetwork: () => runner.buildNetwork() });
+  }
+  if (kind === 'buildah') {
+    if (apps.registry.kind === 'none') throw new Error('Invalid configuration:\n  - IMAGE_BUILDER: buildah images reach the app runtime only through a registry (set REGISTRY_URL, or REGISTRY_KIND=ecr)');
+    const loopback = apps.registry.url && /^(127\.|localhost(:|$))/.test(apps.registry.url) ? [apps.registry.url] : [];
+    logger.log({ stateDir: join(cfg.workDir, 'buildah') }, 'image builder: buildah');
+    return new BuildahImageBuilder({ stateDir: join(cfg.workDir, 'buildah'), firewall: { instanceId: cfg.instanceId }, insecureRegistries: loopback });
+  }
+  return null;
 }
 
 /** Provides BUILD_RUNNER, chosen and checked once at start-up, and IMAGE_BUILDER beside it. */
@@ -82,7 +96,11 @@ export function createImageBuilder(runner: BuildRunner): ImageBuilder | null {
 @Module({
   providers: [
     { provide: BUILD_RUNNER, inject: [buildsConfig.KEY], useFactory: (cfg: BuildsSettings) => createBuildRunner(cfg) },
-    { provide: IMAGE_BUILDER, inject: [BUILD_RUNNER], useFactory: createImageBuilder },
+    {
+      provide: IMAGE_BUILDER,
+      inject: [BUILD_RUNNER, buildsConfig.KEY, appsConfig.KEY],
+      useFactory: (runner: BuildRunner, cfg: BuildsSettings, apps: ConfigType<typeof appsConfig>) => createImageBuilder(runner, cfg, apps),
+    },
   ],
   exports: [BUILD_RUNNER, IMAGE_BUILDER],
 })

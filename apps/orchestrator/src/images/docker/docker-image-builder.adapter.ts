@@ -1,16 +1,15 @@
 import Docker from 'dockerode';
-import { Logger } from '@nestjs/common';
 import ignore from 'ignore';
-import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { packDirectory } from '../../runner/archive';
 import { RunnerUnavailableError } from '../../runner/build-failure';
 import type { LineListener } from '../../runner/build-runner.port';
 import { LineSplitter } from '../../runner/line-splitter';
-import { checkDockerfile, DockerfileRefusedError, fromRegistryHosts, isInternalHost } from '../dockerfile-policy';
+import { BuildPidsCgroup } from '../build-pids-cgroup';
+import { checkDockerfile, checkPullHosts, DockerfileRefusedError } from '../dockerfile-policy';
 import type { ImageBuilder, ImageBuildOutcome, ImageBuildSpec, RegistryAuth, RunningImageBuild } from '../image-builder.port';
 
 export interface DockerImageBuilderOptions {
@@ -25,8 +24,6 @@ export interface DockerImageBuilderOptions {
 const LABEL = { role: 'io.deploysphere.role', deployment: 'io.deploysphere.deployment-id', project: 'io.deploysphere.project-id' } as const;
 export const ROLE_APP_IMAGE = 'app-image';
 const REF_PREFIX = 'image:';
-/** Where a build's pids cap lives (a parent cgroup of its RUN containers). */
-const CGROUP_PARENT = 'deploysphere-image-builds';
 
 /** What the engine's /build stream says, one JSON object per message. */
 interface BuildMessage {
@@ -59,14 +56,12 @@ const exitCodeOf = (message: string): number | undefined => {
  * API request, which makes the engine stop the step and remove its container (`forcerm`).
  */
 export class DockerImageBuilder implements ImageBuilder {
-  private readonly logger = new Logger('DockerImageBuilder');
   private readonly docker: Docker;
-  private readonly cgroupRoot: string;
-  private pidsWarned = false;
+  private readonly pids: BuildPidsCgroup;
 
   constructor(private readonly options: DockerImageBuilderOptions) {
     this.docker = options.docker ?? new Docker();
-    this.cgroupRoot = options.cgroupRoot ?? '/sys/fs/cgroup';
+    this.pids = new BuildPidsCgroup(options.cgroupRoot);
   }
 
   async isReady(): Promise<boolean> {
@@ -102,7 +97,7 @@ export class DockerImageBuilder implements ImageBuilder {
     try {
       dockerfile = await readFile(join(spec.contextDir, spec.dockerfile), 'utf8');
       checkDockerfile(dockerfile, { registryHost: spec.registryHost });
-      await this.checkPullHosts(dockerfile, spec.registryHost);
+      await checkPullHosts(dockerfile, spec.registryHost);
     } catch (err) {
       if (err instanceof DockerfileRefusedError) return settled(failed('INVALID_CONFIGURATION', err.message));
       return settled(failed('INVALID_CONFIGURATION', `The Dockerfile could not be read: ${(err as Error).message}`));
@@ -120,7 +115,7 @@ export class DockerImageBuilder implements ImageBuilder {
       ended ??= why;
       abort.abort(new Error(why));
     };
-    const cgroupParent = await this.pidsParent(spec.deploymentId, spec.limits.pids);
+    const cgroupParent = await this.pids.create(spec.deploymentId, spec.limits.pids);
     const memory = spec.limits.memoryMb * 1024 * 1024;
     const context = await this.context(spec.contextDir, spec.dockerfile);
     let stream: Readable;
@@ -143,7 +138,7 @@ export class DockerImageBuilder implements ImageBuilder {
         abortSignal: abort.signal,
       } as unknown as Docker.ImageBuildOptions)) as unknown as Readable;
     } catch (err) {
-      await this.releasePidsParent(spec.deploymentId);
+      await this.pids.release(spec.deploymentId);
       throw new RunnerUnavailableError(`The engine refused the image build: ${(err as Error).message}`, { cause: err });
     }
     const timer = setTimeout(() => stop('timed_out'), spec.limits.timeoutSeconds * 1000);
@@ -195,7 +190,7 @@ export class DockerImageBuilder implements ImageBuilder {
         error ??= err.message;
         finish();
       });
-    }).finally(() => this.releasePidsParent(spec.deploymentId));
+    }).finally(() => this.pids.release(spec.deploymentId));
 
     return {
       runnerRef,
@@ -273,21 +268,6 @@ export class DockerImageBuilder implements ImageBuilder {
     }
   }
 
-  /**
-   * A FROM registry named by a host name that resolves to an internal address would make the
-   * engine pull from there (the name check in checkDockerfile sees only literal addresses). A
-   * name that does not resolve is left to the engine, whose pull then fails the build.
-   */
-  private async checkPullHosts(dockerfile: string, registryHost: string | undefined): Promise<void> {
-    for (const host of fromRegistryHosts(dockerfile)) {
-      if (host === registryHost?.toLowerCase()) continue;
-      const name = host.replace(/:\d+$/, '');
-      const addresses = await lookup(name, { all: true }).catch(() => []);
-      const internal = addresses.find((a) => isInternalHost(a.address));
-      if (internal) throw new DockerfileRefusedError(`FROM ${host}: the name resolves to an internal address (${internal.address}); use the platform's registry or a public one`);
-    }
-  }
-
   /** The context as a tar: `.git` and what `.dockerignore` names (gitignore-style patterns) left out; the Dockerfile always in. */
   private async context(dir: string, dockerfile: string): Promise<Readable> {
     const ig = ignore();
@@ -305,34 +285,4 @@ export class DockerImageBuilder implements ImageBuilder {
    * controller and this process allowed to write there (root next to the engine); otherwise
    * builds run without the cap, with one warning.
    */
-  private async pidsParent(deploymentId: string, pids: number): Promise<string | undefined> {
-    const controller = join(this.cgroupRoot, 'pids');
-    try {
-      if (!existsSync(join(controller, 'pids.max')) && !existsSync(join(controller, 'tasks'))) throw new Error('no cgroup v1 pids controller');
-      const dir = join(controller, CGROUP_PARENT, deploymentId);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'pids.max'), String(pids));
-      return `/${CGROUP_PARENT}/${deploymentId}`;
-    } catch (err) {
-      if (!this.pidsWarned) {
-        this.pidsWarned = true;
-        this.logger.warn({ err: (err as Error).message }, 'image builds run without a pids limit (needs cgroup v1 and root next to the engine)');
-      }
-      return undefined;
-    }
-  }
-
-  /** Removes the build's parent cgroups (the engine made one per controller); its containers are gone by now. */
-  private async releasePidsParent(deploymentId: string): Promise<void> {
-    let controllers: string[];
-    try {
-      controllers = await readdir(this.cgroupRoot);
-    } catch {
-      return;
-    }
-    for (const controller of controllers) {
-      const dir = join(this.cgroupRoot, controller, CGROUP_PARENT, deploymentId);
-      if (existsSync(dir)) await rmdir(dir).catch(() => undefined);
-    }
-  }
 }

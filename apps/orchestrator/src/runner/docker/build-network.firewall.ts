@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -21,6 +22,12 @@ export interface FirewallOptions {
   /** The iptables program (tests may point at another). */
   iptables?: string;
   /**
+   * The chain forwarded traffic is checked in: DOCKER-USER on an engine's bridge (the engine
+   * jumps to it first), CNI-ADMIN on a CNI bridge (the CNI firewall plugin jumps to it before it
+   * accepts a container's traffic). Created when missing.
+   */
+  forwardChain?: 'DOCKER-USER' | 'CNI-ADMIN';
+  /**
    * Let through before the refusals, even inside a refused range: the DNS servers the engine
    * forwards a build's lookups to (port 53) and the package registry's addresses (ports 80, 443).
    */
@@ -39,6 +46,10 @@ export interface FirewallOptions {
 export class BuildNetworkFirewall {
   private readonly iptables: string;
   private readonly comment: string;
+
+  private get forwardChain(): string {
+    return this.options.forwardChain ?? 'DOCKER-USER';
+  }
 
   constructor(private readonly options: FirewallOptions) {
     this.iptables = options.iptables ?? 'iptables';
@@ -74,14 +85,17 @@ export class BuildNetworkFirewall {
       await this.ensure(FIREWALL_CHAIN + '-IN', ['-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset'], 'append');
       await this.ensure(FIREWALL_CHAIN + '-IN', ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'], 'append');
     });
-    await this.ensure('DOCKER-USER', ['-i', this.options.bridge, '-m', 'comment', '--comment', this.comment, '-j', FIREWALL_CHAIN], 'insert');
+    await this.ipt(['-w', '-N', this.forwardChain]).catch((err: Error) => {
+      if (!/exists/i.test(err.message)) throw err;
+    });
+    await this.ensure(this.forwardChain, ['-i', this.options.bridge, '-m', 'comment', '--comment', this.comment, '-j', FIREWALL_CHAIN], 'insert');
   }
 
   /** Removes this instance's jumps (idempotent). */
   async remove(): Promise<void> {
     for (const [chain, target] of [
       ['INPUT', FIREWALL_CHAIN + '-IN'],
-      ['DOCKER-USER', FIREWALL_CHAIN],
+      [this.forwardChain, FIREWALL_CHAIN],
     ]) {
       const rule = ['-i', this.options.bridge, '-m', 'comment', '--comment', this.comment, '-j', target];
       while (await this.exists(chain, rule)) await this.ipt(['-w', '-D', chain, ...rule]);
@@ -91,7 +105,7 @@ export class BuildNetworkFirewall {
   /** `iptables -S` of the chains involved, for diagnostics and tests. */
   async rules(): Promise<string> {
     const out: string[] = [];
-    for (const chain of ['INPUT', 'DOCKER-USER', FIREWALL_CHAIN, FIREWALL_CHAIN + '-IN']) {
+    for (const chain of ['INPUT', this.forwardChain, FIREWALL_CHAIN, FIREWALL_CHAIN + '-IN']) {
       out.push(await this.ipt(['-w', '-S', chain]).catch(() => ''));
     }
     return out.join('');
@@ -120,4 +134,10 @@ export class BuildNetworkFirewall {
       throw new Error(`${this.iptables} ${args.join(' ')}: ${(e.stderr || e.message).trim()}`);
     }
   }
+}
+
+/** The IPv4 name servers of this host (not loopback): a build's or an app's DNS lookups are forwarded to them. */
+export async function hostNameservers(): Promise<string[]> {
+  const text = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  return [...text.matchAll(/^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]).filter((ip) => !ip.startsWith('127.'));
 }

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { chown, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ID_PATTERN } from '@deploysphere/common';
@@ -18,7 +18,7 @@ import type {
   RunningBuild,
 } from '../build-runner.port';
 import { builderEnvironment } from '../builder-env';
-import { BuildNetworkFirewall } from './build-network.firewall';
+import { BuildNetworkFirewall, hostNameservers } from './build-network.firewall';
 import { DockerLogFrames } from './docker-log-frames';
 import { collectOutputTree, copySourceTree, mountedNoexec, readSmallFile, type Owner } from './host-workspace';
 
@@ -608,11 +608,6 @@ export class DockerBuildRunner implements BuildRunner {
 /** The registry the builder's npm uses (deploy/builder: npm's default). */
 const REGISTRY_HOST = 'registry.npmjs.org';
 
-/** The IPv4 name servers of this host: the engine forwards a build's DNS lookups to them. */
-async function hostNameservers(): Promise<string[]> {
-  const text = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-  return [...text.matchAll(/^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]).filter((ip) => !ip.startsWith('127.'));
-}
 
 async function addressesOf(host: string): Promise<string[]> {
   const found = await lookup(host, { all: true, family: 4 }).catch(() => []);

@@ -1,7 +1,6 @@
 import Docker from 'dockerode';
 import { Logger } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
-import { BuildNetworkFirewall } from '../../runner/docker/build-network.firewall';
+import { BuildNetworkFirewall, hostNameservers } from '../../runner/docker/build-network.firewall';
 import { DockerLogFrames } from '../../runner/docker/docker-log-frames';
 import { AppStartError, type AppInstance, type AppRuntime, type AppSpec, type InstanceState } from '../app-runtime.port';
 
@@ -244,8 +243,3 @@ function stateOf(state: { Status: string; Restarting?: boolean }): InstanceState
   }
 }
 
-/** The IPv4 name servers of this host: the engine forwards an app's DNS lookups to them. */
-async function hostNameservers(): Promise<string[]> {
-  const text = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-  return [...text.matchAll(/^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]).filter((ip) => !ip.startsWith('127.'));
-}
