@@ -1,8 +1,10 @@
 // The edge router as the benchmark runs it: the production classes (route table, manifest and
 // blob caches, request handler, raw http server, batching access log) over the real fs
-// artifact store, with N projects in the route table, each with its own deployment of `site`.
+// artifact store, with N projects in the route table, each with its own deployment of `site`;
+// with --upstream ip:port (bench/apps), also the server app project `app` (host app.localhost)
+// proxied to that instance.
 //
-//   node -r ./bench/register.js bench/edge/edge-bench-server.ts --site DIR --data DIR --projects N --port P --hosts FILE
+//   node -r ./bench/register.js bench/edge/edge-bench-server.ts --site DIR --data DIR --projects N --port P --hosts FILE [--upstream ADDR]
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { newId } from '@deploysphere/common';
@@ -10,7 +12,10 @@ import { edgeConfig, validateEnvironment, type httpConfig } from '@deploysphere/
 import { FsArtifactStore } from '@deploysphere/storage';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { InMemoryTransport } from '@deploysphere/messaging';
 import { InMemoryAccessLogSink } from '../../apps/edge-router/src/access-log/in-memory-access-log-sink.adapter';
+import { AppProxy, WAKE_REPEAT_MS } from '../../apps/edge-router/src/proxy/app-proxy';
+import { AppSignals, TRAFFIC_REPORT_MS } from '../../apps/edge-router/src/proxy/app-signals';
 import { RouteTable } from '../../apps/edge-router/src/routing/route-table';
 import type { RouteSnapshot } from '../../apps/edge-router/src/routing/route.types';
 import { EdgeRequestHandler } from '../../apps/edge-router/src/server/edge-request.handler';
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
       projects: { type: 'string', default: '1' },
       port: { type: 'string', default: '0' },
       hosts: { type: 'string' },
+      upstream: { type: 'string' },
     },
   });
   if (!values.site || !values.data || !values.hosts) throw new Error('--site, --data and --hosts are required');
@@ -43,14 +49,28 @@ async function main(): Promise<void> {
     snapshot.projects.push({ id: projectId, slug: `site-${i}`, productionDeploymentId: deploymentId, aliasAt: 1 });
     snapshot.deployments.push({ id: deploymentId, projectId });
   }
-  writeFileSync(values.hosts, snapshot.projects.map((p) => `${p.slug}.localhost`).join('\n') + '\n');
+  if (values.upstream) {
+    const projectId = newId('prj');
+    const deploymentId = newId('dpl');
+    snapshot.projects.push({ id: projectId, slug: 'app', productionDeploymentId: deploymentId, aliasAt: 1 });
+    snapshot.deployments.push({ id: deploymentId, projectId, upstreams: values.upstream.split(',') });
+  }
+  writeFileSync(values.hosts, snapshot.projects.filter((p) => p.slug !== 'app').map((p) => `${p.slug}.localhost`).join('\n') + '\n');
 
   const table = new RouteTable('localhost', settings.skewWindowMs);
   table.replaceAll(snapshot);
   const manifests = new ManifestCache(store, settings);
   const blobs = new BlobCache(store, settings);
   const accessLog = new InMemoryAccessLogSink({ maxBuffered: settings.accessLogBuffer, flushIntervalMs: settings.accessLogFlushMs });
-  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog);
+  const signals = new AppSignals(new InMemoryTransport(), { edgeId: settings.instanceId, reportIntervalMs: TRAFFIC_REPORT_MS });
+  const proxy = new AppProxy(table, signals, {
+    connectTimeoutMs: settings.proxyConnectTimeoutMs,
+    responseTimeoutMs: settings.proxyResponseTimeoutMs,
+    maxBodyBytes: settings.proxyMaxBodyBytes,
+    wakeTimeoutMs: settings.wakeTimeoutMs,
+    wakeRepeatMs: WAKE_REPEAT_MS,
+  });
+  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy);
   const http = { host: '127.0.0.1', edgePort: Number(values.port), rootDomain: 'localhost' } as ConfigType<typeof httpConfig>;
   const server = new EdgeServer(handler, http, settings);
   const { port } = await server.listen(Number(values.port), '127.0.0.1');

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { builderImage, REPO_ROOT } from './builds';
@@ -11,19 +11,17 @@ export const APP_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'apps');
 export const TEST_LABEL = 'io.deploysphere.test=apps-runtime';
 
 /**
- * The test app's image (test/fixtures/apps/http-app FROM the builder image, which has Node),
+ * A test app's image (test/fixtures/apps/<name> FROM the builder image, which has Node and npm),
  * tagged by the hash of its inputs: built once, reused while nothing changed.
  */
 export async function testAppImage(name = 'http-app'): Promise<string> {
   const base = await builderImage();
   const dir = join(APP_FIXTURES, name);
-  const hash = createHash('sha256')
-    .update(base)
-    .update(readFileSync(join(dir, 'Dockerfile')))
-    .update(readFileSync(join(dir, 'server.js')))
-    .digest('hex')
-    .slice(0, 16);
-  const tag = `deploysphere-test/${name}:${hash}`;
+  const hash = createHash('sha256').update(base);
+  for (const file of ['Dockerfile', 'server.js', 'package.json', 'package-lock.json']) {
+    if (existsSync(join(dir, file))) hash.update(file).update(readFileSync(join(dir, file)));
+  }
+  const tag = `deploysphere-test/${name}:${hash.digest('hex').slice(0, 16)}`;
   const docker = new Docker();
   const exists = await docker
     .getImage(tag)

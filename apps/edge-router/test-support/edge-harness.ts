@@ -2,7 +2,10 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import type { ConfigType } from '@nestjs/config';
 import type { EdgeSettings, httpConfig } from '@deploysphere/config';
+import { InMemoryTransport, type MessageTransport } from '@deploysphere/messaging';
 import { InMemoryAccessLogSink } from '../src/access-log/in-memory-access-log-sink.adapter';
+import { AppProxy } from '../src/proxy/app-proxy';
+import { AppSignals } from '../src/proxy/app-signals';
 import { RouteTable } from '../src/routing/route-table';
 import type { RouteSnapshot } from '../src/routing/route.types';
 import { EdgeRequestHandler } from '../src/server/edge-request.handler';
@@ -20,6 +23,10 @@ export function testEdgeSettings(overrides: Partial<EdgeSettings> = {}): EdgeSet
     accessLogFlushMs: 20,
     shutdownGraceMs: 2_000,
     skewWindowMs: 60_000,
+    proxyConnectTimeoutMs: 2_000,
+    proxyResponseTimeoutMs: 10_000,
+    proxyMaxBodyBytes: 8 * 1024 * 1024,
+    wakeTimeoutMs: 10_000,
     ...overrides,
   };
 }
@@ -39,6 +46,10 @@ export interface RunningEdge {
   blobs: BlobCache;
   manifests: ManifestCache;
   server: EdgeServer;
+  /** Where the edge's wake requests and traffic reports go. */
+  transport: MessageTransport;
+  signals: AppSignals;
+  proxy: AppProxy;
   /** One request with the given Host header (keep-alive off, so each call is independent). */
   get(host: string, path: string, headers?: Record<string, string>, method?: string): Promise<EdgeResponse>;
   /** Raw bytes on a fresh socket, for what an HTTP client library would refuse to send. */
@@ -51,7 +62,16 @@ export interface RunningEdge {
  * wires it, over the in-memory artifact store.
  */
 export async function startEdge(
-  options: { store?: InMemoryArtifactStore; snapshot?: RouteSnapshot; rootDomain?: string; settings?: Partial<EdgeSettings> } = {},
+  options: {
+    store?: InMemoryArtifactStore;
+    snapshot?: RouteSnapshot;
+    rootDomain?: string;
+    settings?: Partial<EdgeSettings>;
+    transport?: MessageTransport;
+    /** Traffic report interval and wake repeat interval (ms). */
+    reportIntervalMs?: number;
+    wakeRepeatMs?: number;
+  } = {},
 ): Promise<RunningEdge> {
   const settings = testEdgeSettings(options.settings);
   const store = options.store ?? new InMemoryArtifactStore();
@@ -60,7 +80,17 @@ export async function startEdge(
   const manifests = new ManifestCache(store, settings);
   const blobs = new BlobCache(store, settings);
   const accessLog = new InMemoryAccessLogSink({ maxBuffered: settings.accessLogBuffer, flushIntervalMs: settings.accessLogFlushMs });
-  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog);
+  const transport = options.transport ?? new InMemoryTransport();
+  const signals = new AppSignals(transport, { edgeId: settings.instanceId, reportIntervalMs: options.reportIntervalMs ?? 200 });
+  signals.start();
+  const proxy = new AppProxy(table, signals, {
+    connectTimeoutMs: settings.proxyConnectTimeoutMs,
+    responseTimeoutMs: settings.proxyResponseTimeoutMs,
+    maxBodyBytes: settings.proxyMaxBodyBytes,
+    wakeTimeoutMs: settings.wakeTimeoutMs,
+    wakeRepeatMs: options.wakeRepeatMs ?? 500,
+  });
+  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy);
   const http = { host: '127.0.0.1', edgePort: 0, rootDomain: options.rootDomain ?? 'localhost' } as ConfigType<typeof httpConfig>;
   const server = new EdgeServer(handler, http, settings);
   const { port } = await server.listen(0, '127.0.0.1');
@@ -100,10 +130,15 @@ export async function startEdge(
     blobs,
     manifests,
     server,
+    transport,
+    signals,
+    proxy,
     get,
     raw,
     close: async () => {
       await server.close();
+      proxy.close();
+      await signals.stop();
       await accessLog.close();
     },
   };

@@ -10,6 +10,10 @@ const EDGE_BUFFER = { message: 'must be an integer from 100 to 1000000' };
 const EDGE_FLUSH = { message: 'must be an integer from 10 to 60000' };
 const EDGE_GRACE = { message: 'must be an integer from 0 to 300000' };
 const EDGE_SKEW = { message: 'must be an integer from 0 to 604800' };
+const EDGE_CONNECT = { message: 'must be an integer from 100 to 60000' };
+const EDGE_RESPONSE = { message: 'must be an integer from 1000 to 3600000' };
+const EDGE_BODY = { message: 'must be an integer from 1 to 10240' };
+const EDGE_WAKE = { message: 'must be an integer from 1000 to 600000' };
 
 /** The edge router's caches, identity, access log and shutdown (its port is in the http area). */
 export class EdgeEnvironment {
@@ -39,6 +43,22 @@ export class EdgeEnvironment {
   /** Skew protection: how long after the alias left a deployment the clients pinned to it still get its files (0 = off). */
   @Transform(toInt) @IsInt(EDGE_SKEW) @Min(0, EDGE_SKEW) @Max(604_800, EDGE_SKEW)
   EDGE_SKEW_WINDOW_SECONDS = 43_200;
+
+  /** Server apps: how long the edge waits for an instance to accept a connection before the 502 page. */
+  @Transform(toInt) @IsInt(EDGE_CONNECT) @Min(100, EDGE_CONNECT) @Max(60_000, EDGE_CONNECT)
+  EDGE_PROXY_CONNECT_TIMEOUT_MS = 5_000;
+
+  /** Server apps: how long an instance may take to start its response (headers) before the 504 page. */
+  @Transform(toInt) @IsInt(EDGE_RESPONSE) @Min(1_000, EDGE_RESPONSE) @Max(3_600_000, EDGE_RESPONSE)
+  EDGE_PROXY_RESPONSE_TIMEOUT_MS = 60_000;
+
+  /** Server apps: the largest request body the edge forwards, in MiB (413 past it). */
+  @Transform(toInt) @IsInt(EDGE_BODY) @Min(1, EDGE_BODY) @Max(10_240, EDGE_BODY)
+  EDGE_PROXY_MAX_BODY_MB = 100;
+
+  /** Scale to zero: how long a request for a sleeping app waits for it to wake before a 503 with Retry-After. */
+  @Transform(toInt) @IsInt(EDGE_WAKE) @Min(1_000, EDGE_WAKE) @Max(600_000, EDGE_WAKE)
+  EDGE_WAKE_TIMEOUT_MS = 30_000;
 }
 
 export interface EdgeSettings {
@@ -53,6 +73,10 @@ export interface EdgeSettings {
   shutdownGraceMs: number;
   /** How long a replaced production deployment still serves the clients pinned to it; 0 turns skew protection off. */
   skewWindowMs: number;
+  proxyConnectTimeoutMs: number;
+  proxyResponseTimeoutMs: number;
+  proxyMaxBodyBytes: number;
+  wakeTimeoutMs: number;
 }
 
 function shape(env: EdgeEnvironment): EdgeSettings {
@@ -64,6 +88,10 @@ function shape(env: EdgeEnvironment): EdgeSettings {
     accessLogFlushMs: env.EDGE_ACCESS_LOG_FLUSH_MS,
     shutdownGraceMs: env.EDGE_SHUTDOWN_GRACE_MS,
     skewWindowMs: env.EDGE_SKEW_WINDOW_SECONDS * 1000,
+    proxyConnectTimeoutMs: env.EDGE_PROXY_CONNECT_TIMEOUT_MS,
+    proxyResponseTimeoutMs: env.EDGE_PROXY_RESPONSE_TIMEOUT_MS,
+    proxyMaxBodyBytes: env.EDGE_PROXY_MAX_BODY_MB * 1024 * 1024,
+    wakeTimeoutMs: env.EDGE_WAKE_TIMEOUT_MS,
   };
 }
 

@@ -45,6 +45,8 @@ export interface ServableDeployment {
   manifestKey: string | null;
   /** When the production alias last moved away from it; null if it never did. */
   leftProductionAt: Date | null;
+  /** A server app's running instances (`ip:port`, empty while it sleeps); null for static output. */
+  upstreams: string[] | null;
 }
 
 export interface QueuedDeployment {

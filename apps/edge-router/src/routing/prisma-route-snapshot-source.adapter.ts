@@ -8,7 +8,7 @@ const PAGE = 5_000;
 
 /**
  * Reads every project, its production alias, every READY deployment (with when the alias last
- * left it, for skew protection) and every verified custom domain, in pages so a large platform does not need one giant result set. Serving settings
+ * left it, for skew protection, and a server app's running instances) and every verified custom domain, in pages so a large platform does not need one giant result set. Serving settings
  * come from the project's columns.
  */
 @Injectable()
@@ -51,7 +51,13 @@ export class PrismaRouteSnapshotSource implements RouteSnapshotSource {
     for (let cursor: string | undefined; ; ) {
       const page = await this.deployments.servablePage(cursor, PAGE);
       for (const d of page) {
-        snapshot.deployments.push({ id: d.id, projectId: d.projectId, manifestKey: d.manifestKey ?? undefined, leftProductionAt: d.leftProductionAt?.getTime() });
+        snapshot.deployments.push({
+          id: d.id,
+          projectId: d.projectId,
+          manifestKey: d.manifestKey ?? undefined,
+          upstreams: d.upstreams ?? undefined,
+          leftProductionAt: d.leftProductionAt?.getTime(),
+        });
       }
       if (page.length < PAGE) break;
       cursor = page[page.length - 1].id;

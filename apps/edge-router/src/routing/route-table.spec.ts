@@ -342,3 +342,62 @@ describe('RouteTable custom domains', () => {
     });
   });
 });
+
+describe('RouteTable server app instances', () => {
+  const app = (table: RouteTable, id = D1) => table.deployment(id)?.app?.upstreams;
+
+  it('takes the running instances from the snapshot; a static deployment has none', () => {
+    const table = new RouteTable('apps.test');
+    table.replaceAll({ ...snapshot(), deployments: [{ id: D1, projectId: P1, upstreams: ['10.0.0.1:3000'] }, { id: D2, projectId: P1, upstreams: [] }, { id: D3, projectId: P1 }] });
+    expect(app(table)).toEqual(['10.0.0.1:3000']);
+    expect(app(table, D2)).toEqual([]);
+    expect(table.deployment(D3)?.app).toBeUndefined();
+    const resolved = table.resolve('shop.apps.test');
+    expect(resolved.kind === 'deployment' && resolved.deployment.app?.upstreams).toEqual(['10.0.0.1:3000']);
+  });
+
+  it('applies the newest statement of ready and upstreams-changed events, whatever their order', () => {
+    const table = loaded();
+    table.addDeployment({ id: 'dpl_01jd8x3k9p0000000000000000', projectId: P1, upstreams: ['10.0.0.1:3000'] }, 'shop', 1_000);
+    const id = 'dpl_01jd8x3k9p0000000000000000';
+    expect(table.setUpstreams(id, [], 2_000)).toBe(true);
+    expect(app(table, id)).toEqual([]);
+    // A replayed ready (older) does not wake it; a newer change does.
+    table.addDeployment({ id, projectId: P1, upstreams: ['10.0.0.1:3000'] }, 'shop', 1_000);
+    expect(app(table, id)).toEqual([]);
+    expect(table.setUpstreams(id, ['10.0.0.2:3000'], 1_500)).toBe(false);
+    expect(table.setUpstreams(id, ['10.0.0.2:3000'], 3_000)).toBe(true);
+    expect(app(table, id)).toEqual(['10.0.0.2:3000']);
+  });
+
+  it('keeps an upstreams change that overtook its ready event, and applies it when the ready arrives', () => {
+    const table = loaded();
+    const id = 'dpl_01jd8x3k9q0000000000000000';
+    expect(table.setUpstreams(id, ['10.0.0.9:3000'], 5_000)).toBe(false);
+    table.addDeployment({ id, projectId: P1, upstreams: ['10.0.0.1:3000'] }, 'shop', 1_000);
+    expect(app(table, id)).toEqual(['10.0.0.9:3000']);
+  });
+
+  it('an alias event first makes a route without instances; the ready event then makes it a server app', () => {
+    const table = loaded();
+    const id = 'dpl_01jd8x3k9r0000000000000000';
+    table.moveAlias(P1, 'shop', id, 5_000);
+    expect(table.deployment(id)?.app).toBeUndefined();
+    table.addDeployment({ id, projectId: P1, upstreams: ['10.0.0.1:3000'] }, 'shop', 4_000);
+    const resolved = table.resolve('shop.apps.test');
+    expect(resolved.kind === 'deployment' && resolved.deployment.app?.upstreams).toEqual(['10.0.0.1:3000']);
+  });
+
+  it('tells a watcher about each change of the instances until it stops watching', () => {
+    const table = loaded();
+    const id = 'dpl_01jd8x3k9s0000000000000000';
+    table.addDeployment({ id, projectId: P1, upstreams: [] }, 'shop', 1);
+    const seen: Array<readonly string[] | undefined> = [];
+    const stop = table.watchUpstreams(id, () => seen.push(app(table, id)));
+    table.setUpstreams(id, ['10.0.0.1:3000'], 2);
+    table.setUpstreams(id, ['10.0.0.1:3000'], 1); // older: not applied, no call
+    stop();
+    table.setUpstreams(id, [], 3);
+    expect(seen).toEqual([['10.0.0.1:3000']]);
+  });
+});

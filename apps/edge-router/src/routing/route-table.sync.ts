@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AliasMovedV1, DeploymentReadyV1, DomainRemovedV1, DomainVerifiedV1, ProjectDeletedV1, ProjectRoutingChangedV1, Topics } from '@deploysphere/contracts';
+import { AliasMovedV1, DeploymentReadyV1, DeploymentUpstreamsChangedV1, DomainRemovedV1, DomainVerifiedV1, ProjectDeletedV1, ProjectRoutingChangedV1, Topics } from '@deploysphere/contracts';
 import { ConsumerHost } from '@deploysphere/messaging';
 import { edgeConfig, type EdgeSettings } from '@deploysphere/config';
 import { ManifestCache } from '../serving/manifest-cache';
@@ -13,6 +13,7 @@ export const ROUTE_TOPICS = [
   Topics.ProjectDeleted,
   Topics.DomainVerified,
   Topics.DomainRemoved,
+  Topics.DeploymentUpstreamsChanged,
 ];
 
 /**
@@ -82,7 +83,11 @@ export class RouteTableSync implements OnApplicationBootstrap, OnApplicationShut
   /** Every event is a complete statement of state with its time, so replays and duplicates are harmless. */
   private apply(event: object): void {
     if (event instanceof DeploymentReadyV1) {
-      this.table.addDeployment({ id: event.deploymentId, projectId: event.projectId, manifestKey: event.manifestKey }, event.slug);
+      const { deploymentId: id, projectId, manifestKey, upstreams } = event;
+      this.table.addDeployment({ id, projectId, manifestKey, upstreams }, event.slug, Date.parse(event.readyAt));
+    } else if (event instanceof DeploymentUpstreamsChangedV1) {
+      const applied = this.table.setUpstreams(event.deploymentId, event.upstreams, Date.parse(event.changedAt));
+      this.logger.log({ deploymentId: event.deploymentId, upstreams: event.upstreams.length, applied }, 'app instances changed');
     } else if (event instanceof AliasMovedV1) {
       // Start reading the manifest now so the first request after the switch finds it warm.
       this.manifests.warm(event.deploymentId);

@@ -2,6 +2,7 @@ import { previewLabel } from '@deploysphere/common';
 import { idKey, parseHost, previewKey } from './host-name';
 import {
   DEFAULT_PROJECT_SETTINGS,
+  type AppUpstreams,
   type DeploymentRoute,
   type HostResolution,
   type ProjectRoute,
@@ -43,6 +44,10 @@ export class RouteTable {
   /** Projects deleted since start, so a late event cannot bring one back. */
   private readonly deleted = new Set<string>();
   private readonly memo = new Map<string, HostResolution>();
+  /** Upstream news for deployments not known yet (the ready event travels on another topic), bounded. */
+  private readonly earlyUpstreams = new Map<string, AppUpstreams>();
+  /** Who waits for a deployment's instances to change (requests held while a sleeping app wakes). */
+  private readonly upstreamWatchers = new Map<string, Set<() => void>>();
   private isLoaded = false;
 
   /**
@@ -81,7 +86,9 @@ export class RouteTable {
     }
     for (const d of snapshot.deployments) {
       const project = byId.get(d.projectId);
-      if (project) addToProject(project, byKey, { id: d.id, key: idKey(d.id), projectId: d.projectId, manifestKey: d.manifestKey });
+      if (!project) continue;
+      const app = d.upstreams === undefined ? undefined : { upstreams: d.upstreams, at: 0 };
+      addToProject(project, byKey, { id: d.id, key: idKey(d.id), projectId: d.projectId, manifestKey: d.manifestKey, app });
     }
     for (const p of snapshot.projects) {
       if (!p.productionDeploymentId) continue;
@@ -136,16 +143,63 @@ export class RouteTable {
     return project;
   }
 
-  /** Makes a READY deployment servable at its preview host (and creates its project if new). */
-  addDeployment(deployment: { id: string; projectId: string; manifestKey?: string }, slug: string): boolean {
+  /**
+   * Makes a READY deployment servable at its preview host (and creates its project if new). A
+   * server app's `upstreams` as of `at` (its ready time) apply unless newer news is held.
+   */
+  addDeployment(deployment: { id: string; projectId: string; manifestKey?: string; upstreams?: string[] }, slug: string, at = 0): boolean {
     const project = this.ensureProject(deployment.projectId, slug);
     if (!project) return false;
     const key = idKey(deployment.id);
-    if (!project.byKey.has(key)) {
-      addToProject(project, this.byKey, { id: deployment.id, key, projectId: deployment.projectId, manifestKey: deployment.manifestKey });
+    let route = project.byKey.get(key);
+    if (route === undefined) {
+      route = { id: deployment.id, key, projectId: deployment.projectId, manifestKey: deployment.manifestKey };
+      addToProject(project, this.byKey, route);
       this.changed();
     }
+    if (deployment.upstreams !== undefined) this.applyUpstreams(route, { upstreams: deployment.upstreams, at });
+    const early = this.earlyUpstreams.get(deployment.id);
+    if (early !== undefined && route.app !== undefined) {
+      this.earlyUpstreams.delete(deployment.id);
+      this.applyUpstreams(route, early);
+    }
     return true;
+  }
+
+  /**
+   * A server app's instances as of `at` (crash replacement, sleep = [], wake). Applies when newer
+   * than what the route holds; for a deployment not known yet it is kept until its ready event.
+   */
+  setUpstreams(deploymentId: string, upstreams: string[], at: number): boolean {
+    const route = this.byKey.get(idKey(deploymentId));
+    if (route === undefined || route.id !== deploymentId || route.app === undefined) {
+      const held = this.earlyUpstreams.get(deploymentId);
+      if (held !== undefined && held.at > at) return false;
+      this.earlyUpstreams.delete(deploymentId);
+      this.earlyUpstreams.set(deploymentId, { upstreams, at });
+      if (this.earlyUpstreams.size > TOMBSTONES) this.earlyUpstreams.delete(this.earlyUpstreams.keys().next().value!);
+      return false;
+    }
+    return this.applyUpstreams(route, { upstreams, at });
+  }
+
+  private applyUpstreams(route: DeploymentRoute, next: AppUpstreams): boolean {
+    if (route.app !== undefined && next.at < route.app.at) return false;
+    route.app = { upstreams: [...next.upstreams], at: next.at };
+    const watchers = this.upstreamWatchers.get(route.id);
+    if (watchers !== undefined) for (const watcher of [...watchers]) watcher();
+    return true;
+  }
+
+  /** Calls `onChange` after each change of the deployment's instances, until the returned function is called. */
+  watchUpstreams(deploymentId: string, onChange: () => void): () => void {
+    let watchers = this.upstreamWatchers.get(deploymentId);
+    if (watchers === undefined) this.upstreamWatchers.set(deploymentId, (watchers = new Set()));
+    watchers.add(onChange);
+    return () => {
+      watchers.delete(onChange);
+      if (watchers.size === 0 && this.upstreamWatchers.get(deploymentId) === watchers) this.upstreamWatchers.delete(deploymentId);
+    };
   }
 
   /**
@@ -248,6 +302,12 @@ export class RouteTable {
 
   stats(): { projects: number; deployments: number; domains: number } {
     return { projects: this.byId.size, deployments: this.byKey.size, domains: this.domains.size };
+  }
+
+  /** A known deployment by id (the proxy re-reads a server app's instances while a request waits). */
+  deployment(id: string): DeploymentRoute | undefined {
+    const route = this.byKey.get(idKey(id));
+    return route?.id === id ? route : undefined;
   }
 
   private compute(rawHost: string): HostResolution {

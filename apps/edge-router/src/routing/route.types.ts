@@ -17,13 +17,25 @@ export const DEFAULT_PROJECT_SETTINGS: Readonly<ProjectSettings> = Object.freeze
   custom404: true,
 });
 
-/** A READY deployment the edge can serve. Immutable once added. */
+/**
+ * A server app's instances as the edge last heard of them; empty while the app sleeps (scale to
+ * zero). Replaced whole by newer news (`at`), never edited in place by requests.
+ */
+export interface AppUpstreams {
+  upstreams: readonly string[];
+  /** Epoch ms of the statement applied (ready or upstreams-changed), so a late one never undoes a newer one. */
+  at: number;
+}
+
+/** A READY deployment the edge can serve. Its identity is immutable once added; a server app's instances change. */
 export interface DeploymentRoute {
   readonly id: string;
   /** The 26-character part of the id, which preview labels carry whole. */
   readonly key: string;
   readonly projectId: string;
   readonly manifestKey?: string;
+  /** Set for a server app (the edge proxies to its instances); undefined for static output. */
+  app?: AppUpstreams;
 }
 
 export interface ProjectRoute {
@@ -68,6 +80,8 @@ export interface RouteSnapshot {
     id: string;
     projectId: string;
     manifestKey?: string;
+    /** A server app's running instances (`ip:port`); absent for static output, empty while it sleeps. */
+    upstreams?: string[];
     /** Epoch ms the production alias last moved away from it, if it ever did. */
     leftProductionAt?: number;
   }>;

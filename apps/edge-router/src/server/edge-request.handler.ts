@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ServerResponse, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import fresh from 'fresh';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream';
-import { ACCESS_LOG_SINK, type AccessLogSink } from '../access-log/access-log-sink.port';
+import { ACCESS_LOG_SINK, type AccessLogRecord, type AccessLogSink } from '../access-log/access-log-sink.port';
+import { AppProxy, type ProxyResponder } from '../proxy/app-proxy';
 import { RouteTable } from '../routing/route-table';
 import type { DeploymentRoute, ProjectRoute } from '../routing/route.types';
 import { isNavigation, pinCookie, pinnedDeploymentIds } from '../routing/skew-pin';
@@ -15,7 +16,7 @@ import { parseRange, UNSATISFIABLE, type ByteRange } from '../serving/byte-range
 import { isContentHashedName, SECURITY_HEADERS } from '../serving/content-policy';
 import { BR, GZIP, IDENTITY, type DeploymentFiles, type EncodingIndex, type FileRecord } from '../serving/deployment-files';
 import { ManifestCache } from '../serving/manifest-cache';
-import { badPathPage, Pages, readinessPage, type Page } from '../serving/pages';
+import { badPathPage, Pages, rawResponse, readinessPage, type Page } from '../serving/pages';
 import { encodePath, normalizeRequestPath, RejectedPath } from '../serving/request-path';
 import { Exchange } from './exchange';
 
@@ -43,7 +44,7 @@ function weakValidator(x: Exchange, file: FileRecord): boolean {
  * page, never a stack trace. Works on raw `node:http` objects, no framework in the way.
  */
 @Injectable()
-export class EdgeRequestHandler {
+export class EdgeRequestHandler implements ProxyResponder {
   private readonly logger = new Logger('EdgeRouter');
   /** Set while the server drains: answers carry `Connection: close`. */
   draining = false;
@@ -56,6 +57,7 @@ export class EdgeRequestHandler {
     private readonly blobs: BlobCache,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(ACCESS_LOG_SINK) private readonly accessLog: AccessLogSink,
+    private readonly proxy: AppProxy,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -65,6 +67,37 @@ export class EdgeRequestHandler {
     } catch (err) {
       this.fail(x, err, Pages.error);
     }
+  };
+
+  /**
+   * A request asking to switch protocols (WebSocket): a server app's host splices it through to
+   * an instance; any other host answers it as a plain request on a connection that then closes
+   * (the Upgrade header is ignored, as RFC 9110 allows).
+   */
+  readonly upgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    const host = req.headers.host;
+    const resolved = this.table.resolve(host);
+    if (resolved.kind === 'deployment' && resolved.deployment.app !== undefined) {
+      const q = (req.url ?? '').indexOf('?');
+      const path = q < 0 ? (req.url ?? '') : (req.url ?? '').slice(0, q);
+      this.proxy.upgrade(req, socket, head, resolved.deployment, this, {
+        time: Date.now(),
+        host: host === undefined ? '' : host.slice(0, 255),
+        deploymentId: resolved.deployment.id,
+        projectId: resolved.project.id,
+        method: req.method ?? '',
+        path: path.slice(0, MAX_LOGGED),
+        userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
+        clientIp: socket.remoteAddress ?? null,
+      });
+      return;
+    }
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.once('finish', () => socket.end());
+    socket.once('close', () => res.destroy());
+    this.handle(req, res);
   };
 
   /**
@@ -83,10 +116,8 @@ export class EdgeRequestHandler {
       return;
     }
     const page = err.code === 'HPE_HEADER_OVERFLOW' ? Pages.headersTooLarge : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? Pages.requestTimeout : Pages.malformed;
-    const lines = [`HTTP/1.1 ${page.status} ${STATUS_CODES[page.status]}`];
-    for (let i = 0; i < page.headers.length; i += 2) lines.push(`${page.headers[i]}: ${page.headers[i + 1]}`);
     const started = performance.now();
-    socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), page.body]));
+    socket.end(rawResponse(page, STATUS_CODES[page.status] ?? ''));
     this.accessLog.record({
       time: Date.now(),
       host: '',
@@ -108,6 +139,10 @@ export class EdgeRequestHandler {
     if (resolved.kind === 'invalid') return this.page(x, Pages.invalidHost);
     if (resolved.kind === 'platform') return x.method === 'GET' || x.method === 'HEAD' ? this.platform(x) : this.page(x, Pages.methodNotAllowed);
     if (resolved.kind !== 'unknown') x.projectId = resolved.project.id;
+    if (resolved.kind === 'deployment' && resolved.deployment.app !== undefined) {
+      x.deploymentId = resolved.deployment.id;
+      return this.proxy.forward(x, resolved.deployment, this);
+    }
     if (x.method !== 'GET' && x.method !== 'HEAD') {
       if (resolved.kind === 'deployment') x.deploymentId = resolved.deployment.id;
       return this.page(x, Pages.methodNotAllowed);
@@ -413,7 +448,7 @@ export class EdgeRequestHandler {
     );
   }
 
-  private page(x: Exchange, page: Page): void {
+  page(x: Exchange, page: Page): void {
     this.write(x, page.status, page.headers as string[], page.body);
   }
 
@@ -447,7 +482,11 @@ export class EdgeRequestHandler {
     this.log(x, page.status, 0);
   }
 
-  private log(x: Exchange, status: number, bytes: number): void {
+  record(entry: AccessLogRecord): void {
+    this.accessLog.record(entry);
+  }
+
+  log(x: Exchange, status: number, bytes: number): void {
     if (x.done) return;
     x.done = true;
     const q = x.url.indexOf('?');

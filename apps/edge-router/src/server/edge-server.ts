@@ -54,6 +54,7 @@ export class EdgeServer implements OnApplicationBootstrap, OnModuleDestroy, Befo
     );
     server.keepAliveTimeout = 5_000;
     server.on('clientError', this.handler.clientError);
+    server.on('upgrade', this.handler.upgrade);
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));

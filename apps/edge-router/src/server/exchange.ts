@@ -30,6 +30,8 @@ export class Exchange {
   cookie: string | undefined = undefined;
   accept: string | undefined = undefined;
   secFetchMode: string | undefined = undefined;
+  contentLength: string | undefined = undefined;
+  transferEncoding: string | undefined = undefined;
   /** Set for a production host's answers: its HTML carries the skew pin cookie. */
   pinning = false;
   /** Epoch ms since which the host has served its deployment: the production alias's last move, 0 for a preview. */
@@ -73,12 +75,14 @@ export class Exchange {
           break;
         case 14:
           if (isHeader(name, 'sec-fetch-mode')) this.secFetchMode = raw[i + 1];
+          else if (isHeader(name, 'content-length')) this.contentLength = raw[i + 1];
           break;
         case 15:
           if (isHeader(name, 'accept-encoding')) this.acceptEncoding = raw[i + 1];
           break;
         case 17:
           if (isHeader(name, 'if-modified-since')) this.ifModifiedSince = raw[i + 1];
+          else if (isHeader(name, 'transfer-encoding')) this.transferEncoding = raw[i + 1];
           break;
       }
     }

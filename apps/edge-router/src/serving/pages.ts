@@ -65,8 +65,20 @@ export const Pages = {
     '5',
   ]),
   error: page(500, 'Something went wrong', 'The request could not be served. Try again shortly.'),
+  badGateway: page(502, 'Bad gateway', 'The app did not accept the connection. Try again shortly.'),
+  gatewayTimeout: page(504, 'Gateway timeout', 'The app did not answer in time.'),
+  payloadTooLarge: page(413, 'Request body too large', 'The request body is larger than this server accepts.', ['Connection', 'close']),
+  waking: page(503, 'Waking up', 'This app was asleep and is still starting. Try again in a moment.', ['Retry-After', '5']),
+  upgradeRefused: page(404, 'Not found', 'Nothing here accepts a WebSocket connection.', ['Connection', 'close']),
   healthy: json(200, { status: 'ok' }),
 } as const;
+
+/** A page as raw bytes of an HTTP/1.1 response, for a socket node's HTTP layer no longer writes to (parse errors, upgrades). */
+export function rawResponse(p: Page, statusText: string): Buffer {
+  const lines = [`HTTP/1.1 ${p.status} ${statusText}`];
+  for (let i = 0; i < p.headers.length; i += 2) lines.push(`${p.headers[i]}: ${p.headers[i + 1]}`);
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), p.body]);
+}
 
 const badPaths = new Map<string, Page>();
 

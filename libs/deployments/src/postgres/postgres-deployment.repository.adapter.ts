@@ -93,12 +93,25 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
   async servablePage(afterId: string | undefined, take: number): Promise<ServableDeployment[]> {
     const rows = await this.prisma.deployment.findMany({
       where: { status: { in: SERVABLE } },
-      select: { id: true, projectId: true, artifactManifestKey: true, leftProductionAt: true },
+      select: {
+        id: true,
+        projectId: true,
+        artifactManifestKey: true,
+        leftProductionAt: true,
+        runtime: true,
+        instances: { where: { state: 'running', address: { not: null } }, select: { address: true }, orderBy: { id: 'asc' } },
+      },
       orderBy: { id: 'asc' },
       take,
       ...(afterId ? { skip: 1, cursor: { id: afterId } } : {}),
     });
-    return rows.map((d) => ({ id: d.id, projectId: d.projectId, manifestKey: d.artifactManifestKey, leftProductionAt: d.leftProductionAt }));
+    return rows.map((d) => ({
+      id: d.id,
+      projectId: d.projectId,
+      manifestKey: d.artifactManifestKey,
+      leftProductionAt: d.leftProductionAt,
+      upstreams: d.runtime === 'container' ? d.instances.map((i) => i.address!) : null,
+    }));
   }
 
   async isProjectVisible(teamId: string, projectId: string): Promise<boolean> {
