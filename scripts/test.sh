@@ -94,9 +94,12 @@ say "runtime images"; bash scripts/runtime-images.sh >/dev/null || { failed=$((f
 say "buildah"; bash scripts/buildah.sh install || { failed=$((failed + 1)); failures+=("buildah install"); }
 # The OpenAPI fuzzer the API contract test runs (PyPI, a cached virtualenv).
 say "schemathesis"; bash scripts/schemathesis.sh install || { failed=$((failed + 1)); failures+=("schemathesis install"); }
+# The browser the dashboard's tests drive (Debian's chromium through playwright-core).
+say "chromium"; bash scripts/chromium.sh install || { failed=$((failed + 1)); failures+=("chromium install"); }
 
 if [ "${1:-}" != "--" ]; then
   check "typecheck (tsc --noEmit, strict)" npx tsc -p tsconfig.json --noEmit
+  check "typecheck of the dashboard (DOM, JSX)" npx tsc -p apps/dashboard/tsconfig.json
   check "import rules (dependency-cruiser)" npx depcruise apps libs --config .dependency-cruiser.cjs
   check "build (tsc + path aliases)" npm run --silent build
 else

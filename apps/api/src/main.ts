@@ -17,7 +17,7 @@ void runApp(
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
-    configureApi(app, { jsonBodyLimit: http.jsonBodyLimit, webhookBodyLimit: http.webhookBodyLimit });
+    configureApi(app, { jsonBodyLimit: http.jsonBodyLimit, webhookBodyLimit: http.webhookBodyLimit, gatewayPort: http.gatewayPort });
     await listen(app, http.apiPort, http.host, 'api');
   },
 );

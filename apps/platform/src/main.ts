@@ -16,7 +16,7 @@ void runApp(
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
     // Socket.IO on the gateway's own server (GATEWAY_PORT), not on the API's.
     app.useWebSocketAdapter(new GatewayIoAdapter(app));
-    configureApi(app, { jsonBodyLimit: http.jsonBodyLimit, webhookBodyLimit: http.webhookBodyLimit });
+    configureApi(app, { jsonBodyLimit: http.jsonBodyLimit, webhookBodyLimit: http.webhookBodyLimit, gatewayPort: http.gatewayPort });
     await app.init();
     await connectIntegrationEvents(app);
     await listen(app, http.apiPort, http.host, 'api');

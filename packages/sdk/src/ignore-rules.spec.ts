@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isNeverUploaded, listSourceFiles } from './ignore-rules';
+import { selectSourcePaths } from './upload-rules';
 
 describe('listSourceFiles', () => {
   let root: string;
@@ -33,6 +34,9 @@ describe('listSourceFiles', () => {
       '.docker/daemon.json': '',
       '.DS_Store': '',
       'web/.hg/store': '',
+      'docs/.deploysphereignore': 'drafts/\n',
+      'docs/drafts/a.md': '',
+      'docs/guide.md': '',
       '.well-known/security.txt': '',
       '.deploysphere/project.json': '',
       '.gitignore': '*.log\nbuild/\n',
@@ -52,11 +56,45 @@ describe('listSourceFiles', () => {
       '.gitignore',
       '.well-known/security.txt',
       'cache.txt',
+      'docs/.deploysphereignore',
+      'docs/guide.md',
       'index.html',
       'keep.log',
       'web/.gitignore',
       'web/page.html',
     ]);
+  });
+
+  it('selectSourcePaths (a browser\'s folder drop: a list of paths, no file system) keeps exactly what the walk keeps', () => {
+    const files: Record<string, string> = {
+      'index.html': '',
+      '.env.production': 'SECRET=1',
+      '.git/config': '',
+      'node_modules/a/index.js': '',
+      'web/node_modules/b/index.js': '',
+      '.ssh/id_rsa': '',
+      '.gitignore': '*.log\nbuild/\n',
+      'app.log': '',
+      'build/out.js': '',
+      '.deploysphereignore': 'private/\n!keep.log\n',
+      'keep.log': '',
+      'private/notes.md': '',
+      'private/deep/more.md': '',
+      'web/.gitignore': 'cache.txt\n/local/\n',
+      'web/cache.txt': '',
+      'web/local/x.txt': '',
+      'web/sub/local/y.txt': '',
+      'web/page.html': '',
+      'cache.txt': '',
+      'vendor/.gitignore': '!*.log\n',
+      'vendor/x.log': '',
+    };
+    write(files);
+    const walked = listSourceFiles(root).map((f) => f.path);
+    expect(selectSourcePaths(Object.keys(files), (path) => (path in files ? files[path] : undefined))).toEqual([...walked].sort());
+    expect(walked).toContain('web/sub/local/y.txt');
+    expect(walked).not.toContain('web/local/x.txt');
+    expect(walked).not.toContain('private/deep/more.md');
   });
 
   it('reports sizes and modes of the files', () => {

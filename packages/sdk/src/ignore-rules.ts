@@ -1,40 +1,8 @@
-import ignore, { type Ignore } from 'ignore';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { IGNORE_FILES, ignoreScope, isExcluded, type IgnoreScope } from './upload-rules';
 
-/**
- * Credentials files, version-control data and OS litter (gitignore syntax: a name matches at
- * any depth, a directory takes its contents with it). They are exactly the names the platform
- * never publishes from a build's output (`NEVER_PUBLISHED` in libs/storage/src/publish-rules.ts,
- * but for `.deploysphereignore`, which is source the build reads); a spec holds the two equal.
- */
-export const NEVER_SHIPPED = [
-  '.env',
-  '.env.*',
-  '.git',
-  '.hg',
-  '.svn',
-  '.git-credentials',
-  '.npmrc',
-  '.yarnrc',
-  '.yarnrc.yml',
-  '.pypirc',
-  '.netrc',
-  '_netrc',
-  '.ssh',
-  '.aws',
-  '.gnupg',
-  '.docker',
-  '.kube',
-  '.htpasswd',
-  '.DS_Store',
-] as const;
-
-/** Never uploaded, whatever the ignore files say: {@link NEVER_SHIPPED}, and what is not source. */
-export const NEVER_UPLOADED = [...NEVER_SHIPPED, 'node_modules/', '.deploysphere/'] as const;
-
-/** Ignore files read in every directory, with gitignore syntax, relative to that directory. */
-export const IGNORE_FILES = ['.gitignore', '.deploysphereignore'] as const;
+export { IGNORE_FILES, NEVER_SHIPPED, NEVER_UPLOADED, isNeverUploaded } from './upload-rules';
 
 export interface SourceFile {
   /** Forward-slash path relative to the root. */
@@ -44,31 +12,23 @@ export interface SourceFile {
   mode: number;
 }
 
-interface Scope {
-  /** Directory of the ignore rules, relative to the root, '' or ending in '/'. */
-  base: string;
-  rules: Ignore;
-}
-
 /**
  * The files of `root` that a deploy uploads, in a stable order: `.gitignore` and
  * `.deploysphereignore` at any level (git semantics: a file's rules apply below its directory,
- * `!` re-includes), then {@link NEVER_UPLOADED}. Symbolic links and special files are skipped:
- * a link could point outside the folder.
+ * `!` re-includes), then {@link NEVER_UPLOADED} (upload-rules.ts, shared with the dashboard).
+ * Symbolic links and special files are skipped: a link could point outside the folder.
  */
 export function listSourceFiles(root: string): SourceFile[] {
-  const never = ignore().add([...NEVER_UPLOADED]);
   const files: SourceFile[] = [];
-  const walk = (dir: string, rel: string, scopes: Scope[]): void => {
-    const own = readIgnoreRules(dir);
-    const active = own ? [...scopes, { base: rel, rules: own }] : scopes;
+  const walk = (dir: string, rel: string, scopes: IgnoreScope[]): void => {
+    const own = ignoreScope(rel, IGNORE_FILES.map((name) => readText(join(dir, name))));
+    const active = own ? [...scopes, own] : scopes;
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = `${rel}${entry.name}`;
       const isDir = entry.isDirectory();
       if (!isDir && !entry.isFile()) continue;
-      const probe = isDir ? `${path}/` : path;
-      if (never.ignores(probe) || active.some((s) => s.rules.ignores(probe.slice(s.base.length)))) continue;
+      if (isExcluded(isDir ? `${path}/` : path, active)) continue;
       const absolutePath = join(dir, entry.name);
       if (isDir) walk(absolutePath, `${path}/`, active);
       else {
@@ -81,21 +41,10 @@ export function listSourceFiles(root: string): SourceFile[] {
   return files;
 }
 
-/** Whether a path (relative, forward slashes; directories end in '/') is on the never-uploaded list. */
-export function isNeverUploaded(path: string): boolean {
-  return ignore().add([...NEVER_UPLOADED]).ignores(path);
-}
-
-function readIgnoreRules(dir: string): Ignore | undefined {
-  let rules: Ignore | undefined;
-  for (const name of IGNORE_FILES) {
-    let text: string;
-    try {
-      text = readFileSync(join(dir, name), 'utf8');
-    } catch {
-      continue;
-    }
-    rules = (rules ?? ignore()).add(text);
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
-  return rules;
 }

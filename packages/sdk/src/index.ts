@@ -20,7 +20,8 @@ export type {
 } from './deploysphere.client';
 export { DeploySphereConnectionError, DeploySphereError, type ProblemDetails } from './problem.error';
 export { paginate } from './pagination';
-export { IGNORE_FILES, NEVER_SHIPPED, NEVER_UPLOADED, isNeverUploaded, listSourceFiles, type SourceFile } from './ignore-rules';
+export { listSourceFiles, type SourceFile } from './ignore-rules';
+export { IGNORE_FILES, NEVER_SHIPPED, NEVER_UPLOADED, isExcluded, isNeverUploaded, ignoreScope, selectSourcePaths, type IgnoreScope } from './upload-rules';
 export { packDirectory, type PackProgress, type SourceArchive } from './source-archive';
 export { followLogs, LiveLogError, type FollowLogsOptions } from './live-logs';
 export { TERMINAL_STATUSES, type DeploymentStatus, type DeploymentStatusChange, type LogEnd, type LogLine } from './live-logs.protocol';

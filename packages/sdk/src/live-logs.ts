@@ -28,7 +28,7 @@ type Item = { line: LogLine } | { end: true } | { error: Error };
  * each (re)connection subscribes from the line after the last one yielded, so a dropped
  * connection neither loses nor repeats a line.
  */
-export async function* followLogs(gatewayUrl: string, token: string, deploymentId: string, options: FollowLogsOptions = {}): AsyncGenerator<LogLine, LogEnd | undefined> {
+export async function* followLogs(gatewayUrl: string, token: string | undefined, deploymentId: string, options: FollowLogsOptions = {}): AsyncGenerator<LogLine, LogEnd | undefined> {
   let next = options.fromSeq ?? 1;
   let end: LogEnd | undefined;
   const queue: Item[] = [];
@@ -38,7 +38,8 @@ export async function* followLogs(gatewayUrl: string, token: string, deploymentI
     wake?.();
   };
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(gatewayUrl, {
-    auth: { token },
+    // Without a token (a browser page) the handshake carries the session cookie.
+    ...(token === undefined ? {} : { auth: { token } }),
     transports: ['websocket'],
     reconnectionDelayMax: 5_000,
   });
