@@ -29,8 +29,8 @@ const lockKeys = (digests: string[]) => Prisma.sql`SELECT DISTINCT hashtextexten
 
 /**
  * Which deployments use which blob (`artifact_blob_refs`), the purges queued for deleted
- * deployments (`artifact_purges`), and the lock that keeps a clean-up
- * from deleting a blob a build is about to reuse. A build records its references under shared
+ * deployments (`artifact_purges`), and the lock that keeps a clean-up from deleting a blob a
+ * build is about to reuse. A build records its references under shared
  * advisory locks before it checks which blobs exist; the clean-up drops a deployment's references
  * and deletes the blobs nobody else references while it holds the exclusive lock of each, so
  * either the build's reference is seen and the blob kept, or the build waits until the blob is
