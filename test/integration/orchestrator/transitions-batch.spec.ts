@@ -148,6 +148,17 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('batched lifecycle write
     expect((await orch.prisma.deployment.findUniqueOrThrow({ where: { id: theirs.id } })).runnerRef).toBeNull();
   }, 60_000);
 
+  it('runtimes detected by builds starting together are recorded in one statement, each on its own row', async () => {
+    const ctxs = await Promise.all(Array.from({ length: 6 }, () => building(orch)));
+    const raw = jest.spyOn(orch.prisma, 'query');
+    await Promise.all(ctxs.map((ctx, i) => transitions.recordRuntime(ctx.id, i % 2 === 0 ? 'static' : 'container')));
+    const batches = raw.mock.calls.filter(([sql]) => sql.text.includes('SET runtime'));
+    raw.mockRestore();
+    expect(batches).toHaveLength(1);
+    const rows = await orch.prisma.deployment.findMany({ where: { id: { in: ctxs.map((c) => c.id) } }, select: { id: true, runtime: true } });
+    expect(ctxs.map((c) => rows.find((r) => r.id === c.id)?.runtime)).toEqual(ctxs.map((_, i) => (i % 2 === 0 ? 'static' : 'container')));
+  });
+
   it("env vars loaded together (one query) still give each build its own project's and target's values", async () => {
     const [a, b] = await Promise.all([seedProject(orch.prisma), seedProject(orch.prisma)]);
     await setEnvVar(orch.prisma, world.encryptionKey, a, 'API_URL', 'https://a.prod', false, 'PRODUCTION');

@@ -592,8 +592,17 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     return applied;
   }
 
-  async recordRuntime(deploymentId: string, runtime: AppRuntimeName): Promise<void> {
-    await this.prisma.query(Prisma.sql`UPDATE deployments SET runtime = ${runtime}::"AppRuntime" WHERE id = ${deploymentId}`);
+  /** The runtimes detected by builds starting together, one statement per batch (every build records one). */
+  private readonly runtimes = new Batcher<{ id: string; runtime: AppRuntimeName }, void>(async (items) => {
+    await this.prisma.query(Prisma.sql`
+      UPDATE deployments d SET runtime = i.runtime::"AppRuntime"
+      FROM unnest(${items.map((i) => i.id)}::text[], ${items.map((i) => i.runtime)}::text[]) AS i(id, runtime)
+      WHERE d.id = i.id`);
+    return items.map(() => undefined);
+  });
+
+  recordRuntime(deploymentId: string, runtime: AppRuntimeName): Promise<void> {
+    return this.runtimes.submit({ id: deploymentId, runtime });
   }
 
   /**
