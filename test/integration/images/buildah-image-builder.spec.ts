@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -160,6 +160,38 @@ describe('BuildahImageBuilder (real buildah, real registry)', () => {
     await build.cancel();
     expect(await build.outcome).toMatchObject({ status: 'canceled', failureCode: 'CANCELED' });
     expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain('sleep 600');
+    expect(execFileSync('buildah', [...builder.storeArgs(projectA), 'containers', '--quiet']).toString().trim()).toBe('');
+  }, 600_000);
+
+  it('an orchestrator killed mid-build stops its RUN step, and its next process removes the working containers left', async () => {
+    const marker = `ds-buildah-orphan-${suffix}`;
+    const s = spec(context({ Dockerfile: `FROM ${base}\nRUN echo ${marker} started && sleep 612\n` }));
+    const script = [
+      `const { BuildahImageBuilder } = require(${JSON.stringify(join(REPO_ROOT, 'apps/orchestrator/src/images/buildah/buildah-image-builder.adapter.ts'))});`,
+      'const [options, spec] = JSON.parse(process.argv[1]);',
+      'new BuildahImageBuilder(options).build(spec, (l) => console.log(l.message));',
+    ].join('\n');
+    const options = { stateDir, network, firewall: { instanceId: `buildah-test-${suffix}` }, insecureRegistries: [registry.url] };
+    const child = spawn(process.execPath, ['-r', join(REPO_ROOT, 'test/support/ts-require.js'), '-e', script, JSON.stringify([options, s])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const until = Date.now() + 300_000;
+    while (!out.includes(`${marker} started`)) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`the RUN step did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    child.kill('SIGKILL');
+    // buildah got SIGTERM (setpriv --pdeathsig) and stops the RUN step.
+    const gone = Date.now() + 120_000;
+    const running = () => execFileSync('ps', ['-eo', 'args']).toString().split('\n').some((a) => a.includes('sleep 612') || (a.startsWith('buildah ') && a.includes(builder.projectDir(projectA)) && a.includes(' build ')));
+    while (running()) {
+      if (Date.now() > gone) throw new Error('the RUN step of the killed build is still running');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // Its working containers stay in the project's store until this instance's next process builds the project.
+    const restarted = new BuildahImageBuilder(options);
+    const next = await restarted.build(spec(context({ Dockerfile: `FROM ${base}\nRUN true\n` })), () => undefined);
+    expect((await next.outcome).status).toBe('succeeded');
     expect(execFileSync('buildah', [...builder.storeArgs(projectA), 'containers', '--quiet']).toString().trim()).toBe('');
   }, 600_000);
 

@@ -85,8 +85,10 @@ export function createImageBuilder(runner: BuildRunner, cfg: BuildsSettings, app
   if (kind === 'buildah') {
     if (apps.registry.kind === 'none') throw new Error('Invalid configuration:\n  - IMAGE_BUILDER: buildah images reach the app runtime only through a registry (set REGISTRY_URL, or REGISTRY_KIND=ecr)');
     const loopback = apps.registry.url && /^(127\.|localhost(:|$))/.test(apps.registry.url) ? [apps.registry.url] : [];
-    logger.log({ stateDir: join(cfg.workDir, 'buildah') }, 'image builder: buildah');
-    return new BuildahImageBuilder({ stateDir: join(cfg.workDir, 'buildah'), firewall: { instanceId: cfg.instanceId }, insecureRegistries: loopback });
+    // Per instance: what a dead process of this instance left in its stores is its own to remove.
+    const stateDir = join(cfg.workDir, 'buildah', cfg.instanceId.replace(/[^A-Za-z0-9._-]/g, '_'));
+    logger.log({ stateDir }, 'image builder: buildah');
+    return new BuildahImageBuilder({ stateDir, firewall: { instanceId: cfg.instanceId }, insecureRegistries: loopback });
   }
   return null;
 }

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RunnerUnavailableError } from '../../runner/build-failure';
@@ -16,7 +15,7 @@ import type { ImageBuilder, ImageBuildOutcome, ImageBuildSpec, RegistryAuth, Run
 const run = promisify(execFile);
 
 export interface BuildahImageBuilderOptions {
-  /** Per project: `<stateDir>/projects/<project id>` holds its image store (its layer cache). */
+  /** This orchestrator instance's own directory: `<stateDir>/projects/<project id>` holds the project's image store (its layer cache). */
   stateDir: string;
   /** The CNI network the RUN steps join: its name, Linux bridge and IPv4 subnet. */
   network?: { name: string; bridge: string; subnet: string };
@@ -57,6 +56,8 @@ export class BuildahImageBuilder implements ImageBuilder {
   private readonly pids: BuildPidsCgroup;
   private networkReady?: Promise<void>;
   private firewall?: BuildNetworkFirewall;
+  /** Per project: its store swept of working containers left by a dead process, once per process. */
+  private readonly swept = new Map<string, Promise<void>>();
 
   constructor(private readonly options: BuildahImageBuilderOptions) {
     this.buildah = options.buildah ?? 'buildah';
@@ -67,6 +68,7 @@ export class BuildahImageBuilder implements ImageBuilder {
   async isReady(): Promise<boolean> {
     try {
       await run(this.buildah, ['version'], { timeout: 30_000 });
+      await run('setpriv', ['--version'], { timeout: 30_000 });
       await this.ensureNetwork();
       return true;
     } catch {
@@ -101,7 +103,12 @@ export class BuildahImageBuilder implements ImageBuilder {
       throw new RunnerUnavailableError(`The build network is not ready: ${(err as Error).message}`, { cause: err });
     }
 
-    const scratch = await mkdtemp(join(tmpdir(), 'ds-buildah-'));
+    // A build killed with its orchestrator stops its RUN step but leaves its working containers
+    // (buildah's SIGTERM handling): this process's first build of the project removes them.
+    // The store is this orchestrator instance's own, so none of them belongs to a live build.
+    if (!this.swept.has(spec.projectId)) this.swept.set(spec.projectId, this.removeContainers(spec.projectId));
+    await this.swept.get(spec.projectId);
+    const scratch = await mkdtemp(join(this.options.stateDir, 'tmp', 'build-'));
     const ignoreFile = join(scratch, 'ignore');
     const userIgnore = await readFile(join(spec.contextDir, '.dockerignore'), 'utf8').catch(() => '');
     await writeFile(ignoreFile, `${userIgnore}\n.git\n`);
@@ -134,7 +141,15 @@ export class BuildahImageBuilder implements ImageBuilder {
       spec.tag,
       spec.contextDir,
     ];
-    const child = spawn(this.buildah, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // If the orchestrator dies, buildah gets SIGTERM (setpriv --pdeathsig), on which it stops the RUN
+    // step and removes its working container. Its output goes to files, not pipes: a Go program
+    // writing to a pipe whose reader died is killed by SIGPIPE before it cleans up.
+    const outFile = join(scratch, 'stdout.log');
+    const errFile = join(scratch, 'stderr.log');
+    const [outFd, errFd] = [openSync(outFile, 'w', 0o600), openSync(errFile, 'w', 0o600)];
+    const child = spawn('setpriv', ['--pdeathsig', 'TERM', this.buildah, ...args], { detached: true, stdio: ['ignore', outFd, errFd] });
+    closeSync(outFd);
+    closeSync(errFd);
 
     let ended: 'canceled' | 'timed_out' | 'detached' | undefined;
     const exited = new Promise<number | null>((resolve) => {
@@ -154,11 +169,14 @@ export class BuildahImageBuilder implements ImageBuilder {
       if (/^(error|Error:)/.test(message)) lastError = message;
       onLine({ stream: 'stderr', message, ts: nowIso() });
     });
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const tails = [new FileTail(outFile, (c) => out.push(c)), new FileTail(errFile, (c) => err.push(c))];
+    const follow = setInterval(() => tails.forEach((t) => void t.read()), 250);
 
     const outcome = (async (): Promise<ImageBuildOutcome> => {
       const code = await exited;
+      clearInterval(follow);
+      // Twice: a read in flight may have started before the last bytes were written.
+      for (const t of tails) for (let i = 0; i < 2; i++) await t.read();
       clearTimeout(timer);
       out.end();
       err.end();
@@ -196,11 +214,12 @@ export class BuildahImageBuilder implements ImageBuilder {
   }
 
   async push(ref: string, auth: RegistryAuth | undefined, onLine: LineListener, signal?: AbortSignal): Promise<string> {
-    const scratch = await mkdtemp(join(tmpdir(), 'ds-buildah-push-'));
+    await this.ensureNetwork();
+    const scratch = await mkdtemp(join(this.options.stateDir, 'tmp', 'push-'));
     try {
       const authFile = await this.writeAuthFile(scratch, auth);
       const digestFile = join(scratch, 'digest');
-      const { stdout, stderr } = await run(this.buildah, [...this.storeArgs(this.projectOf(ref)), 'push', `--authfile=${authFile}`, `--digestfile=${digestFile}`, ref, `docker://${ref}`], {
+      const { stdout, stderr } = await run('setpriv', ['--pdeathsig', 'TERM', this.buildah, ...this.storeArgs(this.projectOf(ref)), 'push', `--authfile=${authFile}`, `--digestfile=${digestFile}`, ref, `docker://${ref}`], {
         signal,
         maxBuffer: 16 * 1024 * 1024,
       }).catch((err: Error & { stderr?: string }) => {
@@ -243,6 +262,7 @@ export class BuildahImageBuilder implements ImageBuilder {
 
   /** Deletes the project's image store: its images and its layer cache. */
   async forgetProject(projectId: string): Promise<void> {
+    this.swept.delete(projectId);
     const dir = this.projectDir(projectId);
     if (!existsSync(dir)) return;
     await this.removeContainers(projectId);
@@ -345,6 +365,9 @@ export class BuildahImageBuilder implements ImageBuilder {
         throw new Error('bridged traffic bypasses iptables (load br_netfilter and set net.bridge.bridge-nf-call-iptables=1)');
       }
       await mkdir(this.cniDir, { recursive: true });
+      // Scratch of builds (logs, auth files) a dead process of this instance left; none is live yet.
+      await rm(join(this.options.stateDir, 'tmp'), { recursive: true, force: true });
+      await mkdir(join(this.options.stateDir, 'tmp'), { recursive: true, mode: 0o700 });
       await mkdir(join(this.options.stateDir, 'registries.d'), { recursive: true });
       const [network, gateway] = [this.network, this.network.subnet.replace(/\.0\/\d+$/, '.1')];
       const conflist = {
@@ -375,5 +398,35 @@ export class BuildahImageBuilder implements ImageBuilder {
       throw err;
     });
     return this.networkReady;
+  }
+}
+
+/** Reads what was appended to a file since the last read (single-flight). */
+class FileTail {
+  private offset = 0;
+  private reading?: Promise<void>;
+
+  constructor(
+    private readonly path: string,
+    private readonly onChunk: (chunk: Buffer) => void,
+  ) {}
+
+  read(): Promise<void> {
+    this.reading ??= (async () => {
+      const file = await open(this.path, 'r').catch(() => undefined);
+      if (!file) return;
+      try {
+        const buffer = Buffer.alloc(64 * 1024);
+        for (;;) {
+          const { bytesRead } = await file.read(buffer, 0, buffer.length, this.offset);
+          if (bytesRead === 0) break;
+          this.offset += bytesRead;
+          this.onChunk(Buffer.from(buffer.subarray(0, bytesRead)));
+        }
+      } finally {
+        await file.close();
+      }
+    })().finally(() => (this.reading = undefined));
+    return this.reading;
   }
 }
