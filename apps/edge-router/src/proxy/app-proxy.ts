@@ -1,7 +1,6 @@
 import { Agent, request, STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { AccessLogRecord } from '../access-log/access-log-sink.port';
 import { RouteTable } from '../routing/route-table';
@@ -91,12 +90,13 @@ export class AppProxy {
     const headers = requestHeaders(req.rawHeaders, req.socket.remoteAddress, protoOf(req.socket), x.host ?? '');
     const upstream = request({ ...split(address), method: x.method, path: x.url, headers, agent: this.agent, setHost: false });
     let responded = false;
+    let ended = false;
     let connectTimer: NodeJS.Timeout | undefined;
     const responseTimer = setTimeout(() => upstream.destroy(new ProxyFailure('response-timeout')), this.options.responseTimeoutMs);
-    const onClientGone = () => {
-      if (!responded) upstream.destroy();
-    };
-    res.once('close', onClientGone);
+    // The client left before the answer was through: the instance's connection goes too.
+    res.once('close', () => {
+      if (!ended) upstream.destroy();
+    });
     upstream.once('socket', (socket: Socket) => {
       if (!socket.connecting) return;
       connectTimer = setTimeout(() => upstream.destroy(new ProxyFailure('connect-timeout')), this.options.connectTimeoutMs);
@@ -107,7 +107,6 @@ export class AppProxy {
       responded = true;
       clearTimeout(connectTimer);
       clearTimeout(responseTimer);
-      res.off('close', onClientGone);
       this.balancer.succeeded(address);
       if (x.done || res.destroyed) return upRes.destroy();
       if (out.draining) res.shouldKeepAlive = false;
@@ -115,17 +114,26 @@ export class AppProxy {
       res.writeHead(status, upRes.statusMessage, responseHeaders(upRes.rawHeaders));
       let bytes = 0;
       upRes.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      pipeline(upRes, res, (err) => {
-        if (err) upstream.destroy();
+      upRes.once('end', () => {
+        ended = true;
         out.log(x, status, bytes);
       });
+      // Cut short (the instance died, or the client left): the client's response cannot be completed.
+      upRes.once('close', () => {
+        if (ended) return;
+        res.destroy();
+        out.log(x, status, bytes);
+      });
+      upRes.on('error', () => undefined);
+      upRes.pipe(res);
     });
 
-    upstream.once('error', (err: Error & { code?: string }) => {
+    let failed = false;
+    upstream.on('error', (err: Error & { code?: string }) => {
       clearTimeout(connectTimer);
       clearTimeout(responseTimer);
-      res.off('close', onClientGone);
-      if (responded || x.done || res.destroyed) return;
+      if (failed || responded || x.done || res.destroyed) return;
+      failed = true;
       const neverConnected = (err instanceof ProxyFailure && err.kind === 'connect-timeout') || CONNECT_FAILURES.has(err.code ?? '');
       // A pooled connection the instance closed as the request went out: the instance did not see it.
       const staleConnection = (upstream as ClientRequest & { reusedSocket?: boolean }).reusedSocket && err.code === 'ECONNRESET';
