@@ -10,6 +10,8 @@ export interface FollowLogsOptions {
   onEnd?: (end: LogEnd) => void;
   /** Stops the stream (the iterator then ends without an error). */
   signal?: AbortSignal;
+  /** Without a token (the session cookie authenticates): the acting team of a user in several. */
+  team?: string;
 }
 
 /** The gateway refused the connection or the subscription. */
@@ -39,7 +41,7 @@ export async function* followLogs(gatewayUrl: string, token: string | undefined,
   };
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(gatewayUrl, {
     // Without a token (a browser page) the handshake carries the session cookie.
-    ...(token === undefined ? {} : { auth: { token } }),
+    auth: token === undefined ? (options.team ? { team: options.team } : {}) : { token },
     transports: ['websocket'],
     reconnectionDelayMax: 5_000,
   });

@@ -1,7 +1,7 @@
 import { followLogs, LiveLogError, type DeploymentStatusChange } from '@deploysphere/sdk/browser';
 import { useEffect, useRef, useState } from 'react';
 import type { ViewLine } from '../components/log-view';
-import { api, data } from './api';
+import { actingTeam, api, data } from './api';
 import { gatewayUrl } from './gateway';
 
 export interface BuildLog {
@@ -66,7 +66,7 @@ export function useBuildLog(deploymentId: string, active: boolean, onStatus: (ch
       const url = gatewayUrl();
       if (!url) return poll();
       try {
-        for await (const line of followLogs(url, undefined, deploymentId, { signal: abort.signal, onStatus: (c) => statusRef.current(c) })) append(line);
+        for await (const line of followLogs(url, undefined, deploymentId, { signal: abort.signal, team: actingTeam.get(), onStatus: (c) => statusRef.current(c) })) append(line);
         if (!abort.signal.aborted) setMode('done');
       } catch (error) {
         if (abort.signal.aborted) return;

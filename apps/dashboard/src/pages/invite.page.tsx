@@ -11,11 +11,13 @@ interface Invitation {
   email: string;
   role: string;
   expiresAt: string;
+  /** An account has the invited email: it joins with its password (or its session). */
+  existingUser?: boolean;
 }
 
 export function InvitePage() {
   const { token = '' } = useParams();
-  const { refresh } = useSession();
+  const { me, refresh } = useSession();
   const navigate = useNavigate();
   const [invitation, setInvitation] = useState<Invitation>();
   const [loadError, setLoadError] = useState<unknown>();
@@ -30,7 +32,8 @@ export function InvitePage() {
     setBusy(true);
     setError(undefined);
     try {
-      await request('POST', `/v1/auth/invitations/${encodeURIComponent(token)}/accept`, { name: form.get('name'), password: form.get('password') });
+      const body = invitation?.existingUser ? (me ? {} : { password: form.get('password') }) : { name: form.get('name'), password: form.get('password') };
+      await request('POST', `/v1/auth/invitations/${encodeURIComponent(token)}/accept`, body);
       await refresh();
       navigate('/', { replace: true });
     } catch (e) {
@@ -49,11 +52,17 @@ export function InvitePage() {
           <p>
             You are invited to <strong>{invitation.teamName}</strong> as <strong>{invitation.role}</strong> ({invitation.email}).
           </p>
-          <Field label="Your name" name="name" autoComplete="name" required />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={12} required hint="At least 12 characters" />
+          {invitation.existingUser ? (
+            me ? null : <Field label="Your password" name="password" type="password" autoComplete="current-password" required hint={`The password of ${invitation.email}`} />
+          ) : (
+            <>
+              <Field label="Your name" name="name" autoComplete="name" required />
+              <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={10} required hint="At least 10 characters" />
+            </>
+          )}
           {error ? <Problem error={error} what="Accepting the invitation failed" /> : null}
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Joining…' : 'Accept and sign in'}
+            {busy ? 'Joining…' : invitation.existingUser && me ? 'Join the team' : 'Accept and sign in'}
           </button>
         </form>
       ) : null}

@@ -66,7 +66,7 @@ export function SetupPage() {
         </label>
         <Field label="Your name" name="name" autoComplete="name" required />
         <Field label="Email" name="email" type="email" autoComplete="username" required />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={12} required hint="At least 12 characters" />
+        <Field label="Password" name="password" type="password" autoComplete="new-password" minLength={10} required hint="At least 10 characters" />
         <Field label="Team name" name="teamName" required />
         {error ? <Problem error={error} what="Setup failed" /> : null}
         <button type="submit" className="primary" disabled={busy}>

@@ -23,10 +23,13 @@ interface Invitation {
 interface TeamToken {
   id: string;
   name: string;
-  role?: Role;
-  prefix?: string;
-  expiresAt?: string | null;
-  lastUsedAt?: string | null;
+  /** null for a token made with scopes before roles existed. */
+  role: Role | null;
+  scopes: string[];
+  prefix: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
   createdAt: string;
   token?: string;
 }
@@ -197,7 +200,7 @@ function Invitations() {
 }
 
 function Tokens() {
-  const tokens = useLoad(() => request<{ data: TeamToken[] }>('GET', '/v1/team/tokens'), 'tokens');
+  const tokens = useLoad(async () => (await request<{ items: TeamToken[] }>('GET', '/v1/team/tokens?limit=100')).items.filter((t) => !t.revokedAt), 'tokens');
   const [created, setCreated] = useState<TeamToken>();
   const [error, setError] = useState<unknown>();
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -256,7 +259,7 @@ function Tokens() {
       ) : null}
       {error ? <Problem error={error} what="The token request failed" /> : null}
       {tokens.error ? <Problem error={tokens.error} what="The tokens could not be loaded" /> : null}
-      {tokens.data && tokens.data.data.length > 0 ? (
+      {tokens.data && tokens.data.length > 0 ? (
         <table className="list">
           <thead>
             <tr>
@@ -268,12 +271,12 @@ function Tokens() {
             </tr>
           </thead>
           <tbody>
-            {tokens.data.data.map((t) => (
+            {tokens.data.map((t) => (
               <tr key={t.id}>
                 <td>
-                  {t.name} {t.prefix ? <code className="muted">{t.prefix}…</code> : null}
+                  {t.name} <code className="muted">{t.prefix}…</code>
                 </td>
-                <td>{t.role}</td>
+                <td>{t.role ?? t.scopes.join(', ')}</td>
                 <td>{t.lastUsedAt ? dateTime(t.lastUsedAt) : 'never'}</td>
                 <td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</td>
                 <td>
