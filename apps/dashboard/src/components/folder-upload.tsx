@@ -39,6 +39,8 @@ export function FolderDrop({ onFiles, disabled }: { onFiles: (files: PickedFile[
         id={id}
         type="file"
         className="sr-only"
+        aria-label="Folder to deploy"
+        tabIndex={-1}
         multiple
         disabled={disabled}
         // Folder selection; React does not know the attribute by name.
