@@ -18,6 +18,7 @@ import { AppProxy, WAKE_REPEAT_MS } from '../../apps/edge-router/src/proxy/app-p
 import { AppSignals, TRAFFIC_REPORT_MS } from '../../apps/edge-router/src/proxy/app-signals';
 import { RouteTable } from '../../apps/edge-router/src/routing/route-table';
 import type { RouteSnapshot } from '../../apps/edge-router/src/routing/route.types';
+import { EdgeMetrics } from '../../apps/edge-router/src/server/edge-metrics';
 import { EdgeRequestHandler } from '../../apps/edge-router/src/server/edge-request.handler';
 import { EdgeServer } from '../../apps/edge-router/src/server/edge-server';
 import { BlobCache } from '../../apps/edge-router/src/serving/blob-cache';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     wakeTimeoutMs: settings.wakeTimeoutMs,
     wakeRepeatMs: WAKE_REPEAT_MS,
   });
-  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy);
+  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy, new EdgeMetrics(blobs));
   const http = { host: '127.0.0.1', edgePort: Number(values.port), rootDomain: 'localhost' } as ConfigType<typeof httpConfig>;
   const server = new EdgeServer(handler, http, settings);
   const { port } = await server.listen(Number(values.port), '127.0.0.1');

@@ -6,6 +6,7 @@
 // before anything is built. Types: stack.d.ts.
 
 const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
 const { hostname } = require('node:os');
 const { join, resolve } = require('node:path');
 
@@ -21,6 +22,11 @@ const PORTS = {
   orchestrator: { variable: 'ORCHESTRATOR_PORT', default: 3002 },
   'log-ingest': { variable: 'LOG_INGEST_PORT', default: 3003 },
   'edge-router': { variable: 'EDGE_PORT', default: 8080 },
+};
+
+/** Apps with a second listener for probes and /metrics apart from their traffic: its variable and default. */
+const MANAGEMENT_PORTS = {
+  'edge-router': { variable: 'EDGE_MANAGEMENT_PORT', default: 3004 },
 };
 
 /** Launcher variables giving the number of instances of each app (default 1). */
@@ -59,10 +65,10 @@ function instanceCounts(env) {
   return counts;
 }
 
-function portOf(app, instance, env) {
-  const raw = env[PORTS[app].variable];
-  const base = raw === undefined || raw === '' ? PORTS[app].default : Number(raw);
-  if (!Number.isInteger(base) || base < 0 || base > 65535) throw new Error(`${PORTS[app].variable} must be a port number (got ${JSON.stringify(raw)})`);
+function portOf(app, instance, env, ports = PORTS) {
+  const raw = env[ports[app].variable];
+  const base = raw === undefined || raw === '' ? ports[app].default : Number(raw);
+  if (!Number.isInteger(base) || base < 0 || base > 65535) throw new Error(`${ports[app].variable} must be a port number (got ${JSON.stringify(raw)})`);
   return base === 0 ? 0 : base + (instance - 1) * PORT_STEP;
 }
 
@@ -100,9 +106,12 @@ function missingForDistributed(env) {
  *    restarted instance takes its own builds back at once;
  *  - edge routers get stable EDGE_INSTANCE_IDs (each is its own consumer group; a stable one
  *    resumes from its commits instead of replaying the routing topics).
- * `port` replaces the port the scheme above gives (tests pass free ports).
+ *  - the edge router's management listener (EDGE_MANAGEMENT_PORT: probes, /metrics) follows the
+ *    same port scheme as the main ports.
+ * `port` and `managementPort` replace the ports the scheme above gives (tests pass free ports).
+ * `metricsUrl` is where the process answers /metrics.
  */
-function planProcess(app, instance, { env, stateDir, port: givenPort }) {
+function planProcess(app, instance, { env, stateDir, port: givenPort, managementPort: givenManagement }) {
   if (!APPS.includes(app)) throw new Error(`unknown app ${app}`);
   const name = processName(app, instance);
   const port = givenPort ?? portOf(app, instance, env);
@@ -111,6 +120,11 @@ function planProcess(app, instance, { env, stateDir, port: givenPort }) {
     DATABASE_MIGRATE_ON_START: 'false',
     [PORTS[app].variable]: String(port),
   };
+  let metricsPort = port;
+  if (MANAGEMENT_PORTS[app]) {
+    metricsPort = givenManagement ?? portOf(app, instance, env, MANAGEMENT_PORTS);
+    own[MANAGEMENT_PORTS[app].variable] = String(metricsPort);
+  }
   if (app === 'orchestrator') own.ORCHESTRATOR_INSTANCE_ID = `${env.ORCHESTRATOR_INSTANCE_ID || `${hostname()}-orchestrator`}-${instance}`;
   if (app === 'edge-router') own.EDGE_INSTANCE_ID = `${env.EDGE_INSTANCE_ID || `${hostname()}-edge`}-${instance}`;
   return {
@@ -120,6 +134,7 @@ function planProcess(app, instance, { env, stateDir, port: givenPort }) {
     port,
     entry: entryPoint(app),
     readyUrl: port === 0 ? undefined : `http://${probeHost(env)}:${port}/readyz`,
+    metricsUrl: metricsPort === 0 ? undefined : `http://${probeHost(env)}:${metricsPort}/metrics`,
     env: { ...env, ...own },
   };
 }
@@ -129,6 +144,26 @@ function planStack({ env, stateDir, counts = instanceCounts(env) }) {
   const processes = [];
   for (const app of APPS) for (let i = 1; i <= (counts[app] ?? 1); i++) processes.push(planProcess(app, i, { env, stateDir }));
   return processes;
+}
+
+/** Every variable the apps read: the names `.env.example` lists (a spec keeps it equal to what the config validates). */
+function platformVariables(root = ROOT) {
+  return new Set(
+    readFileSync(join(root, '.env.example'), 'utf8')
+      .split('\n')
+      .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+      .filter(Boolean),
+  );
+}
+
+/** Read by the AWS SDK (S3, ECR, ECS credentials and endpoint) and the Docker client, not by the platform's config. */
+const AMBIENT_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'DOCKER_HOST'];
+
+/** The part of a planned process's environment the app reads, sorted by name: what starting it by hand needs. */
+function appEnvironment(planned, names = platformVariables()) {
+  return Object.entries(planned.env)
+    .filter(([name, value]) => value !== undefined && value !== '' && (names.has(name) || AMBIENT_VARIABLES.includes(name)))
+    .sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** Applies the migrations once (`npm run db:migrate`); resolves with its output, rejects with it. */
@@ -165,6 +200,7 @@ module.exports = {
   ROOT,
   APPS,
   PORTS,
+  MANAGEMENT_PORTS,
   COUNT_VARIABLES,
   PORT_STEP,
   entryPoint,
@@ -174,6 +210,8 @@ module.exports = {
   missingForDistributed,
   planProcess,
   planStack,
+  platformVariables,
+  appEnvironment,
   migrate,
   waitReady,
 };

@@ -160,6 +160,8 @@ export interface StackProcess {
   app: AppName;
   instance: number;
   port: number;
+  /** Where it answers /metrics (the api, orchestrator, log-ingest and gateway on their port, the edge on its management port). */
+  metricsUrl: string;
   pid: number;
   env: Env;
   log: string;
@@ -221,7 +223,8 @@ export class ProcessStack {
 
   private async startOnce(app: AppName, instance: number, env: Env): Promise<StackProcess> {
     const port = await freePort();
-    const plan = stack.planProcess(app, instance, { env: { ...this.resources.env, ...env }, stateDir: this.resources.stateDir, port });
+    const managementPort = stack.MANAGEMENT_PORTS[app] ? await freePort() : undefined;
+    const plan = stack.planProcess(app, instance, { env: { ...this.resources.env, ...env }, stateDir: this.resources.stateDir, port, managementPort });
     const log = join(this.resources.stateDir, 'logs', `${plan.name}.log`);
     const fd = openSync(log, 'a');
     writeSync(fd, `==== ${new Date().toISOString()} starting ${plan.name} on port ${port}\n`);
@@ -232,6 +235,7 @@ export class ProcessStack {
       app,
       instance,
       port,
+      metricsUrl: plan.metricsUrl!,
       pid: child.pid!,
       env: plan.env,
       log,
@@ -499,6 +503,7 @@ export class LauncherStack {
     const resources = await prepareStack(options.env);
     const ports: Env = {};
     for (const app of stack.APPS) ports[stack.PORTS[app].variable] = String(await freePort());
+    for (const m of Object.values(stack.MANAGEMENT_PORTS)) ports[m!.variable] = String(await freePort());
     const stateDir = join(resources.stateDir, 'launcher');
     const log = join(resources.stateDir, 'logs', 'launcher.log');
     const fd = openSync(log, 'a');

@@ -10,10 +10,10 @@ import { configureApi } from './http/configure-api';
 // The api as its own process (distributed mode). `apps/platform` composes it with the others.
 void runApp(
   'api',
-  async () => {
+  async (logger) => {
     @Module({ imports: [CoreModule.forRoot({ app: 'api' }), ApiModule] })
     class ApiProcessModule {}
-    return NestFactory.create<NestExpressApplication>(ApiProcessModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+    return NestFactory.create<NestExpressApplication>(ApiProcessModule, { logger, bodyParser: false, abortOnError: false });
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);

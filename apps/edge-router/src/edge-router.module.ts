@@ -11,6 +11,7 @@ import { PrismaRouteSnapshotSource } from './routing/prisma-route-snapshot-sourc
 import { ROUTE_SNAPSHOT_SOURCE } from './routing/route-snapshot-source.port';
 import { RouteTable } from './routing/route-table';
 import { RouteTableSync } from './routing/route-table.sync';
+import { EdgeMetrics } from './server/edge-metrics';
 import { EdgeRequestHandler } from './server/edge-request.handler';
 import { EdgeServer } from './server/edge-server';
 import { BlobCache } from './serving/blob-cache';
@@ -56,6 +57,7 @@ import { ManifestCache } from './serving/manifest-cache';
     ManifestCache,
     BlobCache,
     RouteTableSync,
+    EdgeMetrics,
     EdgeRequestHandler,
     EdgeServer,
   ],

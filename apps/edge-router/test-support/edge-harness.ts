@@ -8,6 +8,7 @@ import { AppProxy } from '../src/proxy/app-proxy';
 import { AppSignals } from '../src/proxy/app-signals';
 import { RouteTable } from '../src/routing/route-table';
 import type { RouteSnapshot } from '../src/routing/route.types';
+import { EdgeMetrics } from '../src/server/edge-metrics';
 import { EdgeRequestHandler } from '../src/server/edge-request.handler';
 import { EdgeServer } from '../src/server/edge-server';
 import { BlobCache } from '../src/serving/blob-cache';
@@ -90,7 +91,7 @@ export async function startEdge(
     wakeTimeoutMs: settings.wakeTimeoutMs,
     wakeRepeatMs: options.wakeRepeatMs ?? 500,
   });
-  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy);
+  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy, new EdgeMetrics(blobs));
   const http = { host: '127.0.0.1', edgePort: 0, rootDomain: options.rootDomain ?? 'localhost' } as ConfigType<typeof httpConfig>;
   const server = new EdgeServer(handler, http, settings);
   const { port } = await server.listen(0, '127.0.0.1');

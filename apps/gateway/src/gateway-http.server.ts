@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ReadinessRegistry } from '@deploysphere/bootstrap';
-import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { answerProbe, HealthService, PROBE_PATHS } from '@deploysphere/bootstrap';
+import { httpConfig, observabilityConfig, type ConfigType } from '@deploysphere/config';
+import { observeRequest } from '@deploysphere/observability';
 import { createServer, type Server } from 'node:http';
 
 /**
- * The gateway's own HTTP server on GATEWAY_PORT: health probes, and the server the Socket.IO
+ * The gateway's own HTTP server on GATEWAY_PORT: probes and `/metrics`, and the server the Socket.IO
  * endpoint attaches to. It is separate from the API's so the two scale apart.
  */
 @Injectable()
@@ -12,18 +13,17 @@ export class GatewayHttpServer implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(GatewayHttpServer.name);
   readonly server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return json(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
-      void this.readiness.evaluate().then((r) => json(res, r.ready ? 200 : 503, { status: r.ready ? (r.degraded ? 'degraded' : 'ready') : 'not_ready', checks: r.checks }));
-      return;
-    }
+    const probe = (PROBE_PATHS as readonly string[]).includes(path);
+    observeRequest('gateway', req, res, () => (probe ? path : undefined));
+    if (answerProbe(req, res, this.health, this.observability.metricsToken)) return;
     // Socket.IO handles its own path before this handler; anything else is not ours.
     if (!path.startsWith('/socket.io')) json(res, 404, { code: 'ROUTE_NOT_FOUND' });
   });
 
   constructor(
     @Inject(httpConfig.KEY) private readonly http: ConfigType<typeof httpConfig>,
-    private readonly readiness: ReadinessRegistry,
+    @Inject(observabilityConfig.KEY) private readonly observability: ConfigType<typeof observabilityConfig>,
+    private readonly health: HealthService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

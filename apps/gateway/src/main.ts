@@ -10,10 +10,10 @@ import { GatewayIoAdapter } from './socket/gateway-io.adapter';
 // Nest's own HTTP adapter is created but never listens: it is only what @nestjs/websockets needs.
 void runApp(
   'gateway',
-  async () => {
+  async (logger) => {
     @Module({ imports: [CoreModule.forRoot({ app: 'gateway', relay: false }), GatewayModule] })
     class GatewayProcessModule {}
-    return NestFactory.create(GatewayProcessModule, { bufferLogs: true, abortOnError: false });
+    return NestFactory.create(GatewayProcessModule, { logger, abortOnError: false });
   },
   async (app) => {
     app.useWebSocketAdapter(new GatewayIoAdapter(app));

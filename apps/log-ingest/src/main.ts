@@ -3,18 +3,20 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule, HealthController, listen, runApp } from '@deploysphere/bootstrap';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
+import { httpMetricsMiddleware } from '@deploysphere/observability';
 import { LogIngestModule } from './log-ingest.module';
 
-// log-ingest as its own process; it listens only for /healthz and /readyz.
+// log-ingest as its own process; it listens only for probes (/livez, /readyz) and /metrics.
 void runApp(
   'log-ingest',
-  async () => {
+  async (logger) => {
     @Module({ imports: [CoreModule.forRoot({ app: 'log-ingest', relay: false }), LogIngestModule], controllers: [HealthController] })
     class LogIngestProcessModule {}
-    return NestFactory.create(LogIngestProcessModule, { bufferLogs: true, abortOnError: false });
+    return NestFactory.create(LogIngestProcessModule, { logger, abortOnError: false });
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
+    app.use(httpMetricsMiddleware('log-ingest'));
     await listen(app, http.logIngestPort, http.host, 'log-ingest health');
   },
 );

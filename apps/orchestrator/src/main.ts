@@ -4,18 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import { CoreModule, HealthController, listen, runApp } from '@deploysphere/bootstrap';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
 import { connectIntegrationEvents } from '@deploysphere/messaging';
+import { httpMetricsMiddleware } from '@deploysphere/observability';
 import { OrchestratorModule } from './orchestrator.module';
 
-// The orchestrator as its own process; it listens only for /healthz and /readyz.
+// The orchestrator as its own process; it listens only for probes (/livez, /readyz) and /metrics.
 void runApp(
   'orchestrator',
-  async () => {
+  async (logger) => {
     @Module({ imports: [CoreModule.forRoot({ app: 'orchestrator' }), OrchestratorModule], controllers: [HealthController] })
     class OrchestratorProcessModule {}
-    return NestFactory.create(OrchestratorProcessModule, { bufferLogs: true, abortOnError: false });
+    return NestFactory.create(OrchestratorProcessModule, { logger, abortOnError: false });
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
+    app.use(httpMetricsMiddleware('orchestrator'));
     await app.init();
     await connectIntegrationEvents(app);
     await listen(app, http.orchestratorPort, http.host, 'orchestrator health');

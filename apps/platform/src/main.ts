@@ -11,7 +11,7 @@ import { PlatformModule } from './platform.module';
 // `npm start`: api on API_PORT, gateway on GATEWAY_PORT, edge router on EDGE_PORT, one process.
 void runApp(
   'platform',
-  () => NestFactory.create<NestExpressApplication>(PlatformModule, { bufferLogs: true, bodyParser: false, abortOnError: false }),
+  (logger) => NestFactory.create<NestExpressApplication>(PlatformModule, { logger, bodyParser: false, abortOnError: false }),
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
     // Socket.IO on the gateway's own server (GATEWAY_PORT), not on the API's.

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { SECRET_BOX } from '@deploysphere/common';
 import { dataConfig, databaseConfig, DeploySphereConfigModule, loggingConfig, storageConfig, type ConfigType } from '@deploysphere/config';
@@ -11,6 +12,9 @@ import { join } from 'node:path';
 
 /** A client-supplied X-Request-Id is kept as the correlation id when it looks sane. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Probes and scrapes come every few seconds: not request-logged. */
+const PROBES = new Set(['/healthz', '/livez', '/readyz', '/metrics']);
+import { HealthService } from './health.service';
 import { ReadinessRegistry } from './readiness';
 import { secretBoxProvider } from './secret-box.provider';
 
@@ -58,7 +62,7 @@ export class CoreModule {
             pinoHttp: {
               level: log.level,
               base: { app: options.app },
-              autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+              autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') },
               genReqId: (req, res) => {
                 const given = req.headers['x-request-id'];
                 const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -71,6 +75,8 @@ export class CoreModule {
           }),
         }),
         CqrsModule.forRoot(),
+        // Probes failing is what /readyz reports; logging each probe would flood the logs.
+        TerminusModule.forRoot({ logger: false }),
         DatabaseModule.forRootAsync({
           inject: [databaseConfig.KEY, dataConfig.KEY],
           useFactory: (db: ConfigType<typeof databaseConfig>, data: ConfigType<typeof dataConfig>) => ({
@@ -86,8 +92,8 @@ export class CoreModule {
           useFactory: (storage: ConfigType<typeof storageConfig>) => storage,
         }),
       ],
-      providers: [ReadinessRegistry, CoreReadiness, secretBoxProvider],
-      exports: [ReadinessRegistry, CqrsModule, SECRET_BOX],
+      providers: [ReadinessRegistry, HealthService, CoreReadiness, secretBoxProvider],
+      exports: [ReadinessRegistry, HealthService, CqrsModule, SECRET_BOX],
     };
   }
 }

@@ -4,3 +4,6 @@ export * from './readiness';
 export * from './run-app';
 export * from './secret-box.provider';
 export * from './public.decorator';
+export * from './health.service';
+export * from './metrics.endpoint';
+export * from './probe-routes';

@@ -23,6 +23,11 @@ export class ReadinessRegistry {
     this.checks.set(name, { check, critical: options.critical ?? true });
   }
 
+  /** Each check's name and whether it is critical. */
+  criticality(): Map<string, boolean> {
+    return new Map([...this.checks].map(([name, { critical }]) => [name, critical]));
+  }
+
   /** `ready`: every critical check is up; `degraded`: ready, but a non-critical check is down. */
   async evaluate(timeoutMs = 2_000): Promise<{ ready: boolean; degraded: boolean; checks: Record<string, 'up' | 'down'> }> {
     const entries = await Promise.all(

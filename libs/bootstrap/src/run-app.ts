@@ -1,6 +1,19 @@
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { loadEnvironment } from '@deploysphere/config';
-import { Logger } from 'nestjs-pino';
+import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
+import { loadEnvironment, loggingConfig } from '@deploysphere/config';
+import { Logger, type PinoLogger } from 'nestjs-pino';
+import pino from 'pino';
+
+/**
+ * The logger Nest uses while the app is being built (connecting the database, the broker, …),
+ * before the app's own nestjs-pino logger exists: the same JSON lines, written as they happen.
+ * (Buffering them until start-up ends printed nothing for seconds, then all of it stamped with
+ * the flush time.)
+ */
+export function startupLogger(app: string): LoggerService {
+  const log = loggingConfig();
+  const root = pino({ level: log.level, base: { app }, transport: log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined });
+  return new Logger(root as unknown as PinoLogger, {});
+}
 
 /**
  * Runs an app's start-up with the failure rules every process shares: the JSON logger is
@@ -10,13 +23,13 @@ import { Logger } from 'nestjs-pino';
  */
 export async function runApp<T extends INestApplicationContext>(
   name: string,
-  create: () => Promise<T>,
+  create: (logger: LoggerService) => Promise<T>,
   start: (app: T) => Promise<void> = async (app) => void (await app.init()),
 ): Promise<T> {
   try {
     // Before Nest starts, so a bad value is one clear message and exit 1, not a stack trace from module initialisation.
     loadEnvironment();
-    const app = await create();
+    const app = await create(startupLogger(name));
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
     await start(app);

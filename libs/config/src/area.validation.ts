@@ -17,7 +17,7 @@ export type Raw = Record<string, unknown>;
 type Ctor<T> = new () => T;
 
 /** Variables whose whole value is a secret: a message gives only their length. */
-const SECRET_VARIABLES = new Set(['DEPLOYSPHERE_ADMIN_TOKEN', 'DEPLOYSPHERE_ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD']);
+const SECRET_VARIABLES = new Set(['DEPLOYSPHERE_ADMIN_TOKEN', 'METRICS_TOKEN', 'DEPLOYSPHERE_ENCRYPTION_KEY', 'CLICKHOUSE_PASSWORD']);
 
 /**
  * A given value as a start-up message may quote it: a secret variable by its length only, and any

@@ -9,6 +9,7 @@ import { edgeConfig } from './edge.config';
 import { httpConfig } from './http.config';
 import { kafkaConfig } from './kafka.config';
 import { logsConfig } from './logs.config';
+import { observabilityConfig } from './observability.config';
 import { redisConfig } from './redis.config';
 import { dataConfig, loggingConfig } from './runtime.config';
 import { sourceConfig } from './source.config';
@@ -16,7 +17,7 @@ import { storageConfig } from './storage.config';
 import { validateEnvironment } from './env.validation';
 
 /** Every area's factory, each injectable as `@Inject(xConfig.KEY) cfg: ConfigType<typeof xConfig>`. */
-export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig, appRuntimeConfig];
+export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig, appRuntimeConfig, observabilityConfig];
 
 /**
  * Global, validated configuration. A bad value stops start-up with a message naming it.

@@ -9,6 +9,7 @@ import { EdgeEnvironment } from './edge.config';
 import { HttpEnvironment } from './http.config';
 import { KafkaEnvironment } from './kafka.config';
 import { LogsEnvironment } from './logs.config';
+import { ObservabilityEnvironment } from './observability.config';
 import { RedisEnvironment } from './redis.config';
 import { RuntimeEnvironment } from './runtime.config';
 import { SourceEnvironment } from './source.config';
@@ -29,6 +30,7 @@ export const AREA_ENVIRONMENTS = [
   EdgeEnvironment,
   AppsEnvironment,
   AppRuntimeEnvironment,
+  ObservabilityEnvironment,
 ] as const;
 
 /** The validated values of every area, as the variables' names. */
@@ -44,7 +46,8 @@ export type EnvironmentVariables = RuntimeEnvironment &
   StorageEnvironment &
   EdgeEnvironment &
   AppsEnvironment &
-  AppRuntimeEnvironment;
+  AppRuntimeEnvironment &
+  ObservabilityEnvironment;
 
 /**
  * The `validate` hook for `ConfigModule.forRoot`: checks every area and returns the typed

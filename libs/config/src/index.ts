@@ -10,6 +10,7 @@ export * from './host-environment';
 export * from './http.config';
 export * from './kafka.config';
 export * from './logs.config';
+export * from './observability.config';
 export * from './redis.config';
 export * from './runtime.config';
 export * from './source.config';

@@ -35,6 +35,10 @@ export class KafkaEnvironment {
   /** Upper bound on one publish while the broker is down, so the outbox relay backs off instead of hanging. */
   @Transform(toInt) @IsInt({ message: 'must be an integer (milliseconds)' }) @Min(500) @Max(120_000)
   KAFKA_PUBLISH_TIMEOUT_MS = 10_000;
+
+  /** How often consumer lag is sampled for /metrics (admin offset calls), not on every scrape. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer number of seconds (1–3600)' }) @Min(1, { message: 'must be an integer number of seconds (1–3600)' }) @Max(3600, { message: 'must be an integer number of seconds (1–3600)' })
+  KAFKA_LAG_SAMPLE_SECONDS = 15;
 }
 
 export const kafkaConfig = registerAs('kafka', () => {
@@ -53,5 +57,6 @@ export const kafkaConfig = registerAs('kafka', () => {
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     publishTimeoutMs: env.KAFKA_PUBLISH_TIMEOUT_MS,
+    lagSampleMs: env.KAFKA_LAG_SAMPLE_SECONDS * 1000,
   };
 });

@@ -182,6 +182,8 @@ export interface DeploymentRepository {
   /** Takes over active deployments whose owner is gone (or is `owner` restarted), except `running`. */
   takeOver(owner: string, running: string[], leaseSeconds: number): Promise<Array<{ id: string; previousOwner: string | null }>>;
   owned(owner: string, ids: string[]): Promise<OwnedDeployment[]>;
+  /** Deployments waiting for a build (QUEUED), and the age in seconds of the oldest (0 when none): the build queue's depth. */
+  queueDepth(): Promise<{ queued: number; oldestSeconds: number }>;
   /** Those of `ids` whose deployments ended. */
   endedAmong(ids: string[]): Promise<string[]>;
   setRunnerRef(owner: string, deploymentId: string, runnerRef: string): Promise<boolean>;

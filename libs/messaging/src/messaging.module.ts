@@ -14,6 +14,7 @@ import { InMemoryTransport } from './transport/in-memory.transport';
 import { KafkaTransport } from './transport/kafka.transport';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './transport/message-transport.port';
 import { TopicPrefixTransport } from './transport/topic-prefix.transport';
+import { ConsumerLagMetrics } from './consumer/consumer-lag.metrics';
 
 /**
  * Stops consuming (after the handlers in progress, whose offsets are committed) while the database
@@ -68,6 +69,7 @@ export class MessagingModule {
         IntegrationEventClient,
         InboundEventBus,
         OutboxEventCollector,
+        ConsumerLagMetrics,
       ],
       exports: [MESSAGE_TRANSPORT, MESSAGING_OPTIONS, OutboxWriter, OutboxRelay, IdempotencyService, ConsumerHost, IntegrationEventServer, IntegrationEventClient, InboundEventBus],
     };

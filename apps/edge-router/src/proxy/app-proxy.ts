@@ -29,6 +29,8 @@ export interface ProxyResponder {
   page(x: Exchange, page: Page): void;
   log(x: Exchange, status: number, bytes: number): void;
   record(entry: AccessLogRecord): void;
+  /** An attempt on an instance failed (refused, reset, timed out): counted in the edge's metrics. */
+  upstreamFailed(): void;
 }
 
 /** Methods a client may repeat (RFC 9110 §9.2.2). */
@@ -134,6 +136,7 @@ export class AppProxy {
       clearTimeout(responseTimer);
       if (failed || responded || x.done || res.destroyed) return;
       failed = true;
+      out.upstreamFailed();
       const neverConnected = (err instanceof ProxyFailure && err.kind === 'connect-timeout') || CONNECT_FAILURES.has(err.code ?? '');
       // A pooled connection the instance closed as the request went out: the instance did not see it.
       const staleConnection = (upstream as ClientRequest & { reusedSocket?: boolean }).reusedSocket && err.code === 'ECONNRESET';

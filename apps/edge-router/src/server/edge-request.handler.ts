@@ -19,6 +19,7 @@ import { ManifestCache } from '../serving/manifest-cache';
 import { badPathPage, Pages, rawResponse, readinessPage, type Page } from '../serving/pages';
 import { encodePath, normalizeRequestPath, RejectedPath } from '../serving/request-path';
 import { Exchange } from './exchange';
+import { EdgeMetrics } from './edge-metrics';
 
 const DEPLOYMENT_HEADER = 'X-DeploySphere-Deployment';
 const ENCODING_NAMES = ['', 'gzip', 'br'];
@@ -58,6 +59,7 @@ export class EdgeRequestHandler implements ProxyResponder {
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(ACCESS_LOG_SINK) private readonly accessLog: AccessLogSink,
     private readonly proxy: AppProxy,
+    private readonly metrics: EdgeMetrics,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -118,6 +120,7 @@ export class EdgeRequestHandler implements ProxyResponder {
     const page = err.code === 'HPE_HEADER_OVERFLOW' ? Pages.headersTooLarge : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? Pages.requestTimeout : Pages.malformed;
     const started = performance.now();
     socket.end(rawResponse(page, STATUS_CODES[page.status] ?? ''));
+    this.metrics.request(page.status, page.body.length);
     this.accessLog.record({
       time: Date.now(),
       host: '',
@@ -466,6 +469,10 @@ export class EdgeRequestHandler implements ProxyResponder {
     }
   }
 
+  upstreamFailed(): void {
+    this.metrics.upstreamErrors++;
+  }
+
   private fail(x: Exchange, err: unknown, page: Page): void {
     this.logger.error(
       { host: x.host, deploymentId: x.deploymentId, err: err instanceof Error ? (err.stack ?? err.message) : String(err) },
@@ -489,6 +496,7 @@ export class EdgeRequestHandler implements ProxyResponder {
   log(x: Exchange, status: number, bytes: number): void {
     if (x.done) return;
     x.done = true;
+    this.metrics.request(status, bytes);
     const q = x.url.indexOf('?');
     const path = q < 0 ? x.url : x.url.slice(0, q);
     this.accessLog.record({

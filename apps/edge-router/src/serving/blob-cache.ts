@@ -51,6 +51,8 @@ export class CachedBlob {
 export class BlobCache {
   private readonly lru: LRUCache<string, CachedBlob>;
   private evictions = 0;
+  private hits = 0;
+  private misses = 0;
   private readonly loading = new Map<string, Promise<CachedBlob>>();
   private readonly verified = new Set<string>();
   /** Larger files are streamed from the store on every request rather than evicting everything else. */
@@ -75,7 +77,15 @@ export class BlobCache {
   }
 
   peek(sha256: string): CachedBlob | undefined {
-    return this.lru.get(sha256);
+    const blob = this.lru.get(sha256);
+    if (blob === undefined) this.misses++;
+    else this.hits++;
+    return blob;
+  }
+
+  /** Lookups so far (`peek`), for the cache hit ratio. */
+  lookups(): { hits: number; misses: number } {
+    return { hits: this.hits, misses: this.misses };
   }
 
   cacheable(size: number): boolean {

@@ -1,4 +1,5 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { sampledGauge } from '@deploysphere/observability';
 import {
   Ack,
   ConnectedSocket,
@@ -43,6 +44,7 @@ export class LogStreamGateway implements OnGatewayInit, OnGatewayDisconnect, OnM
   private readonly logger = new Logger('LogStreamGateway');
   @WebSocketServer() server?: GatewayServer;
   private readonly sessionOptions: SessionOptions;
+  private unregisterMetrics?: () => void;
 
   constructor(
     private readonly authenticator: TokenAuthenticator,
@@ -55,6 +57,11 @@ export class LogStreamGateway implements OnGatewayInit, OnGatewayDisconnect, OnM
   }
 
   afterInit(server: GatewayServer): void {
+    this.unregisterMetrics = sampledGauge('deploysphere_live_log_subscribers', 'Live log subscriptions (one client following one deployment) on this gateway.').add((set) => {
+      let n = 0;
+      for (const socket of server.sockets.sockets.values()) n += socket.data.sessions?.size ?? 0;
+      set({}, n);
+    });
     if (!isGatewayIoServer(server)) {
       // Still authenticated and working, but on the app's own HTTP server and without the Redis adapter.
       this.logger.error(
@@ -82,6 +89,7 @@ export class LogStreamGateway implements OnGatewayInit, OnGatewayDisconnect, OnM
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.unregisterMetrics?.();
     for (const socket of this.server?.sockets.sockets.values() ?? []) this.closeAll(socket);
   }
 

@@ -22,6 +22,7 @@ import { GENERATED_DOCKERFILE, nodeDockerfile } from '../images/node-dockerfile'
 import { detectRuntime, RuntimeDetectionError } from '../images/runtime-detection';
 import { IMAGE_REGISTRY, type ImageRegistry } from '../registry/image-registry.port';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
+import { recordBuild } from './build-metrics';
 import { BuildProjects, type BuildProject } from './build-projects.repository';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
 import { WorkspacePool, type Workspace } from './workspaces';
@@ -282,6 +283,7 @@ export class BuildPipeline {
       const ready = await this.transitions.ready(ctx, stored.manifestKey);
       if (!ready) return this.abandon(build);
       build.settled = true;
+      recordBuild('ready', started);
       // Live subscribers get their end-of-stream now rather than after the gateway's fallback delay.
       await this.sink.end?.(d.id, 'READY');
       this.logger.log({ deploymentId: d.id, projectId: d.projectId, ms: Date.now() - started, files: stored.manifest.files.length, aliasMoved: ready.aliasMoved }, 'deployment ready');
@@ -296,6 +298,7 @@ export class BuildPipeline {
       await writer?.flush();
       await this.transitions.finish(ctx, ended.status, ended.code, message);
       build.settled = true;
+      recordBuild(ended.status.toLowerCase(), started);
       await this.sink.end?.(d.id, ended.status);
       this.logger.log({ deploymentId: d.id, status: ended.status, code: ended.code, ms: Date.now() - started }, 'deployment ended');
       // A build whose runner never started (or failed to start) may still have left a work dir.
@@ -506,6 +509,7 @@ export class BuildPipeline {
     await writer.flush();
     if (!(await this.transitions.imageStored(ctx, { imageRef, imageDigest }))) return this.abandon(build);
     build.settled = true;
+    recordBuild('image_stored', started);
     await this.sink.end?.(d.id, 'STARTING');
     this.logger.log({ deploymentId: d.id, projectId: d.projectId, ms: Date.now() - started, imageRef }, 'deployment image stored');
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
 import { CoalescedRunner } from '@deploysphere/common';
 import { buildsConfig, type ConfigType } from '@deploysphere/config';
+import { sampledGauge } from '@deploysphere/observability';
 import { DEPLOYMENT_REPOSITORY, type DeploymentRepository, type OwnedDeployment } from '@deploysphere/deployments';
 import { BUILD_RUNNER, type BuildRunner } from '../runner';
 import { BUILD_CLAIM_LOCK } from '../orchestrator.constants';
@@ -35,6 +36,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private lastRecover = 0;
   private lastSweep = 0;
   private runnerWasReady = true;
+  private readonly unregisterMetrics: Array<() => void> = [];
 
   constructor(
     @Inject(DEPLOYMENT_REPOSITORY) private readonly deployments: DeploymentRepository,
@@ -46,6 +48,11 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.readiness.register('build-runner', () => this.runner.isReady());
+    this.unregisterMetrics.push(
+      sampledGauge('deploysphere_build_queue_depth', 'Deployments waiting for a build (QUEUED), all orchestrators together.').add(async (set) => set({}, (await this.deployments.queueDepth()).queued)),
+      sampledGauge('deploysphere_build_queue_oldest_age_seconds', 'Age of the oldest deployment waiting for a build (0 when none).').add(async (set) => set({}, (await this.deployments.queueDepth()).oldestSeconds)),
+      sampledGauge('deploysphere_builds_running', 'Builds this orchestrator runs now.').add((set) => set({}, this.pipeline.activeCount)),
+    );
     this.pipeline.whenFinished(() => this.nudge());
     this.stopped = false;
     this.passes.start();
@@ -59,6 +66,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    for (const remove of this.unregisterMetrics.splice(0)) remove();
     await this.passes.stop();
     // Builds keep running; whoever owns them next (this instance restarted, or another once the
     // lease expires) reattaches.

@@ -396,6 +396,12 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
       ORDER BY created_at`);
   }
 
+  async queueDepth(): Promise<{ queued: number; oldestSeconds: number }> {
+    const [row] = await this.prisma.query<{ queued: number; oldest: number | null }>(Prisma.sql`
+      SELECT count(*)::int AS queued, extract(epoch FROM now() - min(created_at))::float8 AS oldest FROM deployments WHERE status = 'QUEUED'`);
+    return { queued: row?.queued ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
+  }
+
   async endedAmong(ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await this.prisma.deployment.findMany({ where: { id: { in: ids }, status: { in: lifecycle.inPhase('ended') } }, select: { id: true } });

@@ -4,6 +4,7 @@ import { Prisma, PrismaService } from '@deploysphere/database';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { CoalescedRunner } from '@deploysphere/common';
+import { sampledGauge } from '@deploysphere/observability';
 
 interface PendingRow {
   id: string;
@@ -24,6 +25,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
   private stopped = true;
+  private unregisterMetrics: Array<() => void> = [];
   private readonly passes = new CoalescedRunner(
     async () => {
       while (!this.stopped && (await this.publishPending()) === this.options.relayBatchSize);
@@ -39,6 +41,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.options.relay) return;
+    this.unregisterMetrics = [
+      sampledGauge('deploysphere_outbox_backlog_messages', 'Outbox rows committed and not yet published (all relays together).').add(async (set) => set({}, (await this.backlog()).pending)),
+      sampledGauge('deploysphere_outbox_oldest_age_seconds', 'Age of the oldest unpublished outbox row (0 when none): how far the relay is behind.').add(async (set) => set({}, (await this.backlog()).oldestSeconds)),
+    ];
     this.stopped = false;
     this.passes.start();
     this.timer = setInterval(() => this.nudge(), this.options.relayPollMs);
@@ -50,7 +56,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    for (const remove of this.unregisterMetrics.splice(0)) remove();
     await this.passes.stop();
+  }
+
+  /** Unpublished rows and the age of the oldest, for the metrics. */
+  async backlog(): Promise<{ pending: number; oldestSeconds: number }> {
+    const [row] = await this.prisma.query<{ pending: number; oldest: number | null }>(Prisma.sql`
+      SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::float8 AS oldest FROM outbox_messages WHERE published_at IS NULL`);
+    return { pending: row?.pending ?? 0, oldestSeconds: Math.max(0, row?.oldest ?? 0) };
   }
 
   /** Publish pending rows soon; coalesces calls made while a pass is running. */

@@ -6,6 +6,7 @@ import { nestKafkaLogCreator } from './kafka-logger';
 import { CrashedMemberEviction } from './kafka-member-eviction';
 import { decodeMessage, encodeMessage } from './kafka-wire';
 import type {
+  ConsumerLag,
   BatchConsumer,
   BatchHandler,
   BatchSubscription,
@@ -43,6 +44,7 @@ const PROBE_INTERVAL_MS = 5_000;
 
 interface RunningConsumer {
   group: string;
+  topics: string[];
   consumer: Consumer;
   /** Crashed with an error kafkajs will not restart from: readiness turns false. */
   dead: boolean;
@@ -205,7 +207,7 @@ export class KafkaTransport implements MessageTransport {
       retry: { retries: 5, restartOnFailure: async () => !this.stopping },
       ...run.consumerConfig,
     });
-    const entry: RunningConsumer = { group, consumer, dead: false, stopping: false, beforeStop: run.beforeStop };
+    const entry: RunningConsumer = { group, topics, consumer, dead: false, stopping: false, beforeStop: run.beforeStop };
     this.consumers.push(entry);
     // This consumer's current membership, for the eviction below.
     let memberId: string | undefined;
@@ -333,6 +335,38 @@ export class KafkaTransport implements MessageTransport {
 
   isReady(): boolean {
     return !this.closed && this.producerConnected && this.brokerReachable && this.consumers.every((c) => !c.dead);
+  }
+
+  /** Per group and topic of this process's consumers: the high watermarks minus the committed offsets (a partition never committed counts from its low watermark). */
+  async consumerLag(): Promise<ConsumerLag[]> {
+    if (this.stopping) return [];
+    await this.admin.connect();
+    const groups = new Map<string, Set<string>>();
+    for (const c of this.consumers) for (const t of c.topics) groups.set(c.group, (groups.get(c.group) ?? new Set()).add(t));
+    const watermarks = new Map<string, Map<number, { low: number; high: number }>>();
+    const ends = async (topic: string) => {
+      let known = watermarks.get(topic);
+      if (!known) {
+        known = new Map((await this.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, { low: Number(p.low), high: Number(p.high) }]));
+        watermarks.set(topic, known);
+      }
+      return known;
+    };
+    const lags: ConsumerLag[] = [];
+    for (const [group, topics] of groups) {
+      for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId: this.options.groupPrefix + group, topics: [...topics] })) {
+        const marks = await ends(topic);
+        let lag = 0;
+        for (const p of partitions) {
+          const mark = marks.get(p.partition);
+          if (!mark) continue;
+          const at = Number(p.offset);
+          lag += Math.max(0, mark.high - (at < 0 ? mark.low : at));
+        }
+        lags.push({ group, topic, lag });
+      }
+    }
+    return lags;
   }
 
   /**

@@ -89,7 +89,20 @@ export interface MessageTransport {
    */
   subscribeBatch(subscription: BatchSubscription): Promise<BatchConsumer>;
   isReady(): boolean;
+  /**
+   * Messages not yet consumed, per group of this process and topic (high watermarks minus the
+   * group's committed offsets). Transports without a broker-side position leave it out.
+   */
+  consumerLag?(): Promise<ConsumerLag[]>;
   close(): Promise<void>;
+}
+
+export interface ConsumerLag {
+  /** The group as subscribed (without KAFKA_GROUP_PREFIX). */
+  group: string;
+  /** The contract topic name. */
+  topic: string;
+  lag: number;
 }
 
 export const MESSAGE_TRANSPORT = Symbol('MESSAGE_TRANSPORT');

@@ -1,4 +1,4 @@
-import type { BatchConsumer, BatchSubscription, MessageTransport, OutgoingMessage, Subscription } from './message-transport.port';
+import type { BatchConsumer, BatchSubscription, ConsumerLag, MessageTransport, OutgoingMessage, Subscription } from './message-transport.port';
 
 /**
  * Puts every topic of one installation under a prefix on the wire (`KAFKA_TOPIC_PREFIX`):
@@ -45,6 +45,10 @@ export class TopicPrefixTransport implements MessageTransport {
 
   isReady(): boolean {
     return this.inner.isReady();
+  }
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    return ((await this.inner.consumerLag?.()) ?? []).map((l) => ({ ...l, topic: this.unprefixed(l.topic) }));
   }
 
   close(): Promise<void> {
