@@ -1,11 +1,22 @@
+import { buildsConfig } from './builds.config';
 import { validateEnvironment } from './env.validation';
+
+/** Runs `read` with exactly `vars` as the process environment. */
+function withEnv<T>(vars: Record<string, string>, read: () => T): T {
+  const saved = process.env;
+  process.env = { ...vars };
+  try {
+    return read();
+  } finally {
+    process.env = saved;
+  }
+}
 
 describe('build configuration', () => {
   it('has defaults for every build variable', () => {
     expect(validateEnvironment({})).toMatchObject({
       BUILD_RUNNER: 'auto',
       ALLOW_UNISOLATED_BUILDS: false,
-      BUILD_CONCURRENCY: 2,
       BUILD_TIMEOUT_SECONDS: 900,
       BUILD_TIMEOUT_MAX_SECONDS: 2700,
       BUILD_MEMORY_MB: 2048,
@@ -22,6 +33,14 @@ describe('build configuration', () => {
     expect(validateEnvironment({ BUILD_CPUS: '0.5', ALLOW_UNISOLATED_BUILDS: 'true' })).toMatchObject({ BUILD_CPUS: 0.5, ALLOW_UNISOLATED_BUILDS: true });
     expect(() => validateEnvironment({ BUILD_RUNNER: 'kubernetes' })).toThrow(/BUILD_RUNNER: must be one of auto, docker, process, ecs/);
     expect(() => validateEnvironment({ BUILD_MEMORY_MB: '12' })).toThrow(/BUILD_MEMORY_MB/);
+  });
+
+  it('by default each orchestrator runs 2 builds and there is no global cap, so each added instance adds builds', () => {
+    withEnv({}, () => expect(buildsConfig()).toMatchObject({ concurrency: Number.POSITIVE_INFINITY, instanceConcurrency: 2 }));
+    withEnv({ BUILD_CONCURRENCY: '5' }, () => expect(buildsConfig()).toMatchObject({ concurrency: 5, instanceConcurrency: 5 }));
+    withEnv({ BUILD_CONCURRENCY: '6', BUILD_CONCURRENCY_PER_INSTANCE: '3' }, () => expect(buildsConfig()).toMatchObject({ concurrency: 6, instanceConcurrency: 3 }));
+    withEnv({ BUILD_CONCURRENCY_PER_INSTANCE: '4' }, () => expect(buildsConfig()).toMatchObject({ concurrency: Number.POSITIVE_INFINITY, instanceConcurrency: 4 }));
+    withEnv({ BUILD_CONCURRENCY: '0' }, () => expect(buildsConfig()).toMatchObject({ concurrency: 0 }));
   });
 
   it('a per-instance build limit is optional and checked like the global one', () => {

@@ -8,6 +8,8 @@ import { RuntimeEnvironment } from './runtime.config';
 import { readStorage, type StorageEnvironment } from './storage.config';
 
 const BUILDS = { message: 'must be an integer from 0 to 1000' };
+/** Builds one orchestrator runs at once when neither limit is set. */
+const DEFAULT_INSTANCE_BUILDS = 2;
 
 /** Builds: which runner, its limits and queue, and the ECS runner's AWS resources. */
 export class BuildsEnvironment {
@@ -19,11 +21,11 @@ export class BuildsEnvironment {
   @Transform(toBool) @IsIn([true, false], { message: 'must be true or false' })
   ALLOW_UNISOLATED_BUILDS = false;
 
-  /** Builds running at once across every orchestrator instance (counted in the database); 0 pauses building, queued deployments wait. */
-  @Transform(toInt) @IsInt(BUILDS) @Min(0, BUILDS) @Max(1000, BUILDS)
-  BUILD_CONCURRENCY = 2;
+  /** Builds running at once across every orchestrator instance (counted in the database); 0 pauses building, queued deployments wait. Empty: no global cap (each instance's own limit adds up). */
+  @Transform(toInt) @IsOptional() @IsInt(BUILDS) @Min(0, BUILDS) @Max(1000, BUILDS)
+  BUILD_CONCURRENCY?: number;
 
-  /** Builds one orchestrator instance runs at once (within BUILD_CONCURRENCY); empty: BUILD_CONCURRENCY. Spreads the load over instances; 0 makes a standby that only recovers. */
+  /** Builds one orchestrator instance runs at once (within BUILD_CONCURRENCY); empty: BUILD_CONCURRENCY if set, else 2. Each added instance adds its share; 0 makes a standby that only recovers. */
   @Transform(toInt) @IsOptional() @IsInt(BUILDS) @Min(0, BUILDS) @Max(1000, BUILDS)
   BUILD_CONCURRENCY_PER_INSTANCE?: number;
 
@@ -158,9 +160,10 @@ export const buildsConfig = registerAs('builds', () => {
     runner: env.BUILD_RUNNER,
     allowUnisolated: env.ALLOW_UNISOLATED_BUILDS,
     production: runtime.NODE_ENV === 'production',
-    concurrency: env.BUILD_CONCURRENCY,
+    /** Across all instances; unset: no cap beyond the instances' own (adding an orchestrator adds builds). */
+    concurrency: env.BUILD_CONCURRENCY ?? Number.POSITIVE_INFINITY,
     /** This instance's own cap (BUILD_CONCURRENCY_PER_INSTANCE), within the global one. */
-    instanceConcurrency: env.BUILD_CONCURRENCY_PER_INSTANCE ?? env.BUILD_CONCURRENCY,
+    instanceConcurrency: env.BUILD_CONCURRENCY_PER_INSTANCE ?? env.BUILD_CONCURRENCY ?? DEFAULT_INSTANCE_BUILDS,
     timeoutSeconds: env.BUILD_TIMEOUT_SECONDS,
     timeoutMaxSeconds: env.BUILD_TIMEOUT_MAX_SECONDS,
     memoryMb: env.BUILD_MEMORY_MB,
