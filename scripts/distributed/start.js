@@ -13,23 +13,29 @@
 //  4. the five apps start as separate processes (DISTRIBUTED_<APP>S instances each, see
 //     stack.js for the per-process environment), each line of their output prefixed with the
 //     process name; the launcher waits for every /readyz and writes <state>/processes.json;
-//  5. Ctrl-C (SIGINT) or SIGTERM stops them all (one SIGTERM each, SIGKILL after 30 s). If one
-//     exits by itself, the others are stopped and the launcher exits 1.
+//  5. an app that exits by itself is started again after a backoff (restart-policy.js) while the
+//     others keep serving; a crash loop is reported on stderr;
+//  6. Ctrl-C (SIGINT) or SIGTERM stops them all (one SIGTERM each, SIGKILL after 30 s).
+// `--print-env` stops after step 2: it prints (and writes to <state>/env/<name>.env) exactly the
+// environment each app process needs to be started by hand.
 // Services keep running afterwards (they are shared): `scripts/services/all.sh stop` stops them.
 
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { createInterface } = require('node:readline');
 const stack = require('./stack');
+const { RestartPolicy, RESTART_DEFAULTS } = require('./restart-policy');
 
 const ROOT = stack.ROOT;
 const STOP_TIMEOUT_MS = 30_000;
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const PALETTE = [36, 33, 35, 32, 34, 96, 93, 95, 92, 94];
 const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
-const say = (text) => process.stdout.write(`${paint(1, '[launcher]')} ${text}\n`);
+// stderr with --print-env, whose stdout is only the environments.
+let sayTo = process.stdout;
+const say = (text) => sayTo.write(`${paint(1, '[launcher]')} ${text}\n`);
 
 /** Forwards each line of a stream with a `[name]` prefix. */
 function prefixLines(stream, label, out) {
@@ -130,6 +136,11 @@ function secretFile(file, generate) {
 }
 
 async function main() {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--print-env');
+  if (unknown.length > 0) throw new Error(`unknown argument(s) ${unknown.join(' ')} (known: --print-env)`);
+  const printEnv = args.includes('--print-env');
+  if (printEnv) sayTo = process.stderr;
   process.chdir(ROOT);
   if (existsSync('.env')) process.loadEnvFile('.env');
   const env = { ...process.env };
@@ -152,17 +163,42 @@ async function main() {
   if (missing.length > 0) throw new Error(`distributed mode needs:\n  - ${missing.join('\n  - ')}`);
   if (!env.CLICKHOUSE_URL) say('CLICKHOUSE_URL is not set: logs are stored in PostgreSQL');
 
+  const planned = stack.planStack({ env, stateDir, counts });
+  if (printEnv) {
+    printEnvironments(planned, stateDir);
+    return;
+  }
+
   say('applying migrations (db:migrate)');
   process.stdout.write(`${(await stack.migrate(env)).trimEnd().replace(/^/gm, `${paint(2, '[migrate]')} `)}\n`);
 
-  const planned = stack.planStack({ env, stateDir, counts });
-  const running = [];
+  const running = planned.map((p, i) => ({ ...p, label: paint(PALETTE[i % PALETTE.length], `[${p.name}]`), policy: new RestartPolicy(), child: undefined, alive: false, startedAt: 0, restarts: 0, restartTimer: undefined, exited: Promise.resolve() }));
   let stopping = false;
   let exitCode = 0;
+
+  const writeProcesses = () =>
+    writeFileSync(
+      join(stateDir, 'processes.json'),
+      `${JSON.stringify(
+        running.map((p) => ({
+          name: p.name,
+          app: p.app,
+          pid: p.child?.pid,
+          port: p.port,
+          readyUrl: p.readyUrl,
+          metricsUrl: p.metricsUrl,
+          restarts: p.restarts,
+          instanceId: p.app === 'orchestrator' ? p.env.ORCHESTRATOR_INSTANCE_ID : p.app === 'edge-router' ? p.env.EDGE_INSTANCE_ID : undefined,
+        })),
+        null,
+        2,
+      )}\n`,
+    );
 
   const stopAll = async (reason) => {
     if (stopping) return;
     stopping = true;
+    for (const p of running) clearTimeout(p.restartTimer);
     say(`${reason}: stopping ${running.filter((p) => p.alive).length} process(es)`);
     const deadline = setTimeout(() => {
       for (const p of running) if (p.alive) {
@@ -183,44 +219,53 @@ async function main() {
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
-  planned.forEach((p, i) => {
-    const label = paint(PALETTE[i % PALETTE.length], `[${p.name}]`);
+  /**
+   * Starts (or restarts) one app. An app that exits by itself is started again after its
+   * RestartPolicy's delay while the others keep serving; a crash loop is reported on stderr.
+   */
+  const launch = (p) => {
     // Its own process group: a terminal's Ctrl-C reaches the launcher only, which sends each app
     // exactly one SIGTERM (a second signal would cut Nest's graceful shutdown short).
     const child = spawn(process.execPath, [p.entry], { cwd: ROOT, env: p.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const entry = { ...p, child, alive: true, exited: undefined };
-    entry.exited = new Promise((resolveExit) =>
+    p.child = child;
+    p.alive = true;
+    p.startedAt = Date.now();
+    p.exited = new Promise((resolveExit) =>
       child.on('exit', (code, signal) => {
-        entry.alive = false;
-        const clean = code === 0 || signal === 'SIGTERM';
-        if (!clean) exitCode = 1;
+        p.alive = false;
+        if (stopping && !(code === 0 || signal === 'SIGTERM')) exitCode = 1;
         say(`${p.name} (pid ${child.pid}) exited (${signal ?? `code ${code}`})`);
-        if (!stopping) void stopAll(`${p.name} exited unexpectedly`);
         resolveExit();
+        if (stopping) return;
+        const next = p.policy.exited(p.startedAt);
+        p.restarts++;
+        const seconds = (next.delayMs / 1000).toFixed(0);
+        if (next.crashLoop) {
+          process.stderr.write(
+            `${paint(31, '[launcher]')} ${p.name} is in a crash loop: ${next.recentExits} exits within ${RESTART_DEFAULTS.windowMs / 1000} s (its output above says why); restarting it in ${seconds} s, the other processes keep running\n`,
+          );
+        } else {
+          say(`${p.name} exited unexpectedly; restarting it in ${seconds} s (restart ${p.restarts}); the other processes keep running`);
+        }
+        p.restartTimer = setTimeout(() => {
+          p.restartTimer = undefined;
+          if (stopping) return;
+          launch(p);
+          say(`${p.name} restarted (pid ${p.child.pid})`);
+          writeProcesses();
+        }, next.delayMs);
       }),
     );
-    prefixLines(child.stdout, label, process.stdout);
-    prefixLines(child.stderr, label, process.stderr);
-    running.push(entry);
-  });
-  writeFileSync(
-    join(stateDir, 'processes.json'),
-    `${JSON.stringify(
-      running.map((p) => ({
-        name: p.name,
-        app: p.app,
-        pid: p.child.pid,
-        port: p.port,
-        readyUrl: p.readyUrl,
-        instanceId: p.app === 'orchestrator' ? p.env.ORCHESTRATOR_INSTANCE_ID : p.app === 'edge-router' ? p.env.EDGE_INSTANCE_ID : undefined,
-      })),
-      null,
-      2,
-    )}\n`,
-  );
+    prefixLines(child.stdout, p.label, process.stdout);
+    prefixLines(child.stderr, p.label, process.stderr);
+  };
+
+  running.forEach(launch);
+  writeProcesses();
 
   try {
-    await Promise.all(running.map((p) => (p.readyUrl ? stack.waitReady(p.readyUrl, { exited: () => !p.alive || stopping }) : undefined)));
+    // A restarted app comes back on the same port: its /readyz is asked until it answers.
+    await Promise.all(running.map((p) => (p.readyUrl ? stack.waitReady(p.readyUrl, { exited: () => stopping }) : undefined)));
   } catch (err) {
     if (!stopping) {
       exitCode = 1;
@@ -236,10 +281,31 @@ async function main() {
       ...running.filter((p) => p.app === 'gateway').map((p) => `  ${p.name.padEnd(16)} http://localhost:${p.port}  (Socket.IO live logs)`),
       ...running.filter((p) => p.app === 'edge-router').map((p) => `  ${p.name.padEnd(16)} http://<project-slug>.${host}:${p.port}`),
       ...running.filter((p) => ['orchestrator', 'log-ingest'].includes(p.app)).map((p) => `  ${p.name.padEnd(16)} ${p.readyUrl}${p.app === 'orchestrator' ? `  (ORCHESTRATOR_INSTANCE_ID=${p.env.ORCHESTRATOR_INSTANCE_ID})` : ''}`),
-      'Ctrl-C stops the apps; the services keep running (scripts/services/all.sh stop).',
+      `metrics: ${running.map((p) => p.metricsUrl).filter(Boolean).join(' ')}`,
+      'An app that exits by itself is restarted (with backoff); Ctrl-C stops them all; the services keep running (scripts/services/all.sh stop).',
     ].join('\n'),
   );
 }
+
+/**
+ * `--print-env`: exactly what each app process needs, as `NAME='value'` lines, printed and written
+ * to `<state>/env/<name>.env` (mode 0600: it holds the secrets), to start an app by hand:
+ * `set -a; . <state>/env/api.env; set +a; npm run start:api`.
+ */
+function printEnvironments(planned, stateDir) {
+  const names = stack.platformVariables();
+  const dir = join(stateDir, 'env');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const p of planned) {
+    const lines = stack.appEnvironment(p, names).map(([name, value]) => `${name}=${shellQuote(value)}`);
+    const file = join(dir, `${p.name}.env`);
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    process.stdout.write(`# ${p.name}: node ${p.entry.slice(ROOT.length + 1)} (also in ${file})\n${lines.join('\n')}\n\n`);
+  }
+}
+
+const shellQuote = (value) => (/^[A-Za-z0-9_@%+=:,./-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
 
 main().catch((err) => {
   process.stderr.write(`start:distributed: ${err instanceof Error ? err.message : String(err)}\n`);

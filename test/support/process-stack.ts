@@ -480,6 +480,9 @@ export interface LaunchedProcess {
   pid: number;
   port: number;
   readyUrl?: string;
+  metricsUrl?: string;
+  /** Times the launcher restarted it after it exited by itself. */
+  restarts?: number;
   instanceId?: string;
 }
 
@@ -497,7 +500,14 @@ export class LauncherStack {
     readonly child: ChildProcess,
     readonly log: string,
     readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+    private readonly stateDir: string,
   ) {}
+
+  /** processes.json as the launcher last wrote it (a restarted app has a new pid). */
+  refresh(): LaunchedProcess[] {
+    this.processes = JSON.parse(readFileSync(join(this.stateDir, 'processes.json'), 'utf8')) as LaunchedProcess[];
+    return this.processes;
+  }
 
   static async start(options: { env?: Env } = {}): Promise<LauncherStack> {
     const resources = await prepareStack(options.env);
@@ -520,7 +530,7 @@ export class LauncherStack {
         resolve({ code, signal });
       }),
     );
-    s = new LauncherStack(resources, child, log, exited);
+    s = new LauncherStack(resources, child, log, exited, stateDir);
     try {
       await eventually(
         async () => {
