@@ -19,7 +19,7 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The SDK is a workspace package of its own; the rest are libs.
-  moduleNameMapper: { '^@deploysphere/sdk$': '<rootDir>/packages/sdk/src', '^@deploysphere/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@deploysphere/sdk$': '<rootDir>/packages/sdk/src', '^@deploysphere/dashboard/(.*)$': '<rootDir>/apps/dashboard/$1', '^@deploysphere/(.*)$': '<rootDir>/libs/$1/src' },
 };
 
 module.exports = {

@@ -1,4 +1,4 @@
--- Server apps: a promote or rollback to a container deployment starts its instances first; the
+-- Server apps: a promote or rollback to a container deployment starts its instances first, the
 -- alias moves when they are healthy. The request, the orchestrator's claim on it, and why it failed.
 ALTER TABLE "deployments" ADD COLUMN "promotion_requested_at" TIMESTAMPTZ(3),
 ADD COLUMN "promotion_correlation_id" TEXT,

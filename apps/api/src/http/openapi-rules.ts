@@ -13,7 +13,9 @@ const isRef = (o: unknown): o is ReferenceObject => typeof o === 'object' && o !
  *  - every operation may answer 400: the JSON body parser runs before any route (MALFORMED_JSON);
  *  - every request string without a pattern of its own refuses C0 control characters, and a
  *    request object any field it does not list, as the validation pipe does (input-rules.ts);
- *  - a nullable enum lists `null` among its values.
+ *  - a nullable enum lists `null` among its values;
+ *  - a nullable object reference is `oneOf: [$ref]`: beside `allOf` (what Nest writes) generators
+ *    and validators ignore `nullable`, and the Python SDK refused a null `promotion`.
  */
 export function applyDocumentRules(document: OpenAPIObject, rawBodyPaths: string[]): OpenAPIObject {
   const requestSchemas = new Set<string>();
@@ -46,7 +48,10 @@ export function applyDocumentRules(document: OpenAPIObject, rawBodyPaths: string
   }
   for (const schema of Object.values(document.components?.schemas ?? {})) {
     if (isRef(schema)) continue;
-    for (const property of Object.values(schema.properties ?? {})) nullableEnum(property);
+    for (const property of Object.values(schema.properties ?? {})) {
+      nullableEnum(property);
+      nullableReference(property);
+    }
   }
   return document;
 }
@@ -54,6 +59,13 @@ export function applyDocumentRules(document: OpenAPIObject, rawBodyPaths: string
 /** In OpenAPI 3.0 a nullable enum takes `null` only if its values list it. */
 function nullableEnum(schema: SchemaObject | ReferenceObject): void {
   if (!isRef(schema) && schema.nullable && schema.enum && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+}
+
+function nullableReference(schema: SchemaObject | ReferenceObject): void {
+  if (isRef(schema) || !schema.nullable || schema.allOf?.length !== 1) return;
+  schema.oneOf = schema.allOf;
+  delete schema.allOf;
+  delete schema.type;
 }
 
 function problemResponses(operation: OperationObject): void {

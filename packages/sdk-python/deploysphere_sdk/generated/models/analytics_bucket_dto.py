@@ -31,7 +31,7 @@ class AnalyticsBucketDto:
             requests (float):
             status_classes (StatusClassesDto):
             bytes_ (float): Response body bytes sent
-            duration_ms (DurationDto):
+            duration_ms (DurationDto | None): null when the bucket has no request
             top_paths (list[TopPathDto]): Up to 5 paths with the most requests
      """
 
@@ -39,7 +39,7 @@ class AnalyticsBucketDto:
     requests: float
     status_classes: StatusClassesDto
     bytes_: float
-    duration_ms: DurationDto
+    duration_ms: DurationDto | None
     top_paths: list[TopPathDto]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -59,7 +59,11 @@ class AnalyticsBucketDto:
 
         bytes_ = self.bytes_
 
-        duration_ms = self.duration_ms.to_dict()
+        duration_ms: dict[str, Any] | None
+        if isinstance(self.duration_ms, DurationDto):
+            duration_ms = self.duration_ms.to_dict()
+        else:
+            duration_ms = self.duration_ms
 
         top_paths = []
         for top_paths_item_data in self.top_paths:
@@ -101,9 +105,22 @@ class AnalyticsBucketDto:
 
         bytes_ = d.pop("bytes")
 
-        duration_ms = DurationDto.from_dict(d.pop("durationMs"))
+        def _parse_duration_ms(data: object) -> DurationDto | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                duration_ms_type_0 = DurationDto.from_dict(data)
 
 
+
+                return duration_ms_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DurationDto | None, data)
+
+        duration_ms = _parse_duration_ms(d.pop("durationMs"))
 
 
         top_paths = []

@@ -56,7 +56,8 @@ class DeploymentDto:
             ready_at (None | str):
             cancel_requested_at (None | str):
             finished_at (None | str):
-            promotion (PromotionDto):
+            promotion (None | PromotionDto): The last promote or rollback to this server app that is still starting, or that
+                failed; null otherwise
      """
 
     id: str
@@ -79,7 +80,7 @@ class DeploymentDto:
     ready_at: None | str
     cancel_requested_at: None | str
     finished_at: None | str
-    promotion: PromotionDto
+    promotion: None | PromotionDto
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -149,7 +150,11 @@ class DeploymentDto:
         finished_at: None | str
         finished_at = self.finished_at
 
-        promotion = self.promotion.to_dict()
+        promotion: dict[str, Any] | None
+        if isinstance(self.promotion, PromotionDto):
+            promotion = self.promotion.to_dict()
+        else:
+            promotion = self.promotion
 
 
         field_dict: dict[str, Any] = {}
@@ -349,9 +354,22 @@ class DeploymentDto:
         finished_at = _parse_finished_at(d.pop("finishedAt"))
 
 
-        promotion = PromotionDto.from_dict(d.pop("promotion"))
+        def _parse_promotion(data: object) -> None | PromotionDto:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                promotion_type_0 = PromotionDto.from_dict(data)
 
 
+
+                return promotion_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PromotionDto, data)
+
+        promotion = _parse_promotion(d.pop("promotion"))
 
 
         deployment_dto = cls(
