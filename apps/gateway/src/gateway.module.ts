@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit, Inject, Injectable } from '@nestjs/common';
 import { ReadinessRegistry } from '@deploysphere/bootstrap';
-import { TokenAuthenticator } from '@deploysphere/auth';
+import { SessionAuthenticator, TokenAuthenticator } from '@deploysphere/auth';
 import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LIVE_LOG_BUS, LogsModule, type LiveLogBus } from '@deploysphere/logs';
 import { GatewayHttpServer } from './gateway-http.server';
@@ -29,6 +29,6 @@ class GatewayReadiness implements OnModuleInit {
 @Module({
   imports: [DeploymentRepositoryModule, LogsModule],
   controllers: [GatewayEventsController],
-  providers: [GatewayHttpServer, TokenAuthenticator, DeploymentAccess, LogStreamGateway, DeploymentStatusRelay, DeploymentStatusChangedHandler, GatewayReadiness],
+  providers: [GatewayHttpServer, TokenAuthenticator, SessionAuthenticator, DeploymentAccess, LogStreamGateway, DeploymentStatusRelay, DeploymentStatusChangedHandler, GatewayReadiness],
 })
 export class GatewayModule {}

@@ -1,2 +1,3 @@
 export * from './principal';
+export * from './session-authenticator';
 export * from './token-authenticator';

@@ -43,6 +43,11 @@ class CoreReadiness implements OnModuleInit {
   }
 }
 
+/** Invitation links carry their token in the path: access logs keep the route, not the token. */
+export function redactUrlSecrets(url: string): string {
+  return url.replace(/\/(invite|invitations)\/[^/?#]+/g, '/$1/[redacted]');
+}
+
 /**
  * What every app process shares: validated config, structured logs, the database, the
  * message transport and outbox, the CQRS bus and readiness. Each app's `main.ts` and the
@@ -69,7 +74,13 @@ export class CoreModule {
                 res.setHeader('X-Request-Id', id);
                 return id;
               },
-              redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]'],
+              redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+              serializers: {
+                req: (req: { url?: string }) => {
+                  if (req.url) req.url = redactUrlSecrets(req.url);
+                  return req;
+                },
+              },
               transport: log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
             },
           }),

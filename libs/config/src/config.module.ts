@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { accountsConfig } from './accounts.config';
 import { appsConfig } from './apps.config';
 import { appRuntimeConfig } from './app-runtime.config';
 import { authConfig } from './auth.config';
@@ -17,7 +18,7 @@ import { storageConfig } from './storage.config';
 import { validateEnvironment } from './env.validation';
 
 /** Every area's factory, each injectable as `@Inject(xConfig.KEY) cfg: ConfigType<typeof xConfig>`. */
-export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig, appRuntimeConfig, observabilityConfig];
+export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, accountsConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig, appRuntimeConfig, observabilityConfig];
 
 /**
  * Global, validated configuration. A bad value stops start-up with a message naming it.

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { AccountsEnvironment } from './accounts.config';
 import { AppRuntimeEnvironment, appRuntimeProblems } from './app-runtime.config';
 import { AppsEnvironment, appsProblems } from './apps.config';
 import { AuthEnvironment, authProblems } from './auth.config';
@@ -21,6 +22,7 @@ export const AREA_ENVIRONMENTS = [
   HttpEnvironment,
   DatabaseEnvironment,
   AuthEnvironment,
+  AccountsEnvironment,
   KafkaEnvironment,
   RedisEnvironment,
   LogsEnvironment,
@@ -38,6 +40,7 @@ export type EnvironmentVariables = RuntimeEnvironment &
   HttpEnvironment &
   DatabaseEnvironment &
   AuthEnvironment &
+  AccountsEnvironment &
   KafkaEnvironment &
   RedisEnvironment &
   LogsEnvironment &

@@ -1,3 +1,4 @@
+export * from './accounts.config';
 export * from './app-runtime.config';
 export * from './apps.config';
 export * from './auth.config';

@@ -1,4 +1,5 @@
-import { newId } from '@deploysphere/common';
+import { randomBytes } from 'node:crypto';
+import { hashToken, newId } from '@deploysphere/common';
 import { DeploymentStatusChangedV1, Topics, type DeploymentStatusName, type EventEnvelope, type GatewayError } from '@deploysphere/contracts';
 import { BuildLogPublisher, LOG_SINK, LOG_STORE, type BuildLogLine, type LogStore } from '@deploysphere/logs';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '@deploysphere/messaging';
@@ -141,6 +142,28 @@ describe.each(Object.keys(modes))('gateway (%s)', (modeName) => {
       const viaHeader = connect(gateway.url, undefined, { Authorization: `Bearer ${tenant.token}` });
       clients.push(viaHeader);
       await connected(viaHeader);
+    });
+  });
+
+  describe('signed-in users', () => {
+    it("accept the dashboard's session cookie, acting in the user's team, and refuse an unknown session or a foreign team", async () => {
+      const secret = randomBytes(32).toString('base64url');
+      const userId = newId('usr');
+      await gateway.prisma.user.create({ data: { id: userId, email: `${userId}@example.com`, emailKey: `${userId}@example.com`, name: 'u', passwordHash: 'x' } });
+      await gateway.prisma.membership.create({ data: { teamId: tenant.teamId, userId, role: 'viewer' } });
+      await gateway.prisma.session.create({ data: { id: newId('ses'), tokenHash: hashToken(secret), userId, expiresAt: new Date(Date.now() + 3_600_000) } });
+      const viaCookie = connect(gateway.url, undefined, { Cookie: `ds_session=${secret}` });
+      clients.push(viaCookie);
+      await connected(viaCookie);
+      expect(await subscribe(viaCookie, await tenant.deploymentId())).toMatchObject({ ok: true });
+      const stranger = await seedTenant(gateway.prisma);
+      expect(await subscribe(viaCookie, await stranger.deploymentId())).toMatchObject({ ok: false, error: { code: 'DEPLOYMENT_NOT_FOUND' } });
+      for (const [auth, cookie] of [[undefined, 'ds_session=unknown'], [{ team: stranger.teamId }, `ds_session=${secret}`]] as const) {
+        const c = connect(gateway.url, auth, { Cookie: cookie });
+        const err = await new Promise<Error & { data?: { code: string } }>((resolve) => c.once('connect_error', resolve));
+        expect(err.data?.code).toBe('UNAUTHORIZED');
+        c.disconnect();
+      }
     });
   });
 

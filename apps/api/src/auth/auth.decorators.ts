@@ -1,12 +1,27 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { Principal, Scope } from '@deploysphere/auth';
+import { SESSION_COOKIE, type Principal, type Role } from '@deploysphere/auth';
 
-export const REQUIRED_SCOPE = 'deploysphere:scope';
+export const REQUIREMENT = 'deploysphere:requirement';
 
-/** The scope a route needs; every authenticated route names one. */
-export const RequireScope = (scope: Scope) => applyDecorators(SetMetadata(REQUIRED_SCOPE, scope), ApiBearerAuth());
+/**
+ * What a route needs from its caller; every route declares one, or is @Public():
+ *  - a role in the acting team (a token's scopes map onto roles: admin → owner, write → member, read → viewer);
+ *  - `signed-in`: a user's session, whatever their team (their own account and sessions);
+ *  - `operator`: the installation's admin token (creating teams, acting across them).
+ */
+export type Requirement = Role | 'signed-in' | 'operator';
+
+const declare = (requirement: Requirement) =>
+  applyDecorators(SetMetadata(REQUIREMENT, requirement), ApiExtension('x-deploysphere-requires', requirement), ApiBearerAuth(), ApiCookieAuth(SESSION_COOKIE));
+
+/** The acting team's role the route needs: `viewer` reads, `member` changes, `owner` administers the team. */
+export const RequireRole = (role: Role) => declare(role);
+/** A signed-in user (session cookie); tokens are not users. */
+export const RequireSignedIn = () => declare('signed-in');
+/** The installation operator's admin token. */
+export const RequireOperator = () => declare('operator');
 
 export interface RequestContext {
   principal: Principal;

@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { generateToken, hashToken, newId } from '@deploysphere/common';
 import { authConfig, type ConfigType } from '@deploysphere/config';
 import { holdAdvisoryLock, PrismaService } from '@deploysphere/database';
-
-export const ADMIN_TEAM_SLUG = 'admin';
+import { ADMIN_TEAM_SLUG } from '@deploysphere/auth';
 
 /**
  * First start: with an empty database, create the admin team and its admin token — taken from

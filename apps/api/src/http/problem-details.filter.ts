@@ -13,6 +13,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  locked: 423,
   timeout: 408,
   unavailable: 503,
 };
@@ -48,6 +49,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     // The client stopped sending its body: the rest will not come, so the connection goes with the answer.
     if (problem.status === 408) res.setHeader('Connection', 'close');
+    // A refusal that ends by itself (rate limit, lock) says when, as RFC 9110 §10.2.3 has it.
+    const retryAfter = problem.extra?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res
       .status(problem.status)
       .type(PROBLEM_CONTENT_TYPE)

@@ -10,7 +10,7 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import { hasScope, TokenAuthenticator } from '@deploysphere/auth';
+import { hasScope, readCookie, SESSION_COOKIE, SessionAuthenticator, TokenAuthenticator, type Principal } from '@deploysphere/auth';
 import { DomainError, ID_PATTERN } from '@deploysphere/common';
 import { logsConfig, type ConfigType } from '@deploysphere/config';
 import type { DeploymentStatusChangedV1, GatewayError, GatewayErrorCode, SubscribeResult } from '@deploysphere/contracts';
@@ -34,7 +34,8 @@ const refuse = (code: GatewayErrorCode, message: string, deploymentId?: string):
 
 /**
  * The live build-log endpoint. The handshake needs an API token (`auth: { token }` or an
- * `Authorization: Bearer` header), checked like the REST API's. A client then subscribes to
+ * `Authorization: Bearer` header) or, from the dashboard, the session cookie (acting team:
+ * `auth: { team }`, else the user's first), checked like the REST API's. A client then subscribes to
  * deployments its team owns; each subscription is a LogStreamSession (backlog, then live tail,
  * each line once). Status changes reach the deployment's room on every instance through the
  * Socket.IO adapter (Redis when distributed).
@@ -48,6 +49,7 @@ export class LogStreamGateway implements OnGatewayInit, OnGatewayDisconnect, OnM
 
   constructor(
     private readonly authenticator: TokenAuthenticator,
+    private readonly sessions: SessionAuthenticator,
     private readonly access: DeploymentAccess,
     @Inject(LIVE_LOG_BUS) private readonly bus: LiveLogBus,
     @Inject(LOG_STORE) private readonly store: LogStore,
@@ -75,7 +77,7 @@ export class LogStreamGateway implements OnGatewayInit, OnGatewayDisconnect, OnM
         (err: unknown) => {
           const domain = err instanceof DomainError ? err : undefined;
           if (!domain) this.logger.error({ err: String(err) }, 'handshake authentication failed');
-          const data: GatewayError = domain?.kind === 'unauthorized'
+          const data: GatewayError = domain?.kind === 'unauthorized' || domain?.kind === 'not_found'
             ? { code: 'UNAUTHORIZED', message: domain.message }
             : { code: 'UNAVAILABLE', message: 'Authentication is unavailable; try again' };
           next(Object.assign(new Error(data.message), { data }));
@@ -194,12 +196,20 @@ export class LogStreamGateway implements OnGatewayInit, OnGatewayDisconnect, OnM
   }
 
   private async authenticate(socket: GatewaySocket): Promise<void> {
-    const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const principal =
+    const auth = socket.handshake.auth as { token?: unknown; team?: unknown } | undefined;
+    const { authorization, cookie } = socket.handshake.headers;
+    socket.data.principal =
       typeof auth?.token === 'string'
         ? await this.authenticator.authenticateToken(auth.token)
-        : await this.authenticator.authenticate(socket.handshake.headers.authorization);
-    socket.data.principal = principal;
+        : authorization === undefined && readCookie(cookie, SESSION_COOKIE)
+          ? await this.signedIn(readCookie(cookie, SESSION_COOKIE), typeof auth?.team === 'string' ? auth.team : undefined)
+          : await this.authenticator.authenticate(authorization);
     socket.data.sessions = new Map();
+  }
+
+  /** Reading logs changes nothing, so a session needs no CSRF token here; SameSite=Lax keeps other sites' pages from using it. */
+  private async signedIn(secret: string | undefined, teamId: string | undefined): Promise<Principal> {
+    const identity = await this.sessions.authenticate(secret, teamId);
+    return { teamId: identity.team?.id ?? '', role: identity.team?.role, operator: false, userId: identity.userId, sessionId: identity.sessionId };
   }
 }

@@ -4,6 +4,228 @@
  */
 
 export interface paths {
+    "/v1/auth/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the first owner has yet to be created */
+        get: operations["getSetupStatus"];
+        put?: never;
+        /**
+         * Create the first owner and their team, and sign in
+         * @description Allowed only while no user exists (else 409 `SETUP_ALREADY_DONE`), with the admin token as bearer or the one-time `setupToken` printed at first start (else 401 `SETUP_TOKEN_INVALID`). Sets the session and CSRF cookies as sign-in does.
+         */
+        post: operations["setUpFirstOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password
+         * @description Sets `ds_session` (HttpOnly) and `ds_csrf` (readable) cookies, SameSite=Lax, Path=/, Secure when the request came over TLS (or `X-Forwarded-Proto: https`). A state-changing request authenticated by the cookie must repeat `ds_csrf` in `X-CSRF-Token`. Wrong email or password: 401 `INVALID_CREDENTIALS`. Too many failures for one email: 423 `ACCOUNT_LOCKED` (the same for an email without an account); from one address: 429 `SIGN_IN_RATE_LIMITED`; both with `Retry-After`.
+         */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out: end this session and clear its cookies
+         * @description Needs `X-CSRF-Token` when a session cookie is sent (403 `CSRF_TOKEN_INVALID`). Without a session it only clears the cookies.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user, the acting team and their role in it, and all their teams */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your signed-in sessions (browsers), newest first */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of your sessions (signs that browser out; the current one clears its cookies too) */
+        delete: operations["revokeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The members of your team and their roles */
+        get: operations["listMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member from your team (not the last owner: 409 LAST_OWNER) */
+        delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        /** Change a member's role (the last owner cannot be demoted: 409 LAST_OWNER) */
+        patch: operations["changeMemberRole"];
+        trace?: never;
+    };
+    "/v1/team/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your team's open invitations */
+        get: operations["listInvitations"];
+        put?: never;
+        /**
+         * Invite someone to your team with a role
+         * @description Answers the single-use link (`url`, shown only here) to send them; it expires after AUTH_INVITATION_TTL_HOURS (7 days by default).
+         */
+        post: operations["createInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw an invitation (its link stops working) */
+        delete: operations["deleteInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/invitations/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an invitation link offers (404 INVITATION_INVALID when unknown, used or expired) */
+        get: operations["getInvitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/invitations/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation and sign in
+         * @description Creates the account (`name` and a new `password`) when none has the invited email; otherwise the existing account joins, proven by its session cookie or its `password` (401 `INVALID_CREDENTIALS`). Sets the session cookies as sign-in does. A link works once (404 `INVITATION_INVALID` after, or once expired or withdrawn).
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/teams": {
         parameters: {
             query?: never;
@@ -32,8 +254,26 @@ export interface paths {
         /** List your team's tokens (secrets are never returned) */
         get: operations["listTokens"];
         put?: never;
-        /** Create a token for your own team */
+        /** Create a token for your own team, with at most your own scopes */
         post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your team's tokens with their roles (owners; secrets are never returned) */
+        get: operations["listTeamTokens"];
+        put?: never;
+        /** Create a token for your team with a role (owners; the secret is shown once) */
+        post: operations["createTeamRoleToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -49,7 +289,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a token for a team (admin) */
+        /** Create a token for any team (the installation's admin token) */
         post: operations["createTeamToken"];
         delete?: never;
         options?: never;
@@ -72,6 +312,23 @@ export interface paths {
          * @description A token may revoke itself: every later request with it is 401. Clients that explore the API (fuzzers, generated test suites) should revoke only tokens they created, never the one they authenticate with.
          */
         delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your team's tokens (owners) */
+        delete: operations["revokeTeamToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -413,6 +670,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SetupStatusDto: {
+            /** @description True while no user exists: the first owner has yet to be created */
+            needed: boolean;
+        };
         FieldErrorDto: {
             /** @example name */
             field: string;
@@ -440,6 +701,202 @@ export interface components {
             requestId?: string;
             /** @description One entry per invalid field */
             errors?: components["schemas"]["FieldErrorDto"][];
+        };
+        SetUpFirstOwnerRequestDto: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Format: password
+             * @example correct horse battery staple
+             */
+            password: string;
+            /** @example Ada Lovelace */
+            name: string;
+            /**
+             * @description The first team; its slug is derived from the name
+             * @example Acme
+             */
+            teamName: string;
+            /** @description The one-time setup token printed at first start; not needed with the admin token as bearer */
+            setupToken?: string;
+        };
+        UserDto: {
+            /** @example usr_01jd8x3k9m2f4q7r8s9t0v1w2x */
+            id: string;
+            /** @example ada@example.com */
+            email: string;
+            /** @example Ada Lovelace */
+            name: string;
+            createdAt: string;
+        };
+        TeamSummaryDto: {
+            /** @example team_01jd8x3k9m2f4q7r8s9t0v1w2x */
+            id: string;
+            /** @example Acme */
+            name: string;
+            /** @example acme */
+            slug: string;
+        };
+        SetupDoneDto: {
+            user: components["schemas"]["UserDto"];
+            team: components["schemas"]["TeamSummaryDto"];
+        };
+        SignInRequestDto: {
+            /** @example ada@example.com */
+            email: string;
+            /**
+             * Format: password
+             * @example correct horse battery staple
+             */
+            password: string;
+        };
+        TeamWithRoleDto: {
+            /** @example team_01jd8x3k9m2f4q7r8s9t0v1w2x */
+            id: string;
+            /** @example Acme */
+            name: string;
+            /** @example acme */
+            slug: string;
+            /**
+             * @example owner
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+        };
+        SignedInDto: {
+            user: components["schemas"]["UserDto"];
+            /** @description The teams the user belongs to, the default acting team first */
+            teams: components["schemas"]["TeamWithRoleDto"][];
+        };
+        MeDto: {
+            user: components["schemas"]["UserDto"];
+            /** @description The acting team (X-DeploySphere-Team, else the first); null without any team */
+            team: components["schemas"]["TeamSummaryDto"] | null;
+            /**
+             * @description Your role in the acting team
+             * @enum {string|null}
+             */
+            role: "owner" | "member" | "viewer" | null;
+            teams: components["schemas"]["TeamWithRoleDto"][];
+        };
+        SessionDto: {
+            /** @example ses_01jd8x3k9m2f4q7r8s9t0v1w2x */
+            id: string;
+            /** @description The session this request came with */
+            current: boolean;
+            createdAt: string;
+            lastSeenAt: string;
+            expiresAt: string;
+            /** @example Mozilla/5.0 (X11; Linux x86_64) … */
+            userAgent: string | null;
+            /** @example 203.0.113.7 */
+            address: string | null;
+        };
+        SessionListDto: {
+            /** @description Active sessions, newest first */
+            data: components["schemas"]["SessionDto"][];
+        };
+        MemberDto: {
+            /** @example usr_01jd8x3k9m2f4q7r8s9t0v1w2x */
+            userId: string;
+            /** @example ada@example.com */
+            email: string;
+            /** @example Ada Lovelace */
+            name: string;
+            /**
+             * @example member
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+            joinedAt: string;
+        };
+        MemberListDto: {
+            /** @description Oldest member first */
+            data: components["schemas"]["MemberDto"][];
+        };
+        ChangeMemberRoleRequestDto: {
+            /**
+             * @example viewer
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+        };
+        CreateInvitationRequestDto: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * @example member
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+        };
+        CreatedInvitationDto: {
+            /** @example inv_01jd8x3k9m2f4q7r8s9t0v1w2x */
+            id: string;
+            /** @example grace@example.com */
+            email: string;
+            /**
+             * @example member
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+            expiresAt: string;
+            createdAt: string;
+            /**
+             * @description The single-use link to send the invitee. Shown only in this response.
+             * @example https://deploy.example.com/invite/dsi_Yk…
+             */
+            url: string;
+        };
+        InvitationDto: {
+            /** @example inv_01jd8x3k9m2f4q7r8s9t0v1w2x */
+            id: string;
+            /** @example grace@example.com */
+            email: string;
+            /**
+             * @example member
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+            expiresAt: string;
+            createdAt: string;
+        };
+        InvitationListDto: {
+            /** @description Invitations not yet accepted, newest first (expired ones included until deleted) */
+            data: components["schemas"]["InvitationDto"][];
+        };
+        InvitationPreviewDto: {
+            /** @example Acme */
+            teamName: string;
+            /** @example grace@example.com */
+            email: string;
+            /**
+             * @example member
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+            expiresAt: string;
+            /** @description An account has this email: accepting needs its password (or its session), not a new name */
+            existingUser: boolean;
+        };
+        AcceptInvitationRequestDto: {
+            /**
+             * @description Required when no account has the invited email
+             * @example Grace Hopper
+             */
+            name?: string;
+            /**
+             * Format: password
+             * @description The new account's password; for an existing account its own password, unless its session cookie comes with the request
+             * @example correct horse battery staple
+             */
+            password?: string;
         };
         CreateTeamRequestDto: {
             /** @example Acme */
@@ -494,12 +951,33 @@ export interface components {
              */
             prefix: string;
             scopes: ("read" | "write" | "admin")[];
+            /**
+             * @description The role its scopes give: admin → owner, write → member, read → viewer
+             * @enum {string|null}
+             */
+            role: "owner" | "member" | "viewer" | null;
             expiresAt?: string | null;
             lastUsedAt?: string | null;
             revokedAt?: string | null;
             createdAt: string;
             /** @description The secret. Shown only in this response; store it now. */
             token: string;
+        };
+        CreateTeamTokenRequestDto: {
+            /** @example ci */
+            name: string;
+            /**
+             * @description What the token may do in your team, as a member with this role
+             * @example member
+             * @enum {string}
+             */
+            role: "owner" | "member" | "viewer";
+            /**
+             * Format: date-time
+             * @description Expiry (RFC 3339); must be in the future
+             * @example 2027-01-01T00:00:00Z
+             */
+            expiresAt?: string;
         };
         TokenDto: {
             /** @example tok_01jd8x3k9m2f4q7r8s9t0v1w2x */
@@ -513,6 +991,11 @@ export interface components {
              */
             prefix: string;
             scopes: ("read" | "write" | "admin")[];
+            /**
+             * @description The role its scopes give: admin → owner, write → member, read → viewer
+             * @enum {string|null}
+             */
+            role: "owner" | "member" | "viewer" | null;
             expiresAt?: string | null;
             lastUsedAt?: string | null;
             revokedAt?: string | null;
@@ -1197,6 +1680,981 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getSetupStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "needed": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SetupStatusDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    setUpFirstOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetUpFirstOwnerRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupDoneDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedInDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Too many failed sign-ins for this email: locked for a while, see Retry-After (ACCOUNT_LOCKED) */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address: see Retry-After (SIGN_IN_RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionListDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended (also when it already was) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberListDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    changeMemberRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeMemberRoleRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationListDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvitationRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitationDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    deleteInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    getInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreviewDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitationRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedInDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Too many failed sign-ins for this email: locked for a while, see Retry-After (ACCOUNT_LOCKED) */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address: see Retry-After (SIGN_IN_RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     listTeams: {
         parameters: {
             query?: {
@@ -1227,7 +2685,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1236,7 +2694,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1286,7 +2744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1295,7 +2753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1354,7 +2812,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1363,7 +2821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1413,7 +2871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1422,7 +2880,125 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    listTeamTokens: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPage"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    createTeamRoleToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamTokenRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedTokenDto"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1474,7 +3050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1483,7 +3059,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1539,7 +3115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1548,7 +3124,72 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found, or not visible to this token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Validation failed; `errors` lists each bad field (VALIDATION_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    revokeTeamToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (also when it already was) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: the body is not JSON (MALFORMED_JSON), or nests deeper than 32 levels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1607,7 +3248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1616,7 +3257,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1666,7 +3307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1675,7 +3316,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1741,7 +3382,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1750,7 +3391,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1806,7 +3447,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1815,7 +3456,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1876,7 +3517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1885,7 +3526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1951,7 +3592,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1960,7 +3601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2021,7 +3662,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2030,7 +3671,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2099,7 +3740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2108,7 +3749,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2171,7 +3812,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2180,7 +3821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,7 +3887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2255,7 +3896,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2348,7 +3989,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2357,7 +3998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2414,7 +4055,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2423,7 +4064,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2489,7 +4130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2498,7 +4139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2565,7 +4206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,7 +4215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2654,7 +4295,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2663,7 +4304,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2733,7 +4374,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2742,7 +4383,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2803,7 +4444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2812,7 +4453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2888,7 +4529,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2897,7 +4538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2967,7 +4608,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2976,7 +4617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3033,7 +4674,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3042,7 +4683,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3103,7 +4744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3112,7 +4753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3199,7 +4840,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3208,7 +4849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3297,7 +4938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3306,7 +4947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3370,7 +5011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked token (UNAUTHORIZED) */
+            /** @description Missing, invalid, expired or revoked token or session (UNAUTHORIZED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3379,7 +5020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description The token lacks the scope this needs (INSUFFICIENT_SCOPE) */
+            /** @description The token lacks the scope (INSUFFICIENT_SCOPE) or the user the role (INSUFFICIENT_ROLE) this needs, or a signed-in request lacks its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -8,6 +8,9 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.created_token_dto_role_type_1 import CreatedTokenDtoRoleType1
+from ..models.created_token_dto_role_type_2_type_1 import CreatedTokenDtoRoleType2Type1
+from ..models.created_token_dto_role_type_3_type_1 import CreatedTokenDtoRoleType3Type1
 from ..models.created_token_dto_scopes_item import CreatedTokenDtoScopesItem
 from ..types import UNSET, Unset
 from typing import cast
@@ -30,6 +33,8 @@ class CreatedTokenDto:
             name (str):  Example: ci.
             prefix (str): First characters of the secret, to tell tokens apart Example: dsp_Ab3x.
             scopes (list[CreatedTokenDtoScopesItem]):
+            role (CreatedTokenDtoRoleType1 | CreatedTokenDtoRoleType2Type1 | CreatedTokenDtoRoleType3Type1 | None): The role
+                its scopes give: admin → owner, write → member, read → viewer
             created_at (str):
             token (str): The secret. Shown only in this response; store it now.
             expires_at (None | str | Unset):
@@ -42,6 +47,7 @@ class CreatedTokenDto:
     name: str
     prefix: str
     scopes: list[CreatedTokenDtoScopesItem]
+    role: CreatedTokenDtoRoleType1 | CreatedTokenDtoRoleType2Type1 | CreatedTokenDtoRoleType3Type1 | None
     created_at: str
     token: str
     expires_at: None | str | Unset = UNSET
@@ -68,6 +74,16 @@ class CreatedTokenDto:
             scopes.append(scopes_item)
 
 
+
+        role: None | str
+        if isinstance(self.role, CreatedTokenDtoRoleType1):
+            role = self.role.value
+        elif isinstance(self.role, CreatedTokenDtoRoleType2Type1):
+            role = self.role.value
+        elif isinstance(self.role, CreatedTokenDtoRoleType3Type1):
+            role = self.role.value
+        else:
+            role = self.role
 
         created_at = self.created_at
 
@@ -100,6 +116,7 @@ class CreatedTokenDto:
             "name": name,
             "prefix": prefix,
             "scopes": scopes,
+            "role": role,
             "createdAt": created_at,
             "token": token,
         })
@@ -133,6 +150,44 @@ class CreatedTokenDto:
 
 
             scopes.append(scopes_item)
+
+
+        def _parse_role(data: object) -> CreatedTokenDtoRoleType1 | CreatedTokenDtoRoleType2Type1 | CreatedTokenDtoRoleType3Type1 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                role_type_1 = CreatedTokenDtoRoleType1(data)
+
+
+
+                return role_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                role_type_2_type_1 = CreatedTokenDtoRoleType2Type1(data)
+
+
+
+                return role_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                role_type_3_type_1 = CreatedTokenDtoRoleType3Type1(data)
+
+
+
+                return role_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreatedTokenDtoRoleType1 | CreatedTokenDtoRoleType2Type1 | CreatedTokenDtoRoleType3Type1 | None, data)
+
+        role = _parse_role(d.pop("role"))
 
 
         created_at = d.pop("createdAt")
@@ -175,6 +230,7 @@ class CreatedTokenDto:
             name=name,
             prefix=prefix,
             scopes=scopes,
+            role=role,
             created_at=created_at,
             token=token,
             expires_at=expires_at,

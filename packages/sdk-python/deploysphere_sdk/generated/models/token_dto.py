@@ -8,6 +8,9 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.token_dto_role_type_1 import TokenDtoRoleType1
+from ..models.token_dto_role_type_2_type_1 import TokenDtoRoleType2Type1
+from ..models.token_dto_role_type_3_type_1 import TokenDtoRoleType3Type1
 from ..models.token_dto_scopes_item import TokenDtoScopesItem
 from ..types import UNSET, Unset
 from typing import cast
@@ -30,6 +33,8 @@ class TokenDto:
             name (str):  Example: ci.
             prefix (str): First characters of the secret, to tell tokens apart Example: dsp_Ab3x.
             scopes (list[TokenDtoScopesItem]):
+            role (None | TokenDtoRoleType1 | TokenDtoRoleType2Type1 | TokenDtoRoleType3Type1): The role its scopes give:
+                admin → owner, write → member, read → viewer
             created_at (str):
             expires_at (None | str | Unset):
             last_used_at (None | str | Unset):
@@ -41,6 +46,7 @@ class TokenDto:
     name: str
     prefix: str
     scopes: list[TokenDtoScopesItem]
+    role: None | TokenDtoRoleType1 | TokenDtoRoleType2Type1 | TokenDtoRoleType3Type1
     created_at: str
     expires_at: None | str | Unset = UNSET
     last_used_at: None | str | Unset = UNSET
@@ -66,6 +72,16 @@ class TokenDto:
             scopes.append(scopes_item)
 
 
+
+        role: None | str
+        if isinstance(self.role, TokenDtoRoleType1):
+            role = self.role.value
+        elif isinstance(self.role, TokenDtoRoleType2Type1):
+            role = self.role.value
+        elif isinstance(self.role, TokenDtoRoleType3Type1):
+            role = self.role.value
+        else:
+            role = self.role
 
         created_at = self.created_at
 
@@ -96,6 +112,7 @@ class TokenDto:
             "name": name,
             "prefix": prefix,
             "scopes": scopes,
+            "role": role,
             "createdAt": created_at,
         })
         if expires_at is not UNSET:
@@ -128,6 +145,44 @@ class TokenDto:
 
 
             scopes.append(scopes_item)
+
+
+        def _parse_role(data: object) -> None | TokenDtoRoleType1 | TokenDtoRoleType2Type1 | TokenDtoRoleType3Type1:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                role_type_1 = TokenDtoRoleType1(data)
+
+
+
+                return role_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                role_type_2_type_1 = TokenDtoRoleType2Type1(data)
+
+
+
+                return role_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                role_type_3_type_1 = TokenDtoRoleType3Type1(data)
+
+
+
+                return role_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TokenDtoRoleType1 | TokenDtoRoleType2Type1 | TokenDtoRoleType3Type1, data)
+
+        role = _parse_role(d.pop("role"))
 
 
         created_at = d.pop("createdAt")
@@ -168,6 +223,7 @@ class TokenDto:
             name=name,
             prefix=prefix,
             scopes=scopes,
+            role=role,
             created_at=created_at,
             expires_at=expires_at,
             last_used_at=last_used_at,

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { AliasDto } from '../../alias.response.dto';
@@ -16,7 +16,7 @@ export class RollbackProjectHttpController {
 
   @Post(':projectId/rollback')
   @HttpCode(200)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: 'Roll the production URL back',
     description:

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { DeploymentDto } from '../../deployment.response.dto';
@@ -14,7 +14,7 @@ export class CancelDeploymentHttpController {
 
   @Post(':deploymentId/cancel')
   @HttpCode(200)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: 'Cancel a deployment',
     description: 'QUEUED → CANCELED at once; a running build is stopped by the orchestrator (cancelRequestedAt is set meanwhile).',

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DomainError, ValidationError } from '@deploysphere/common';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { DeploymentDto } from '../../deployment.response.dto';
@@ -27,7 +27,7 @@ export class RequestDeploymentHttpController {
 
   @Post()
   @HttpCode(202)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: 'Request a deployment (from git, or by uploading the source)',
     description:

@@ -8,7 +8,7 @@ import { DeploymentPresenter } from '../../deployment.presenter';
 import { UploadDeploymentCommand } from './upload-deployment.command';
 import { UploadDeploymentHandler } from './upload-deployment.handler';
 
-const caller = { tokenId: 'tok_1', teamId: 'team_1', scopes: ['write' as const] };
+const caller = { tokenId: 'tok_1', teamId: 'team_1', role: 'member' as const, operator: false };
 
 function setup(options: { projectExists?: boolean; projectGoneMeanwhile?: boolean; writeFails?: boolean } = {}) {
   const row = (id: string) => ({ id, projectId: 'prj_1', status: 'QUEUED', target: 'PREVIEW', source: 'UPLOAD', createdAt: new Date(), gitRef: null, commitSha: null });

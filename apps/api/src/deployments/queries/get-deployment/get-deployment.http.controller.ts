@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { DeploymentDto } from '../../deployment.response.dto';
@@ -13,7 +13,7 @@ export class GetDeploymentHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':deploymentId')
-  @RequireScope('read')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'Get a deployment', operationId: 'getDeployment' })
   @ApiOkResponse({ type: DeploymentDto })
   @ApiProblems(404)

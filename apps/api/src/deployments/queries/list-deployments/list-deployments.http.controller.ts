@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { DEPLOYMENT_STATUSES, DEPLOYMENT_TARGETS, type DeploymentStatusName, type DeploymentTargetName } from '@deploysphere/contracts';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { PageQueryDto, PageResponse } from '../../../http/pagination';
@@ -23,7 +23,7 @@ export class ListDeploymentsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @RequireScope('read')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'List a project\'s deployments, newest first', operationId: 'listDeployments' })
   @ApiOkResponse({ type: DeploymentPage })
   @ApiProblems(404)

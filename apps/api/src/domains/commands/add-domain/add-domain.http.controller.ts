@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { DomainDto } from '../../domain.response.dto';
@@ -15,7 +15,7 @@ export class AddDomainHttpController {
 
   @Post(':projectId/domains')
   @HttpCode(201)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: 'Attach a custom domain to a project',
     description:

@@ -1,7 +1,7 @@
 import { Controller, Delete, HttpCode } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { RemoveDomainCommand } from './remove-domain.command';
@@ -13,7 +13,7 @@ export class RemoveDomainHttpController {
 
   @Delete(':projectId/domains/:domainId')
   @HttpCode(204)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: 'Remove a custom domain from a project',
     description: 'A verified domain stops being served within a second. The name is free to be added again (and must be verified again).',

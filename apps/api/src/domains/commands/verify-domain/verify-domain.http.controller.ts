@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { PROBLEM_CONTENT_TYPE } from '../../../http/problem-details';
@@ -16,7 +16,7 @@ export class VerifyDomainHttpController {
 
   @Post(':projectId/domains/:domainId/verify')
   @HttpCode(200)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: "Verify a custom domain's TXT record",
     description:

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { PageQueryDto, PageResponse } from '../../../http/pagination';
@@ -16,7 +16,7 @@ export class ListDomainsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':projectId/domains')
-  @RequireScope('read')
+  @RequireRole('viewer')
   @ApiOperation({ summary: "List a project's custom domains, newest first, with their verification records", operationId: 'listDomains' })
   @ApiOkResponse({ type: DomainPage })
   @ApiProblems(404)

@@ -4,7 +4,7 @@ import { ApiNoContentResponse, ApiOperation, ApiPropertyOptional, ApiTags } from
 import { IsIn, IsOptional } from 'class-validator';
 import { NotFoundError } from '@deploysphere/common';
 import { DEPLOYMENT_TARGETS, type DeploymentTargetName } from '@deploysphere/contracts';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { DeleteEnvVarCommand } from './delete-env-var.command';
@@ -22,7 +22,7 @@ export class DeleteEnvVarHttpController {
 
   @Delete(':key')
   @HttpCode(204)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({ summary: 'Delete an environment variable', operationId: 'deleteEnvVar' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(404)

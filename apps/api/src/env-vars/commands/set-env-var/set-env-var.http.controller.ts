@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DEPLOYMENT_TARGETS } from '@deploysphere/contracts';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { EnvVarListDto } from '../../env-var.response.dto';
@@ -16,7 +16,7 @@ export class SetEnvVarHttpController {
 
   @Post()
   @HttpCode(200)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({ summary: 'Set an environment variable (create or replace, per target)', operationId: 'setEnvVar' })
   @ApiOkResponse({ type: EnvVarListDto })
   @ApiProblems(404, 413)

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { EnvVarListDto } from '../../env-var.response.dto';
@@ -13,7 +13,7 @@ export class ListEnvVarsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @RequireScope('read')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'List environment variables (secret values masked)', operationId: 'listEnvVars' })
   @ApiOkResponse({ type: EnvVarListDto })
   @ApiProblems(404)

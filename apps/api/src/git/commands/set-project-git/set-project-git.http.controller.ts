@@ -1,7 +1,7 @@
 import { Body, Controller, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { ProjectGitDto } from '../../project-git.response.dto';
@@ -14,7 +14,7 @@ export class SetProjectGitHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Put()
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: 'Set the git repository, production branch, credential and webhook secret',
     description: 'Omitted fields are unchanged and `null` clears one. Setting a credential or webhook secret replaces (rotates) it; neither is ever returned.',

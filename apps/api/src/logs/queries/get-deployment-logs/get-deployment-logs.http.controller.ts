@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { PageResponse } from '../../../http/pagination';
@@ -17,7 +17,7 @@ export class GetDeploymentLogsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':deploymentId/logs')
-  @RequireScope('read')
+  @RequireRole('viewer')
   @ApiOperation({
     summary: 'Search a deployment\'s build log',
     description:

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { GetProjectAnalyticsQuery } from './get-project-analytics.query';
@@ -16,7 +16,7 @@ export class GetProjectAnalyticsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':projectId/analytics')
-  @RequireScope('read')
+  @RequireRole('viewer')
   @ApiOperation({
     summary: 'Traffic analytics of a project',
     description:

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { ProjectDto } from '../../project.response.dto';
 import { CreateProjectCommand } from './create-project.command';
@@ -14,7 +14,7 @@ export class CreateProjectHttpController {
 
   @Post()
   @HttpCode(201)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({ summary: 'Create a project', operationId: 'createProject' })
   @ApiCreatedResponse({ type: ProjectDto })
   @ApiProblems(409, 413)

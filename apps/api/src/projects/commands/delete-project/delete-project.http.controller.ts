@@ -1,7 +1,7 @@
 import { Controller, Delete, HttpCode } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { DeleteProjectCommand } from './delete-project.command';
@@ -13,7 +13,7 @@ export class DeleteProjectHttpController {
 
   @Delete(':projectId')
   @HttpCode(204)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({ summary: 'Delete a project with its deployments and env vars', operationId: 'deleteProject' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(404)

@@ -1,7 +1,7 @@
 import { Body, Controller, Patch } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { ProjectDto } from '../../project.response.dto';
@@ -14,7 +14,7 @@ export class UpdateProjectHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Patch(':projectId')
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({ summary: 'Update a project\'s name or build settings', operationId: 'updateProject' })
   @ApiOkResponse({ type: ProjectDto })
   @ApiProblems(404, 413)

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { PageQueryDto, PageResponse } from '../../../http/pagination';
 import { ProjectDto } from '../../project.response.dto';
@@ -15,7 +15,7 @@ export class ListProjectsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @RequireScope('read')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'List your team\'s projects, newest first', operationId: 'listProjects' })
   @ApiOkResponse({ type: ProjectPage })
   @ApiProblems()

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../../../auth/auth.decorators';
+import { RequireOperator } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { TeamDto } from '../../team.response.dto';
 import { CreateTeamCommand } from './create-team.command';
@@ -14,7 +14,7 @@ export class CreateTeamHttpController {
 
   @Post()
   @HttpCode(201)
-  @RequireScope('admin')
+  @RequireOperator()
   @ApiOperation({ summary: 'Create a team (admin)', operationId: 'createTeam' })
   @ApiCreatedResponse({ type: TeamDto })
   @ApiProblems(409)

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../../../auth/auth.decorators';
+import { RequireOperator } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { PageQueryDto, PageResponse } from '../../../http/pagination';
 import { TeamDto } from '../../team.response.dto';
@@ -15,7 +15,7 @@ export class ListTeamsHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @RequireScope('admin')
+  @RequireOperator()
   @ApiOperation({ summary: 'List teams (admin)', operationId: 'listTeams' })
   @ApiOkResponse({ type: TeamPage })
   @ApiProblems()

@@ -10,8 +10,7 @@ export class CreateTokenHandler implements ICommandHandler<CreateTokenCommand> {
   constructor(private readonly prisma: PrismaService) {}
 
   async execute({ caller, teamId, name, scopes, expiresAt }: CreateTokenCommand): Promise<CreatedTokenDto> {
-    const isAdmin = hasScope(caller, 'admin');
-    if (teamId !== caller.teamId && !isAdmin) throw new NotFoundError('team', teamId);
+    if (teamId !== caller.teamId && !caller.operator) throw new NotFoundError('team', teamId);
     const escalating = scopes.filter((s) => !hasScope(caller, s));
     if (escalating.length > 0) {
       throw new DomainError('forbidden', 'INSUFFICIENT_SCOPE', `A token cannot grant scopes its creator lacks: ${escalating.join(', ')}`);

@@ -1,19 +1,19 @@
 import { Controller, Delete, HttpCode } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ctx, RequireScope, type RequestContext } from '../../../auth/auth.decorators';
+import { Ctx, RequireRole, type RequestContext } from '../../../auth/auth.decorators';
 import { ApiProblems } from '../../../http/api-problems.decorator';
 import { IdParam } from '../../../http/id-param.pipe';
 import { RevokeTokenCommand } from './revoke-token.command';
 
 @ApiTags('tokens')
-@Controller('v1/tokens')
+@Controller('v1')
 export class RevokeTokenHttpController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Delete(':tokenId')
+  @Delete('tokens/:tokenId')
   @HttpCode(204)
-  @RequireScope('write')
+  @RequireRole('member')
   @ApiOperation({
     summary: 'Revoke one of your team\'s tokens',
     description:
@@ -24,6 +24,16 @@ export class RevokeTokenHttpController {
   @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
   @ApiProblems(404)
   async revoke(@Ctx() ctx: RequestContext, @IdParam('tokenId', 'token') tokenId: string): Promise<void> {
+    await this.commands.execute(new RevokeTokenCommand(ctx.principal, tokenId));
+  }
+
+  @Delete('team/tokens/:tokenId')
+  @HttpCode(204)
+  @RequireRole('owner')
+  @ApiOperation({ summary: "Revoke one of your team's tokens (owners)", operationId: 'revokeTeamToken' })
+  @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
+  @ApiProblems(404)
+  async revokeAsOwner(@Ctx() ctx: RequestContext, @IdParam('tokenId', 'token') tokenId: string): Promise<void> {
     await this.commands.execute(new RevokeTokenCommand(ctx.principal, tokenId));
   }
 }

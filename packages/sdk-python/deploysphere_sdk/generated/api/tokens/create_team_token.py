@@ -107,7 +107,7 @@ def sync_detailed(
     body: CreateTokenRequestDto,
 
 ) -> Response[CreatedTokenDto | ProblemDetailsDto]:
-    """ Create a token for a team (admin)
+    """ Create a token for any team (the installation's admin token)
 
     Args:
         team_id (str):
@@ -141,7 +141,7 @@ def sync(
     body: CreateTokenRequestDto,
 
 ) -> CreatedTokenDto | ProblemDetailsDto | None:
-    """ Create a token for a team (admin)
+    """ Create a token for any team (the installation's admin token)
 
     Args:
         team_id (str):
@@ -170,7 +170,7 @@ async def asyncio_detailed(
     body: CreateTokenRequestDto,
 
 ) -> Response[CreatedTokenDto | ProblemDetailsDto]:
-    """ Create a token for a team (admin)
+    """ Create a token for any team (the installation's admin token)
 
     Args:
         team_id (str):
@@ -204,7 +204,7 @@ async def asyncio(
     body: CreateTokenRequestDto,
 
 ) -> CreatedTokenDto | ProblemDetailsDto | None:
-    """ Create a token for a team (admin)
+    """ Create a token for any team (the installation's admin token)
 
     Args:
         team_id (str):

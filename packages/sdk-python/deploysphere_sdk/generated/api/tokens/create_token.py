@@ -98,7 +98,7 @@ def sync_detailed(
     body: CreateTokenRequestDto,
 
 ) -> Response[CreatedTokenDto | ProblemDetailsDto]:
-    """ Create a token for your own team
+    """ Create a token for your own team, with at most your own scopes
 
     Args:
         body (CreateTokenRequestDto):
@@ -129,7 +129,7 @@ def sync(
     body: CreateTokenRequestDto,
 
 ) -> CreatedTokenDto | ProblemDetailsDto | None:
-    """ Create a token for your own team
+    """ Create a token for your own team, with at most your own scopes
 
     Args:
         body (CreateTokenRequestDto):
@@ -155,7 +155,7 @@ async def asyncio_detailed(
     body: CreateTokenRequestDto,
 
 ) -> Response[CreatedTokenDto | ProblemDetailsDto]:
-    """ Create a token for your own team
+    """ Create a token for your own team, with at most your own scopes
 
     Args:
         body (CreateTokenRequestDto):
@@ -186,7 +186,7 @@ async def asyncio(
     body: CreateTokenRequestDto,
 
 ) -> CreatedTokenDto | ProblemDetailsDto | None:
-    """ Create a token for your own team
+    """ Create a token for your own team, with at most your own scopes
 
     Args:
         body (CreateTokenRequestDto):

@@ -1,0 +1,268 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.accept_invitation_request_dto import AcceptInvitationRequestDto
+from ...models.problem_details_dto import ProblemDetailsDto
+from ...models.signed_in_dto import SignedInDto
+from typing import cast
+
+
+
+def _get_kwargs(
+    token: str,
+    *,
+    body: AcceptInvitationRequestDto,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/auth/invitations/{token}/accept".format(token=quote(str(token), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProblemDetailsDto | SignedInDto | None:
+    if response.status_code == 200:
+        response_200 = SignedInDto.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 423:
+        response_423 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_423
+
+    if response.status_code == 429:
+        response_429 = ProblemDetailsDto.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ProblemDetailsDto | SignedInDto]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: AcceptInvitationRequestDto,
+
+) -> Response[ProblemDetailsDto | SignedInDto]:
+    """ Accept an invitation and sign in
+
+     Creates the account (`name` and a new `password`) when none has the invited email; otherwise the
+    existing account joins, proven by its session cookie or its `password` (401 `INVALID_CREDENTIALS`).
+    Sets the session cookies as sign-in does. A link works once (404 `INVITATION_INVALID` after, or once
+    expired or withdrawn).
+
+    Args:
+        token (str):
+        body (AcceptInvitationRequestDto):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetailsDto | SignedInDto]
+     """
+
+
+    kwargs = _get_kwargs(
+        token=token,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: AcceptInvitationRequestDto,
+
+) -> ProblemDetailsDto | SignedInDto | None:
+    """ Accept an invitation and sign in
+
+     Creates the account (`name` and a new `password`) when none has the invited email; otherwise the
+    existing account joins, proven by its session cookie or its `password` (401 `INVALID_CREDENTIALS`).
+    Sets the session cookies as sign-in does. A link works once (404 `INVITATION_INVALID` after, or once
+    expired or withdrawn).
+
+    Args:
+        token (str):
+        body (AcceptInvitationRequestDto):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetailsDto | SignedInDto
+     """
+
+
+    return sync_detailed(
+        token=token,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: AcceptInvitationRequestDto,
+
+) -> Response[ProblemDetailsDto | SignedInDto]:
+    """ Accept an invitation and sign in
+
+     Creates the account (`name` and a new `password`) when none has the invited email; otherwise the
+    existing account joins, proven by its session cookie or its `password` (401 `INVALID_CREDENTIALS`).
+    Sets the session cookies as sign-in does. A link works once (404 `INVITATION_INVALID` after, or once
+    expired or withdrawn).
+
+    Args:
+        token (str):
+        body (AcceptInvitationRequestDto):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetailsDto | SignedInDto]
+     """
+
+
+    kwargs = _get_kwargs(
+        token=token,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: AcceptInvitationRequestDto,
+
+) -> ProblemDetailsDto | SignedInDto | None:
+    """ Accept an invitation and sign in
+
+     Creates the account (`name` and a new `password`) when none has the invited email; otherwise the
+    existing account joins, proven by its session cookie or its `password` (401 `INVALID_CREDENTIALS`).
+    Sets the session cookies as sign-in does. A link works once (404 `INVITATION_INVALID` after, or once
+    expired or withdrawn).
+
+    Args:
+        token (str):
+        body (AcceptInvitationRequestDto):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetailsDto | SignedInDto
+     """
+
+
+    return (await asyncio_detailed(
+        token=token,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class InvitationPreviewDtoRole(StrEnum):
+    MEMBER = "member"
+    OWNER = "owner"
+    VIEWER = "viewer"
+
+    def __str__(self) -> str:
+        return str(self.value)
