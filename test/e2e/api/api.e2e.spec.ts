@@ -2,6 +2,7 @@ import { testDatabaseKinds } from '@deploysphere/testing';
 import { createTeamWithToken, startTestPlatform, type TestPlatform } from '../../support/test-platform';
 
 const PROBLEM = /application\/problem\+json/;
+const PUBLIC_AUTH_OPERATIONS = ['getSetupStatus', 'setUpFirstOwner', 'signIn', 'signOut', 'getInvitation', 'acceptInvitation'];
 
 describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
   let platform: TestPlatform;
@@ -300,8 +301,8 @@ describe.each(testDatabaseKinds())('API v1 on %s', (kind) => {
       );
       for (const op of operations) {
         expect(op.operationId).toBeTruthy();
-        // Webhooks authenticate by their own signature; everything else needs a bearer token.
-        if (op.path.startsWith('/v1/webhooks/')) continue;
+        // Webhooks authenticate by their own signature, sign-in, first-owner setup and invitation links are public; everything else needs a bearer token.
+        if (op.path.startsWith('/v1/webhooks/') || PUBLIC_AUTH_OPERATIONS.includes(op.operationId)) continue;
         expect(op.security).toEqual([{ bearer: [] }]);
         expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '422']));
         expect(Object.keys((op.responses['401'] as { content: object }).content)).toEqual(['application/problem+json']);

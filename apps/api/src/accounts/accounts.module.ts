@@ -17,6 +17,7 @@ import { ListSessionsHttpController } from './queries/list-sessions/list-session
 import { SessionStarter } from './session-starter';
 import { SetupTokenService } from './setup-token.service';
 import { SignInThrottle } from './sign-in-throttle';
+import { SignInThrottleRepository } from './sign-in-throttle.repository';
 
 /** Users, sign-in, sessions and the first owner (docs/accounts.md). */
 @Module({
@@ -33,6 +34,7 @@ import { SignInThrottle } from './sign-in-throttle';
     TokenAuthenticator,
     PasswordHasher,
     SignInThrottle,
+    SignInThrottleRepository,
     SessionStarter,
     SetupTokenService,
     SetUpFirstOwnerHandler,

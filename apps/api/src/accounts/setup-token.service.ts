@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { generateToken } from '@deploysphere/common';
 import { accountsConfig, type ConfigType } from '@deploysphere/config';
-import { PrismaService } from '@deploysphere/database';
+import { holdAdvisoryLock, PrismaService } from '@deploysphere/database';
 
 /** Serializes the first owner's creation and the setup token's renewal across api instances. */
 export const SETUP_LOCK = 'deploysphere:first-owner';
@@ -20,7 +20,7 @@ export class SetupTokenService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const token = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SETUP_LOCK}))`;
+      await holdAdvisoryLock(tx, SETUP_LOCK);
       if ((await tx.user.count()) > 0) return undefined;
       const secret = generateToken('dss');
       await tx.setupToken.upsert({ where: { id: 1 }, create: { id: 1, tokenHash: secret.hash }, update: { tokenHash: secret.hash, createdAt: new Date() } });

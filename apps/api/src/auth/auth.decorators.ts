@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiExtension } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { SESSION_COOKIE, type Principal, type Role } from '@deploysphere/auth';
+import type { Principal, Role } from '@deploysphere/auth';
 
 export const REQUIREMENT = 'deploysphere:requirement';
 
@@ -13,8 +13,8 @@ export const REQUIREMENT = 'deploysphere:requirement';
  */
 export type Requirement = Role | 'signed-in' | 'operator';
 
-const declare = (requirement: Requirement) =>
-  applyDecorators(SetMetadata(REQUIREMENT, requirement), ApiExtension('x-deploysphere-requires', requirement), ApiBearerAuth(), ApiCookieAuth(SESSION_COOKIE));
+/** Documented as bearer auth; the session cookie, which works wherever a bearer token does, is described once for the whole document. */
+const declare = (requirement: Requirement) => applyDecorators(SetMetadata(REQUIREMENT, requirement), ApiExtension('x-deploysphere-requires', requirement), ApiBearerAuth());
 
 /** The acting team's role the route needs: `viewer` reads, `member` changes, `owner` administers the team. */
 export const RequireRole = (role: Role) => declare(role);

@@ -37,7 +37,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('DeploySphere API')
     .setDescription(
-      'Projects, deployments, environment variables and API tokens. Authenticate with `Authorization: Bearer <token>`. ' +
+      'Projects, deployments, environment variables, API tokens, accounts and teams. Authenticate with `Authorization: Bearer <token>`, ' +
+        'or as a signed-in user with the `ds_session` cookie (state-changing requests then send `X-CSRF-Token`); `x-deploysphere-requires` ' +
+        'on each operation names the role it needs (viewer, member, owner), `signed-in`, or `operator` (the installation\'s admin token). ' +
         'Every error is `application/problem+json` (RFC 9457) with a stable `code`.\n\n' +
         `Request bodies: a body is JSON nested at most ${MAX_JSON_DEPTH} levels deep; a field the schema does not list, ` +
         '`null` where a field is not nullable, and a C0 control character in a string (beyond what its pattern allows) are ' +
@@ -47,6 +49,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token' })
+    .addCookieAuth(
+      'ds_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'A signed-in session (POST /v1/auth/sign-in), accepted wherever a bearer token is. A request that changes state must repeat the ds_csrf cookie in X-CSRF-Token.',
+      },
+      'session',
+    )
     .build();
   return applyDocumentRules(describeArchiveBodies(SwaggerModule.createDocument(app, config, { operationIdFactory: (_c, method) => method })), [RAW_BODY_PATH]);
 }

@@ -1,4 +1,4 @@
-import type { PrismaTx } from '@deploysphere/database';
+import { holdAdvisoryLock, type PrismaTx } from '@deploysphere/database';
 import { ConflictError } from '@deploysphere/common';
 
 /**
@@ -6,7 +6,7 @@ import { ConflictError } from '@deploysphere/common';
  * other at once must not leave none) and refuses a change that would leave the team without an owner.
  */
 export async function keepAnOwner(tx: PrismaTx, teamId: string, userId: string, nextRole: string | undefined): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`deploysphere:team-owners:${teamId}`}))`;
+  await holdAdvisoryLock(tx, `deploysphere:team-owners:${teamId}`);
   const owners = await tx.membership.findMany({ where: { teamId, role: 'owner' }, select: { userId: true } });
   const losing = owners.some((o) => o.userId === userId) && nextRole !== 'owner';
   if (losing && owners.length === 1) throw new ConflictError('LAST_OWNER', 'A team keeps at least one owner: make someone else owner first');

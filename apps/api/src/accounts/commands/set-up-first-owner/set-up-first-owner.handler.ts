@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError, DomainError, hashToken, newId, safeEqual, slugify } from '@deploysphere/common';
-import { PrismaService, type PrismaTx } from '@deploysphere/database';
+import { holdAdvisoryLock, PrismaService, type PrismaTx } from '@deploysphere/database';
 import { SETUP_LOCK } from '../../setup-token.service';
 import { SetupDoneDto, TeamSummaryDto, UserDto } from '../../account.response.dto';
 import { PasswordHasher } from '../../password-hasher';
@@ -25,7 +25,7 @@ export class SetUpFirstOwnerHandler implements ICommandHandler<SetUpFirstOwnerCo
   async execute(cmd: SetUpFirstOwnerCommand) {
     const passwordHash = await this.passwords.hash(cmd.password);
     return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SETUP_LOCK}))`;
+      await holdAdvisoryLock(tx, SETUP_LOCK);
       if ((await tx.user.count()) > 0) throw new ConflictError('SETUP_ALREADY_DONE', 'The first owner exists already: sign in, or ask an owner for an invitation');
       if ('setupToken' in cmd.authorization) await this.spendSetupToken(tx, cmd.authorization.setupToken);
       const team = await this.createTeam(tx, cmd.teamName);

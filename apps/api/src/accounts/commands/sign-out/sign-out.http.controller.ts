@@ -19,7 +19,7 @@ export class SignOutHttpController {
   @Post()
   @HttpCode(204)
   @Public()
-  @ApiCookieAuth(SESSION_COOKIE)
+  @ApiCookieAuth('session')
   @ApiOperation({
     summary: 'Sign out: end this session and clear its cookies',
     description: 'Needs `X-CSRF-Token` when a session cookie is sent (403 `CSRF_TOKEN_INVALID`). Without a session it only clears the cookies.',
