@@ -63,6 +63,7 @@ describe.each(testDatabaseKinds())('API input rules on %s', (kind) => {
   let doc: OpenApi;
   let routes: DtoRoute[];
   let ids: Record<string, string>;
+  let ownerToken: string;
 
   beforeAll(async () => {
     platform = await startTestPlatform(kind, { BUILD_CONCURRENCY: '0' });
@@ -74,7 +75,9 @@ describe.each(testDatabaseKinds())('API input rules on %s', (kind) => {
     const deployment = (await as.post(`/v1/projects/${project.id}/deployments`).send({}).expect(202)).body;
     const domain = (await as.post(`/v1/projects/${project.id}/domains`).send({ hostname: 'input.example.com' }).expect(201)).body;
     const token = (await as.post('/v1/tokens').send({ name: 'spare' }).expect(201)).body;
-    ids = { projectId: project.id, deploymentId: deployment.id, domainId: domain.id, teamId: team.teamId, tokenId: token.id, key: 'SOME_KEY' };
+    // Team administration (/v1/team/…) is for owners: an owner token of the same team walks those routes.
+    ownerToken = (await platform.as(platform.adminToken).post(`/v1/teams/${team.teamId}/tokens`).send({ name: 'owner', scopes: ['admin'] }).expect(201)).body.token;
+    ids = { projectId: project.id, deploymentId: deployment.id, domainId: domain.id, teamId: team.teamId, tokenId: token.id, key: 'SOME_KEY', userId: 'usr_00000000000000000000000000' };
   }, 120_000);
 
   afterAll(async () => {
@@ -83,7 +86,7 @@ describe.each(testDatabaseKinds())('API input rules on %s', (kind) => {
 
   const call = (route: Pick<DtoRoute, 'method' | 'path'>) => {
     const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]);
-    const token = route.path.startsWith('/v1/teams') ? platform.adminToken : team.token;
+    const token = route.path.startsWith('/v1/teams') ? platform.adminToken : route.path.startsWith('/v1/team/') ? ownerToken : team.token;
     return platform.as(token)[route.method as 'post' | 'put' | 'patch'](path);
   };
   const snapshot = async () => ({

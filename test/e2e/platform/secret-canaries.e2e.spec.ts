@@ -206,6 +206,59 @@ describe('secret canaries never appear in clear', () => {
       }
     }
   });
+
+  it('no password, session, CSRF, invitation or token secret in a platform log line, and no password in a response', async () => {
+    const mark = () => `canary-${rand()}`;
+    const passwords = { owner: `pw-${mark()}`, invitee: `pw-${mark()}`, wrong: `pw-${mark()}` };
+    const bodies: string[] = [];
+    const cookies = new Map<string, string>();
+    const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: {
+          ...(cookies.size ? { Cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+          ...(cookies.has('ds_csrf') && method !== 'GET' ? { 'X-CSRF-Token': cookies.get('ds_csrf')! } : {}),
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      for (const line of res.headers.getSetCookie()) {
+        const [name, value] = line.split(';')[0].split('=');
+        if (value) cookies.set(name, value);
+      }
+      const text = await res.text();
+      bodies.push(text);
+      return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    };
+
+    expect((await send('POST', '/v1/auth/setup', { email: 'owner@canary.test', password: passwords.owner, name: 'Owner', teamName: 'Canary Team' }, { Authorization: `Bearer ${adminToken}` })).status).toBe(201);
+    const secrets = [cookies.get('ds_session')!, cookies.get('ds_csrf')!];
+    expect((await send('GET', '/v1/auth/me')).status).toBe(200);
+    const invitation = await send('POST', '/v1/team/invitations', { email: 'invitee@canary.test', role: 'viewer' });
+    const invitationToken = String(invitation.json.url).split('/').pop()!;
+    const teamToken = (await send('POST', '/v1/team/tokens', { name: 'canary ci', role: 'member' })).json.token as string;
+    expect((await send('POST', '/v1/auth/sign-out')).status).toBe(204);
+    cookies.clear();
+    expect((await send('GET', `/v1/auth/invitations/${invitationToken}`)).status).toBe(200);
+    expect((await send('POST', `/v1/auth/invitations/${invitationToken}/accept`, { name: 'Invitee', password: passwords.invitee })).status).toBe(200);
+    secrets.push(cookies.get('ds_session')!, cookies.get('ds_csrf')!);
+    cookies.clear();
+    expect((await send('POST', '/v1/auth/sign-in', { email: 'owner@canary.test', password: passwords.wrong })).status).toBe(401);
+    expect((await send('POST', '/v1/auth/sign-in', { email: 'owner@canary.test', password: passwords.owner })).status).toBe(200);
+    secrets.push(cookies.get('ds_session')!, cookies.get('ds_csrf')!);
+    expect((await send('GET', '/v1/projects', undefined, { Authorization: `Bearer ${teamToken}` })).status).toBe(200);
+    // A request the platform logs at warn or above: its line must not carry the session either.
+    expect((await send('POST', '/v1/projects', { name: 'x' }, { 'X-CSRF-Token': 'forged' })).status).toBe(403);
+
+    const output = platform.output();
+    for (const secret of [...Object.values(passwords), ...secrets, invitationToken, teamToken]) {
+      expect({ secret: secret.slice(0, 12), inOutput: output.includes(secret) }).toEqual({ secret: secret.slice(0, 12), inOutput: false });
+    }
+    for (const password of Object.values(passwords)) expect(bodies.some((b) => b.includes(password))).toBe(false);
+    // The request lines are there, with the invitation token cut out of their paths.
+    expect(output).toContain('/v1/auth/invitations/[redacted]');
+  });
 });
 
 /** Seals the value as the API would and inserts it (the platform and the test share the database and key). */
