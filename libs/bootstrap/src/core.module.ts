@@ -76,8 +76,10 @@ export class CoreModule {
               },
               redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
               serializers: {
-                req: (req: { url?: string }) => {
-                  if (req.url) req.url = redactUrlSecrets(req.url);
+                req: (req: { url?: string; params?: unknown }) => {
+                  const url = req.url && redactUrlSecrets(req.url);
+                  // The route's params repeat the token the path held.
+                  if (url !== req.url) Object.assign(req, { url, params: {} });
                   return req;
                 },
               },

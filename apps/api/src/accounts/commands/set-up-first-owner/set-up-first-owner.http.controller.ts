@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@deploysphere/bootstrap';
 import { DomainError } from '@deploysphere/common';
@@ -22,7 +22,6 @@ export class SetUpFirstOwnerHttpController {
   @Post()
   @HttpCode(201)
   @Public()
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'Create the first owner and their team, and sign in',
     description:

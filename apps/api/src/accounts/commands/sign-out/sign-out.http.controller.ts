@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCookieAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@deploysphere/bootstrap';
 import { DomainError } from '@deploysphere/common';
@@ -19,7 +19,6 @@ export class SignOutHttpController {
   @Post()
   @HttpCode(204)
   @Public()
-  @ApiCookieAuth('session')
   @ApiOperation({
     summary: 'Sign out: end this session and clear its cookies',
     description: 'Needs `X-CSRF-Token` when a session cookie is sent (403 `CSRF_TOKEN_INVALID`). Without a session it only clears the cookies.',

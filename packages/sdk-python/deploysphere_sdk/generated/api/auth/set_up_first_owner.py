@@ -101,7 +101,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: SetUpFirstOwnerRequestDto,
 
 ) -> Response[ProblemDetailsDto | SetupDoneDto]:
@@ -136,7 +136,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: SetUpFirstOwnerRequestDto,
 
 ) -> ProblemDetailsDto | SetupDoneDto | None:
@@ -166,7 +166,7 @@ body=body,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: SetUpFirstOwnerRequestDto,
 
 ) -> Response[ProblemDetailsDto | SetupDoneDto]:
@@ -201,7 +201,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
     body: SetUpFirstOwnerRequestDto,
 
 ) -> ProblemDetailsDto | SetupDoneDto | None:

@@ -82,7 +82,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 
 ) -> Response[Any | ProblemDetailsDto]:
     """ Sign out: end this session and clear its cookies
@@ -111,7 +111,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 
 ) -> Any | ProblemDetailsDto | None:
     """ Sign out: end this session and clear its cookies
@@ -135,7 +135,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 
 ) -> Response[Any | ProblemDetailsDto]:
     """ Sign out: end this session and clear its cookies
@@ -164,7 +164,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
+    client: AuthenticatedClient | Client,
 
 ) -> Any | ProblemDetailsDto | None:
     """ Sign out: end this session and clear its cookies
