@@ -14,7 +14,10 @@ import { ORCHESTRATOR_CONSUMER } from './orchestrator.constants';
 export class OrchestratorEventsController {
   constructor(private readonly events: InboundEventBus) {}
 
-  @EventPattern([Topics.DeploymentRequested, Topics.DeploymentCancelRequested, Topics.ProjectDeleted], { group: ORCHESTRATOR_CONSUMER })
+  @EventPattern(
+    [Topics.DeploymentRequested, Topics.DeploymentCancelRequested, Topics.ProjectDeleted, Topics.DeploymentWakeRequested, Topics.DeploymentTrafficSeen],
+    { group: ORCHESTRATOR_CONSUMER },
+  )
   receive(@Payload() event: object, @Ctx() context: IntegrationEventContext): Promise<void> {
     return this.events.publish(event, context);
   }

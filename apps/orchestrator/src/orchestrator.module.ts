@@ -19,6 +19,10 @@ import { AcceptDeploymentHandler } from './deployments/commands/accept-deploymen
 import { StopDeploymentHandler } from './deployments/commands/stop-deployment/stop-deployment.handler';
 import { DeploymentCancelRequestedHandler } from './deployments/events/deployment-cancel-requested.handler';
 import { DeploymentRequestedHandler } from './deployments/events/deployment-requested.handler';
+import { DeploymentTrafficSeenHandler } from './deployments/events/deployment-traffic-seen.handler';
+import { DeploymentWakeRequestedHandler } from './deployments/events/deployment-wake-requested.handler';
+import { RecordTrafficHandler } from './deployments/commands/record-traffic/record-traffic.handler';
+import { WakeDeploymentHandler } from './deployments/commands/wake-deployment/wake-deployment.handler';
 import { OrchestratorEventsController } from './orchestrator-events.controller';
 import { DropProjectBuildsHandler } from './projects/commands/drop-project-builds/drop-project-builds.handler';
 import { ProjectDeletedHandler } from './projects/events/project-deleted.handler';
@@ -41,9 +45,13 @@ import { ProjectDeletedHandler } from './projects/events/project-deleted.handler
     BlobReferences,
     DeploymentRequestedHandler,
     DeploymentCancelRequestedHandler,
+    DeploymentWakeRequestedHandler,
+    DeploymentTrafficSeenHandler,
     ProjectDeletedHandler,
     AcceptDeploymentHandler,
     StopDeploymentHandler,
+    WakeDeploymentHandler,
+    RecordTrafficHandler,
     DropProjectBuildsHandler,
     BuildEnvironment,
     BuildPipeline,

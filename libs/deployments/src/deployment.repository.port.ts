@@ -108,6 +108,14 @@ export interface AppRole {
   live: boolean;
   /** A promote or rollback to it waits for its instances to be healthy. */
   promoting: boolean;
+  /** Its instances were stopped for idleness (scale to zero); it stays READY. */
+  asleep: boolean;
+  /** An orchestrator instance holds a live claim to wake it. */
+  waking: boolean;
+  /** Since when nobody asked for it: the newest request an edge reported, else when it became READY. */
+  idleSince: Date | null;
+  /** Its project's setting (null: the platform default for previews, never for production; 0: never). */
+  idleTimeoutSeconds: number | null;
   /** For a production deployment that is not live: when the alias last moved (away from it, or never to it). */
   aliasMovedAt: Date | null;
 }
@@ -217,13 +225,30 @@ export interface DeploymentRepository {
    */
   claimPromotions(owner: string, leaseSeconds: number, running: string[]): Promise<PendingPromotion[]>;
   /**
-   * The promotion's instances are healthy: in one statement the request is cleared and the alias
-   * moves (AliasMoved.v1, over whatever is live), only if the deployment is still READY and the
+   * The promotion's instances are healthy: in one statement the request is cleared (and the
+   * deployment is awake), DeploymentUpstreamsChanged.v1 names its instances and the alias moves
+   * (AliasMoved.v1, over whatever is live), only if the deployment is still READY and the
    * request is still `requestedAt` (not superseded by a later promote or rollback). False: it was.
    */
-  promotionLive(promotion: PendingPromotion): Promise<{ previousDeploymentId: string | null } | undefined>;
+  promotionLive(promotion: PendingPromotion, upstreams: string[]): Promise<{ previousDeploymentId: string | null } | undefined>;
   /** The promotion's instances did not start or pass their health check: the alias stays; the deployment says why. */
   promotionFailed(promotion: PendingPromotion, failure: { code: string; message: string }): Promise<boolean>;
+  /** The newest request per deployment an edge reported (kept in the row, so a restarted orchestrator still knows; never moved back, nor past now). */
+  recordTraffic(seen: Array<{ deploymentId: string; lastRequestAt: Date }>): Promise<void>;
+  /**
+   * Scale to zero, in one statement: a READY container deployment with no request for
+   * `idleSeconds` (and no promotion pending) is marked asleep, with DeploymentUpstreamsChanged.v1
+   * naming no instance. False: it was asked for meanwhile, or is asleep already.
+   */
+  sleep(app: { id: string; projectId: string }, idleSeconds: number): Promise<boolean>;
+  /** Claims the wake of an asleep deployment for `owner` (one claim at a time, across instances); undefined when it is not asleep or someone wakes it. */
+  claimWake(owner: string, deploymentId: string, leaseSeconds: number): Promise<(BuildContext & { imageRef: string }) | undefined>;
+  /** The woken deployment's instances are healthy: awake again, with DeploymentUpstreamsChanged.v1 naming them (only while `owner` holds the claim). */
+  woke(owner: string, app: { id: string; projectId: string }, upstreams: string[]): Promise<boolean>;
+  /** The wake failed: the claim goes (it stays asleep; the next wake request tries again). */
+  releaseWake(owner: string, deploymentId: string): Promise<void>;
+  /** A READY, awake deployment's instances changed address (a crashed instance replaced): DeploymentUpstreamsChanged.v1. */
+  upstreamsChanged(app: { id: string; projectId: string }, upstreams: string[]): Promise<boolean>;
   /** What the app supervisor needs to know of deployments that have instances (missing ones were deleted). */
   appRoles(ids: string[]): Promise<AppRole[]>;
   /** What the transitions of a deployment name in their events; undefined when it is gone. */

@@ -118,6 +118,9 @@ describe('server apps: promote, rollback, cancel (PostgreSQL, Docker)', () => {
     expect(await healthyNow(first.id)).toBe(true);
     expect(checks).toBeGreaterThan(5);
     expect(await instancesOf(first.id)).toHaveLength(1);
+    // The restarted instances' addresses are announced to the edge with the move.
+    const announced = (await eventsOf(orch.prisma, first.id)).filter((e) => e.type === 'DeploymentUpstreamsChanged.v1').map((e) => e.payload.upstreams);
+    expect(announced).toEqual([(await instancesOf(first.id)).map((i) => i.address)]);
     const moved = (await eventsOf(orch.prisma, projectId)).filter((e) => e.type === 'AliasMoved.v1').pop()!;
     expect(moved.payload).toMatchObject({ deploymentId: first.id, previousDeploymentId: second.id });
     expect(await row(first.id)).toMatchObject({ status: 'READY', promotionRequestedAt: null, promotionOwner: null, promotionFailureCode: null });

@@ -34,4 +34,17 @@ export class AppInstanceRecords {
           ]),
     ]);
   }
+
+  /** The deployment's instances were stopped for idleness: its rows stay, `asleep` and without an address (what the api shows). */
+  async markAsleep(deploymentId: string): Promise<void> {
+    await this.prisma.appInstance.updateMany({ where: { deploymentId }, data: { state: 'asleep', address: null, updatedAt: new Date() } });
+  }
+
+  /** The addresses last recorded per deployment (running instances), to notice when the runtime replaced one. */
+  async addresses(deploymentIds: string[]): Promise<Map<string, string[]>> {
+    const rows = await this.prisma.appInstance.findMany({ where: { deploymentId: { in: deploymentIds }, state: 'running', address: { not: null } }, select: { deploymentId: true, address: true } });
+    const byDeployment = new Map<string, string[]>();
+    for (const r of rows) byDeployment.set(r.deploymentId, [...(byDeployment.get(r.deploymentId) ?? []), r.address!].sort());
+    return byDeployment;
+  }
 }

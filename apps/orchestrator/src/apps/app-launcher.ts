@@ -69,7 +69,7 @@ export class AppLauncher {
     if (!app) return 'lost';
     const warm = (await this.runtime.instances(promotion.id)).length > 0;
     const started = await this.startHealthy(app, signal);
-    const moved = started.ok && !signal?.aborted ? await this.deployments.promotionLive(promotion) : undefined;
+    const moved = started.ok && !signal?.aborted ? await this.deployments.promotionLive(promotion, started.healthy.map((i) => i.address!)) : undefined;
     if (started.ok && moved) {
       await this.record(promotion.id, started.healthy);
       this.logger.log({ deploymentId: promotion.id, upstreams: started.healthy.map((i) => i.address), replaced: moved.previousDeploymentId }, 'promoted app is live');
@@ -78,6 +78,30 @@ export class AppLauncher {
     if (!warm) await this.discard(promotion.id);
     if (started.ok || signal?.aborted) return 'lost';
     return (await this.deployments.promotionFailed(promotion, started.failure)) ? 'failed' : 'lost';
+  }
+
+  /**
+   * A claimed wake of an asleep deployment (scale to zero): its instances start with its project's
+   * settings and pass the health check, then it is awake again with DeploymentUpstreamsChanged.v1
+   * naming them (the edge releases the requests it held). A failed wake removes what it started
+   * and releases the claim: it stays asleep, and the edge's next wake request tries again.
+   */
+  async wake(owner: string, app: BuildContext & { imageRef: string }, signal?: AbortSignal): Promise<'woken' | 'failed'> {
+    const launch = await this.appOf(app, app.imageRef);
+    const started = launch ? await this.startHealthy(launch, signal) : undefined;
+    if (started?.ok && !signal?.aborted) {
+      const upstreams = started.healthy.map((i) => i.address!);
+      if (await this.deployments.woke(owner, app, upstreams)) {
+        await this.record(app.id, started.healthy);
+        this.logger.log({ deploymentId: app.id, upstreams }, 'app woke');
+        return 'woken';
+      }
+    }
+    if (started && !started.ok) this.logger.warn({ deploymentId: app.id, code: started.failure.code }, 'waking the app failed');
+    await this.runtime.stop(app.id, 0).catch((err) => this.logger.warn({ deploymentId: app.id, err: String(err) }, 'stopping the instances failed'));
+    await this.records.markAsleep(app.id).catch(() => undefined);
+    await this.deployments.releaseWake(owner, app.id);
+    return 'failed';
   }
 
   private async appOf(ctx: BuildContext, imageRef: string): Promise<AppLaunch | undefined> {

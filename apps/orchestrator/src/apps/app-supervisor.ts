@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SecretMask } from '@deploysphere/common';
-import { appRuntimeConfig, type ConfigType } from '@deploysphere/config';
+import { appRuntimeConfig, appsConfig, type ConfigType } from '@deploysphere/config';
 import { DEPLOYMENT_REPOSITORY, type AppRole, type DeploymentRepository } from '@deploysphere/deployments';
 import { BuildEnvironment } from '../builds/build-environment';
 import { APP_RUNTIME, type AppInstance, type AppRuntime } from '../runtime';
@@ -10,7 +10,7 @@ import { AppLauncher } from './app-launcher';
 const TAIL_LINES = 20;
 
 /** What a pass decided for one deployment's instances. */
-export type AppVerdict = 'keep' | 'stop' | 'crashed';
+export type AppVerdict = 'keep' | 'stop' | 'crashed' | 'sleep';
 
 /**
  * Watches every instance the app runtime holds, on an interval and once at start (which is how
@@ -21,7 +21,10 @@ export type AppVerdict = 'keep' | 'stop' | 'crashed';
  *   stops it;
  * - stops the instances of deployments that should not run: deleted (the project too), ended
  *   without being READY, or a production deployment the alias moved away from more than
- *   APP_DRAIN_SECONDS ago (it kept serving the requests routed to it until then).
+ *   APP_DRAIN_SECONDS ago (it kept serving the requests routed to it until then);
+ * - puts to sleep a READY deployment nobody asked for within its idle timeout (scale to zero:
+ *   it stays READY, the edge is told it has no instance, and a request wakes it: `wake`);
+ * - tells the edge when the runtime replaced an instance's address (DeploymentUpstreamsChanged.v1).
  * Every decision is read from the database on each pass, so a crash of the orchestrator at any
  * step is repaired by the next pass.
  */
@@ -36,6 +39,9 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly crashes = new Map<string, number[]>();
   /** STARTING deployments this process launches now. */
   private readonly launching = new Map<string, { projectId: string; abort: AbortController; done: Promise<void> }>();
+  /** Wakes this process runs now, and stops of deployments it just put to sleep. */
+  private readonly waking = new Map<string, Promise<void>>();
+  private readonly sleeping = new Map<string, Promise<void>>();
   /** Promotions (promote, rollback) this process starts now. */
   private readonly promoting = new Map<string, { projectId: string; abort: AbortController; done: Promise<void> }>();
   private stopped = false;
@@ -47,6 +53,7 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly environment: BuildEnvironment,
     private readonly launcher: AppLauncher,
     @Inject(appRuntimeConfig.KEY) private readonly cfg: ConfigType<typeof appRuntimeConfig>,
+    @Inject(appsConfig.KEY) private readonly apps: ConfigType<typeof appsConfig>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,7 +72,7 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     // A promotion left unfinished is claimed again (by this instance id after a restart, or by another once its claim expires).
     const promoting = [...this.promoting.values()];
     for (const p of promoting) p.abort.abort();
-    await Promise.all(promoting.map((p) => p.done));
+    await Promise.all([...promoting.map((p) => p.done), ...this.waking.values()]);
   }
 
   /** One pass over every instance (single-flight); returns what it decided per deployment. */
@@ -86,21 +93,29 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     const byDeployment = new Map<string, AppInstance[]>();
     for (const i of instances) byDeployment.set(i.deploymentId, [...(byDeployment.get(i.deploymentId) ?? []), i]);
     const roles = new Map((await this.deployments.appRoles([...byDeployment.keys()])).map((r) => [r.id, r]));
+    const known = await this.records.addresses([...roles.keys()]);
     const verdicts = new Map<string, AppVerdict>();
     const now = Date.now();
     for (const [deploymentId, mine] of byDeployment) {
       const role = roles.get(deploymentId);
       let verdict = this.verdict(role, now);
       if (verdict === 'keep' && role?.status === 'READY' && this.crashedTooOften(deploymentId, mine, now)) verdict = 'crashed';
+      if (verdict === 'sleep' && !(await this.deployments.sleep({ id: deploymentId, projectId: mine[0].projectId }, this.idleSeconds(role!)))) verdict = 'keep';
       verdicts.set(deploymentId, verdict);
       if (verdict === 'crashed') await this.crash(deploymentId);
-      if (verdict !== 'keep') {
+      if (verdict === 'sleep') {
+        await this.putToSleep(deploymentId);
+        this.forget(deploymentId, mine);
+      } else if (verdict !== 'keep') {
         await this.runtime.stop(deploymentId, this.cfg.stopGraceSeconds);
         this.forget(deploymentId, mine);
+      } else if (role && this.settled(role)) {
+        await this.announceMoved(deploymentId, mine, known.get(deploymentId));
       }
     }
     const kept = instances.filter((i) => verdicts.get(i.deploymentId) === 'keep' && roles.has(i.deploymentId));
-    const recorded = [...roles.keys()];
+    // An asleep deployment keeps its rows (state asleep), which the api shows.
+    const recorded = [...roles.keys()].filter((id) => verdicts.get(id) !== 'sleep' && !roles.get(id)?.asleep);
     await this.records.replace(this.runtime.kind, recorded, kept);
     await this.abortCanceledLaunches();
     await this.launchStarting();
@@ -180,9 +195,71 @@ export class AppSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     if (!role) return 'stop';
     if (role.status === 'STARTING') return 'keep';
     if (role.status !== 'READY') return 'stop';
-    if (role.promoting) return 'keep';
+    if (role.promoting || this.waking.has(role.id)) return 'keep';
+    // Asleep and nobody wakes it: what a crash between the sleep statement and the stop left running.
+    if (role.asleep) return role.waking ? 'keep' : 'stop';
     if (role.target === 'PRODUCTION' && !role.live && role.aliasMovedAt && now - role.aliasMovedAt.getTime() >= this.cfg.drainSeconds * 1000) return 'stop';
+    const idle = this.idleSeconds(role);
+    if (idle > 0 && role.idleSince && now - role.idleSince.getTime() >= idle * 1000) return 'sleep';
     return 'keep';
+  }
+
+  /** The project's idleTimeoutSeconds; unset: the platform default for previews, never for production; 0: never. */
+  private idleSeconds(role: AppRole): number {
+    return role.idleTimeoutSeconds ?? (role.target === 'PREVIEW' ? this.apps.defaults.previewIdleTimeoutSeconds : 0);
+  }
+
+  /** A READY deployment running as it should, not being started by anyone: its addresses are the edge's to know. */
+  private settled(role: AppRole): boolean {
+    return role.status === 'READY' && !role.promoting && !role.asleep && !role.waking && !this.waking.has(role.id) && !this.promoting.has(role.id);
+  }
+
+  /**
+   * The runtime replaced an instance (a crash restart on a new address, or one that went away):
+   * the edge gets the complete new set. Not while none runs (that is a crash, not idleness).
+   */
+  private async announceMoved(deploymentId: string, instances: AppInstance[], before: string[] | undefined): Promise<void> {
+    if (!before) return;
+    const now = instances.filter((i) => i.state === 'running' && i.address).map((i) => i.address!).sort();
+    if (now.length === 0 || now.join(',') === before.join(',')) return;
+    if (await this.deployments.upstreamsChanged({ id: deploymentId, projectId: instances[0].projectId }, now)) {
+      this.logger.log({ deploymentId, upstreams: now, before }, 'app instances moved: upstreams announced');
+    }
+  }
+
+  /** Stops an idle deployment's instances (it was marked asleep, and the edge told, in one statement); a wake here waits for it. */
+  private async putToSleep(deploymentId: string): Promise<void> {
+    const stopping = (async () => {
+      await this.runtime.stop(deploymentId, this.cfg.stopGraceSeconds);
+      await this.records.markAsleep(deploymentId);
+      this.logger.log({ deploymentId }, 'app idle: asleep');
+    })();
+    this.sleeping.set(deploymentId, stopping);
+    try {
+      await stopping;
+    } finally {
+      this.sleeping.delete(deploymentId);
+    }
+  }
+
+  /**
+   * A request reached an edge for an asleep deployment (DeploymentWakeRequested.v1, repeated while
+   * requests wait): one orchestrator claims the wake (a single statement; the others and the
+   * repeats find it claimed) and starts it in the background.
+   */
+  async wake(deploymentId: string): Promise<boolean> {
+    if (this.stopped || this.waking.has(deploymentId)) return false;
+    const claim = await this.deployments.claimWake(this.cfg.instanceId, deploymentId, this.cfg.healthTimeoutSeconds + 60);
+    if (!claim) return false;
+    const done = (async () => {
+      await this.sleeping.get(deploymentId)?.catch(() => undefined);
+      const outcome = await this.launcher.wake(this.cfg.instanceId, claim);
+      this.logger.log({ deploymentId, outcome }, 'wake ended');
+    })()
+      .catch((err) => this.logger.error({ deploymentId, err: String(err) }, 'wake failed'))
+      .finally(() => this.waking.delete(deploymentId));
+    this.waking.set(deploymentId, done);
+    return true;
   }
 
   private crashedTooOften(deploymentId: string, instances: AppInstance[], now: number): boolean {

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Batcher, newId, NotFoundError, ConflictError } from '@deploysphere/common';
-import { DeploymentCancelRequestedV1, type DeploymentStatusName } from '@deploysphere/contracts';
+import { DeploymentCancelRequestedV1, DeploymentUpstreamsChangedV1, type DeploymentStatusName } from '@deploysphere/contracts';
 import { Prisma, PrismaService, type Deployment } from '@deploysphere/database';
-import { outboxInsert, outboxRows, OutboxWriter, processedInsert, sliceOutboxRows, type OutboxEvent } from '@deploysphere/messaging';
+import { event, outboxInsert, outboxRows, OutboxWriter, processedInsert, sliceOutboxRows, type OutboxEvent } from '@deploysphere/messaging';
 import type {
   AliasMove,
   AppRuntimeName,
@@ -507,16 +507,17 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
       FROM claimed c JOIN projects p ON p.id = c.project_id`);
   }
 
-  async promotionLive(promotion: PendingPromotion): Promise<{ previousDeploymentId: string | null } | undefined> {
+  async promotionLive(promotion: PendingPromotion, upstreams: string[]): Promise<{ previousDeploymentId: string | null } | undefined> {
     const at = new Date();
     const moved = Prisma.sql`EXISTS (SELECT 1 FROM moved)`;
     const [result] = await this.outbox.query<{ applied: boolean; previous: string | null }>(Prisma.sql`
       WITH moved AS (
         UPDATE deployments SET promotion_requested_at = NULL, promotion_owner = NULL, promotion_lease_expires_at = NULL,
-          promotion_failure_code = NULL, promotion_failure_message = NULL, updated_at = ${at}
+          promotion_failure_code = NULL, promotion_failure_message = NULL, asleep_at = NULL, last_request_at = ${at}, updated_at = ${at}
         WHERE id = ${promotion.id} AND status = 'READY' AND promotion_requested_at = ${promotion.requestedAt}
         RETURNING id
-      ), ${aliasMoveCtes({
+      ), upstreams AS (${outboxInsert(outboxRows([upstreamsEvent(promotion, upstreams, at, promotion.correlationId)]), { when: moved })}),
+      ${aliasMoveCtes({
         projectId: promotion.projectId,
         deploymentId: promotion.id,
         at,
@@ -540,10 +541,76 @@ export class PostgresDeploymentRepository implements DeploymentRepository {
     if (ids.length === 0) return [];
     return this.prisma.query<AppRole>(Prisma.sql`
       SELECT d.id, d.status::text AS status, d.target::text AS target, coalesce(a.deployment_id = d.id, false) AS live,
-        d.promotion_requested_at IS NOT NULL AS promoting,
+        d.promotion_requested_at IS NOT NULL AS promoting, d.asleep_at IS NOT NULL AS asleep,
+        coalesce(d.wake_lease_expires_at > now(), false) AS waking, coalesce(d.last_request_at, d.ready_at) AS "idleSince",
+        p.idle_timeout_seconds AS "idleTimeoutSeconds",
         CASE WHEN coalesce(a.deployment_id = d.id, false) THEN NULL ELSE a.updated_at END AS "aliasMovedAt"
-      FROM deployments d LEFT JOIN project_aliases a ON a.project_id = d.project_id
+      FROM deployments d JOIN projects p ON p.id = d.project_id LEFT JOIN project_aliases a ON a.project_id = d.project_id
       WHERE d.id = ANY(${ids})`);
+  }
+
+  async recordTraffic(seen: Array<{ deploymentId: string; lastRequestAt: Date }>): Promise<void> {
+    if (seen.length === 0) return;
+    await this.prisma.query(Prisma.sql`
+      WITH seen AS (
+        SELECT id, least(max(at), now()) AS at FROM unnest(${seen.map((s) => s.deploymentId)}::text[], ${seen.map((s) => s.lastRequestAt)}::timestamptz[]) AS t(id, at) GROUP BY id
+      )
+      UPDATE deployments d SET last_request_at = s.at
+      FROM seen s WHERE d.id = s.id AND (d.last_request_at IS NULL OR d.last_request_at < s.at)`);
+  }
+
+  async sleep(app: { id: string; projectId: string }, idleSeconds: number): Promise<boolean> {
+    const at = new Date();
+    const moved = Prisma.sql`EXISTS (SELECT 1 FROM moved)`;
+    const [result] = await this.outbox.query<{ applied: boolean }>(Prisma.sql`
+      WITH moved AS (
+        UPDATE deployments SET asleep_at = ${at}, updated_at = ${at}
+        WHERE id = ${app.id} AND status = 'READY' AND runtime = 'container' AND asleep_at IS NULL AND promotion_requested_at IS NULL
+          AND coalesce(last_request_at, ready_at) < now() - make_interval(secs => ${idleSeconds})
+        RETURNING id
+      ), events AS (${outboxInsert(outboxRows([upstreamsEvent(app, [], at)]), { when: moved })})
+      SELECT ${moved} AS applied`);
+    return result.applied;
+  }
+
+  async claimWake(owner: string, deploymentId: string, leaseSeconds: number): Promise<(BuildContext & { imageRef: string }) | undefined> {
+    const [row] = await this.prisma.query<BuildContext & { imageRef: string }>(Prisma.sql`
+      WITH claimed AS (
+        UPDATE deployments SET wake_owner = ${owner}, wake_lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
+        WHERE id = ${deploymentId} AND status = 'READY' AND asleep_at IS NOT NULL AND image_ref IS NOT NULL
+          AND (wake_lease_expires_at IS NULL OR wake_lease_expires_at < now())
+        RETURNING id, project_id, target, created_at, correlation_id, image_ref
+      )
+      SELECT c.id, c.project_id AS "projectId", p.slug, c.target::text AS target, c.created_at AS "createdAt",
+        coalesce(c.correlation_id, c.id) AS "correlationId", c.image_ref AS "imageRef"
+      FROM claimed c JOIN projects p ON p.id = c.project_id`);
+    return row;
+  }
+
+  async woke(owner: string, app: { id: string; projectId: string }, upstreams: string[]): Promise<boolean> {
+    const at = new Date();
+    const moved = Prisma.sql`EXISTS (SELECT 1 FROM moved)`;
+    const [result] = await this.outbox.query<{ applied: boolean }>(Prisma.sql`
+      WITH moved AS (
+        UPDATE deployments SET asleep_at = NULL, wake_owner = NULL, wake_lease_expires_at = NULL, last_request_at = ${at}, updated_at = ${at}
+        WHERE id = ${app.id} AND status = 'READY' AND asleep_at IS NOT NULL AND wake_owner = ${owner}
+        RETURNING id
+      ), events AS (${outboxInsert(outboxRows([upstreamsEvent(app, upstreams, at)]), { when: moved })})
+      SELECT ${moved} AS applied`);
+    return result.applied;
+  }
+
+  async releaseWake(owner: string, deploymentId: string): Promise<void> {
+    await this.prisma.query(Prisma.sql`UPDATE deployments SET wake_owner = NULL, wake_lease_expires_at = NULL WHERE id = ${deploymentId} AND wake_owner = ${owner}`);
+  }
+
+  async upstreamsChanged(app: { id: string; projectId: string }, upstreams: string[]): Promise<boolean> {
+    const at = new Date();
+    const current = Prisma.sql`EXISTS (SELECT 1 FROM deployments WHERE id = ${app.id} AND status = 'READY' AND asleep_at IS NULL)`;
+    const [result] = await this.outbox.query<{ applied: boolean }>(Prisma.sql`
+      WITH events AS (${outboxInsert(outboxRows([upstreamsEvent(app, upstreams, at)]), { when: current })})
+      SELECT ${current} AS applied`);
+    return result.applied;
   }
 
   async crashed(ctx: BuildContext, failure: { code: string; message: string }): Promise<boolean> {
@@ -758,7 +825,16 @@ function prepare(request: DeploymentRequest): { row: Deployment; requested: Outb
     promotionLeaseExpiresAt: null,
     promotionFailureCode: null,
     promotionFailureMessage: null,
+    lastRequestAt: null,
+    asleepAt: null,
+    wakeOwner: null,
+    wakeLeaseExpiresAt: null,
     updatedAt: now,
   };
   return { row, requested: lifecycleEvents.requested({ ...request, id: row.id, gitRef: row.gitRef, commitSha: row.commitSha }, now) };
+}
+
+/** A live container deployment's complete set of instances changed (woken, asleep: [], an instance replaced). */
+function upstreamsEvent(app: { id: string; projectId: string }, upstreams: string[], at: Date, correlationId?: string): OutboxEvent {
+  return event(DeploymentUpstreamsChangedV1, { deploymentId: app.id, projectId: app.projectId, upstreams, changedAt: at.toISOString() }, { key: app.id, correlationId: correlationId ?? app.id });
 }

@@ -1417,10 +1417,11 @@ export interface components {
              */
             address: string | null;
             /**
+             * @description `asleep`: stopped after the idle timeout (scale to zero); the next request starts it
              * @example running
              * @enum {string}
              */
-            state: "starting" | "running" | "restarting" | "exited" | "stopped";
+            state: "starting" | "running" | "restarting" | "exited" | "stopped" | "asleep";
             /**
              * @description Crashes it was restarted after
              * @example 0

@@ -28,7 +28,8 @@ class AppInstanceDto:
             id (str): Container id, or process:<deployment>:<replica> in embedded mode Example: 3f9a1c2b7d4e….
             runtime (AppInstanceDtoRuntime):  Example: docker.
             address (None | str): Where the edge reaches it; null while it is not running Example: 172.20.0.5:3000.
-            state (AppInstanceDtoState):  Example: running.
+            state (AppInstanceDtoState): `asleep`: stopped after the idle timeout (scale to zero); the next request starts
+                it Example: running.
             restarts (float): Crashes it was restarted after Example: 0.
             started_at (None | str):  Example: 2026-12-07T21:40:00.000Z.
             updated_at (str): When the orchestrator last looked at it Example: 2026-12-07T21:40:02.000Z.

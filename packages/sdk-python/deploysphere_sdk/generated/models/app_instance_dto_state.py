@@ -1,6 +1,7 @@
 from enum import StrEnum
 
 class AppInstanceDtoState(StrEnum):
+    ASLEEP = "asleep"
     EXITED = "exited"
     RESTARTING = "restarting"
     RUNNING = "running"
