@@ -40,6 +40,9 @@ describe('server apps: promote, rollback, cancel (PostgreSQL, Docker)', () => {
     APP_DRAIN_SECONDS: '1',
     APP_STOP_GRACE_SECONDS: '2',
     APP_HEALTH_TIMEOUT_SECONDS: '30',
+    // Its own topics and groups: another spec's orchestrator on the same Kafka must not take its events.
+    KAFKA_TOPIC_PREFIX: `test.${SUFFIX}.`,
+    KAFKA_GROUP_PREFIX: `test.${SUFFIX}.`,
   };
   const runtime = (): AppRuntime => orch.app.get(APP_RUNTIME);
   const repository = (): DeploymentRepository => orch.app.get(DEPLOYMENT_REPOSITORY);
@@ -86,6 +89,8 @@ describe('server apps: promote, rollback, cancel (PostgreSQL, Docker)', () => {
     const leftovers = await new DockerAppRuntime({ network: NETWORK, scope: SCOPE }).instances();
     for (const id of new Set(leftovers.map((i) => i.deploymentId))) await runtime().stop(id, 0).catch(() => undefined);
     await world.close();
+    delete process.env.KAFKA_TOPIC_PREFIX;
+    delete process.env.KAFKA_GROUP_PREFIX;
     const network = await docker
       .getNetwork(NETWORK)
       .inspect()

@@ -41,6 +41,9 @@ describe('server apps: scale to zero (PostgreSQL, Kafka, Docker)', () => {
     APP_DRAIN_SECONDS: '1',
     APP_STOP_GRACE_SECONDS: '2',
     APP_HEALTH_TIMEOUT_SECONDS: '30',
+    // Its own topics and groups: another spec's orchestrator on the same Kafka must not take its events.
+    KAFKA_TOPIC_PREFIX: `test.${SUFFIX}.`,
+    KAFKA_GROUP_PREFIX: `test.${SUFFIX}.`,
     APP_PREVIEW_IDLE_TIMEOUT_SECONDS: String(PREVIEW_IDLE_SECONDS),
   };
   const runtime = (): AppRuntime => orch.app.get(APP_RUNTIME);
@@ -84,6 +87,8 @@ describe('server apps: scale to zero (PostgreSQL, Kafka, Docker)', () => {
     const leftovers = await new DockerAppRuntime({ network: NETWORK, scope: SCOPE }).instances();
     for (const id of new Set(leftovers.map((i) => i.deploymentId))) await runtime().stop(id, 0).catch(() => undefined);
     await world.close();
+    delete process.env.KAFKA_TOPIC_PREFIX;
+    delete process.env.KAFKA_GROUP_PREFIX;
     const network = await docker
       .getNetwork(NETWORK)
       .inspect()
