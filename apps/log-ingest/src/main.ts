@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule, HealthController, listen, runApp } from '@deploysphere/bootstrap';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
-import { httpMetricsMiddleware } from '@deploysphere/observability';
+import { observeHttp } from '@deploysphere/observability';
 import { LogIngestModule } from './log-ingest.module';
 
 // log-ingest as its own process; it listens only for probes (/livez, /readyz) and /metrics.
@@ -16,7 +16,7 @@ void runApp(
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
-    app.use(httpMetricsMiddleware('log-ingest'));
+    app.use(observeHttp('log-ingest'));
     await listen(app, http.logIngestPort, http.host, 'log-ingest health');
   },
 );

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { CoreModule, HealthController, listen, runApp } from '@deploysphere/bootstrap';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
 import { connectIntegrationEvents } from '@deploysphere/messaging';
-import { httpMetricsMiddleware } from '@deploysphere/observability';
+import { observeHttp } from '@deploysphere/observability';
 import { OrchestratorModule } from './orchestrator.module';
 
 // The orchestrator as its own process; it listens only for probes (/livez, /readyz) and /metrics.
@@ -17,7 +17,7 @@ void runApp(
   },
   async (app) => {
     const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
-    app.use(httpMetricsMiddleware('orchestrator'));
+    app.use(observeHttp('orchestrator'));
     await app.init();
     await connectIntegrationEvents(app);
     await listen(app, http.orchestratorPort, http.host, 'orchestrator health');

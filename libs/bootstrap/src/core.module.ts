@@ -1,4 +1,5 @@
-import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { flushTracing } from '@deploysphere/observability';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -23,6 +24,13 @@ export interface CoreOptions {
   app: string;
   /** Run the outbox relay here (apps that write outbox rows). */
   relay?: boolean;
+}
+
+/** Spans still buffered go out before the process ends (tracing on only). */
+class TracingFlush implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return flushTracing();
+  }
 }
 
 class CoreReadiness implements OnModuleInit {
@@ -105,7 +113,7 @@ export class CoreModule {
           useFactory: (storage: ConfigType<typeof storageConfig>) => storage,
         }),
       ],
-      providers: [ReadinessRegistry, HealthService, CoreReadiness, secretBoxProvider],
+      providers: [ReadinessRegistry, HealthService, CoreReadiness, TracingFlush, secretBoxProvider],
       exports: [ReadinessRegistry, HealthService, CqrsModule, SECRET_BOX],
     };
   }

@@ -1,5 +1,6 @@
 import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
-import { loadEnvironment, loggingConfig } from '@deploysphere/config';
+import { loadEnvironment, loggingConfig, observabilityConfig } from '@deploysphere/config';
+import { startTracing } from '@deploysphere/observability';
 import { Logger, type PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 
@@ -29,6 +30,9 @@ export async function runApp<T extends INestApplicationContext>(
   try {
     // Before Nest starts, so a bad value is one clear message and exit 1, not a stack trace from module initialisation.
     loadEnvironment();
+    // Before the app is built, so everything it does from the first request on can be traced.
+    const observability = observabilityConfig();
+    if (observability.otlpEndpoint) startTracing({ serviceName: observability.serviceName ?? `deploysphere-${name}`, endpoint: observability.otlpEndpoint });
     const app = await create(startupLogger(name));
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

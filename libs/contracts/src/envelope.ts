@@ -14,6 +14,8 @@ export interface EventEnvelope<P = unknown> {
   correlationId: string;
   /** The message that directly caused this one. */
   causationId?: string;
+  /** W3C trace context of the span that raised it (set only while tracing is on), so consumers continue its trace. */
+  traceparent?: string;
   payload: P;
 }
 

@@ -82,7 +82,10 @@ describe('distributed mode: the orchestrator is killed during a build', () => {
       const recoveredInMs = Date.now() - killedAt;
       expect(done).toMatchObject({ status: 'READY' });
       expect(await row()).toMatchObject({ status: 'READY', orchestrator_id: second.env.ORCHESTRATOR_INSTANCE_ID });
-      expect(tailOf(second.log, 500)).toContain('recovering a build whose orchestrator is gone');
+      const recovering = tailOf(second.log, 500)
+        .split('\n')
+        .find((l) => l.includes('recovering a build whose orchestrator is gone'));
+      expect(JSON.parse(recovering!)).toMatchObject({ deploymentId, previousOwner: first.env.ORCHESTRATOR_INSTANCE_ID, recoveredBy: second.env.ORCHESTRATOR_INSTANCE_ID });
       // Lease (5 s) + the new process's start + the rest of the build + storing: well under a minute.
       expect(recoveredInMs).toBeLessThan(60_000);
       process.stdout.write(`orchestrator crash: kill -9 → READY on the new instance in ${(recoveredInMs / 1000).toFixed(1)} s (lease 5 s, build ${SLEEP_SECONDS} s)\n`);
@@ -104,7 +107,11 @@ describe('distributed mode: the orchestrator is killed during a build', () => {
       expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: lines.length }, (_, i) => i + 1));
       expect(lines.filter((l) => l.message === 'build begins')).toHaveLength(1);
       expect(lines.filter((l) => l.message === 'build ends')).toHaveLength(1);
-      expect(lines.filter((l) => l.message.startsWith('The orchestrator restarted during this build'))).toHaveLength(1);
+      // Another instance recovered it, and the log says which took it over from which.
+      expect(lines.filter((l) => l.message.startsWith('The orchestrator restarted during this build'))).toHaveLength(0);
+      expect(
+        lines.filter((l) => l.message === `Orchestrator ${first.env.ORCHESTRATOR_INSTANCE_ID} stopped during this build; orchestrator ${second.env.ORCHESTRATOR_INSTANCE_ID} took it over, found the build again and followed it to its end`),
+      ).toHaveLength(1);
 
       // And it is live.
       const served = await eventually(

@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '@deploysphere/common';
 import { dashboardStatic } from '../dashboard/dashboard-static.middleware';
-import { httpMetricsMiddleware } from '@deploysphere/observability';
+import { observeHttp } from '@deploysphere/observability';
 import { BODY_IDLE_TIMEOUT_MS, bodyTimeout } from './body-timeout.middleware';
 import { BodyRequiredInterceptor } from './body-required.interceptor';
 import { jsonBodyParser, MAX_JSON_DEPTH, rawJsonBodyParser } from './json-body.parser';
@@ -80,7 +80,7 @@ function describeArchiveBodies(document: OpenAPIObject): OpenAPIObject {
 /** Everything the API's HTTP surface needs, shared by the api process and the all-in-one platform. */
 export function configureApi(app: NestExpressApplication, options: { jsonBodyLimit: string; webhookBodyLimit?: string; gatewayPort?: number }): void {
   app.disable('x-powered-by');
-  app.use(httpMetricsMiddleware('api'));
+  app.use(observeHttp('api'));
   // The web dashboard at `/` (GET only; never /v1, /docs or /socket.io).
   app.use(dashboardStatic({ gatewayPort: options.gatewayPort }));
   app.use(bodyTimeout());

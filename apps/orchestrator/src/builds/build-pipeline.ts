@@ -23,14 +23,22 @@ import { detectRuntime, RuntimeDetectionError } from '../images/runtime-detectio
 import { IMAGE_REGISTRY, type ImageRegistry } from '../registry/image-registry.port';
 import { BuildEnvironment, EnvDecryptionError } from './build-environment';
 import { recordBuild } from './build-metrics';
+import { deploymentTraces } from './deployment-traces';
 import { BuildProjects, type BuildProject } from './build-projects.repository';
 import { DeploymentTransitions, type BuildContext, type FinalStatus } from './deployment-transitions';
 import { WorkspacePool, type Workspace } from './workspaces';
+import { inSpan } from '@deploysphere/observability';
 
 /** A container deployment's image: its reference in the engine, and the project's layer-cache tag. */
 interface ImageTarget {
   tag: string;
   cacheTag: string;
+}
+
+/** The build log's line about a build followed to its end by an orchestrator other than the one that started it. */
+export function recoveryNote(previousOwner: string | null, instanceId: string): string {
+  if (previousOwner === instanceId) return `The orchestrator restarted during this build (instance ${instanceId}); it found the build again and followed it to its end`;
+  return `Orchestrator ${previousOwner ?? '(unknown)'} stopped during this build; orchestrator ${instanceId} took it over, found the build again and followed it to its end`;
 }
 
 /** runner_ref of an image build (the engine's build API: nothing to reattach to). */
@@ -127,8 +135,11 @@ export class BuildPipeline {
     return this.active.size;
   }
 
-  /** Starts (or resumes) an owned deployment in the background. Registers it synchronously. */
-  run(d: OwnedDeployment, resume: boolean): void {
+  /**
+   * Starts an owned deployment in the background, or resumes one taken over (`recovered`: whose
+   * lease it was). Registers it synchronously.
+   */
+  run(d: OwnedDeployment, recovered?: { previousOwner: string | null }): void {
     if (this.active.has(d.id)) return;
     const build: ActiveBuild = {
       projectId: d.projectId,
@@ -142,7 +153,10 @@ export class BuildPipeline {
       done: Promise.resolve(),
     };
     this.active.set(d.id, build);
-    build.done = this.execute(d, build, resume)
+    // With tracing on, the build is a span of the trace its request started (deployment-traces.ts).
+    build.done = inSpan(`build ${d.id}`, 'internal', deploymentTraces.take(d.id), { 'deploysphere.deployment_id': d.id, 'deploysphere.project_id': d.projectId }, () =>
+      this.execute(d, build, recovered),
+    )
       .catch((err) => this.logger.error({ deploymentId: d.id, err: errorText(err, build.mask) }, 'build pipeline failed'))
       .finally(() => {
         this.active.delete(d.id);
@@ -194,7 +208,8 @@ export class BuildPipeline {
     await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
-  private async execute(d: OwnedDeployment, build: ActiveBuild, resume: boolean): Promise<void> {
+  private async execute(d: OwnedDeployment, build: ActiveBuild, recovered: { previousOwner: string | null } | undefined): Promise<void> {
+    const resume = recovered !== undefined;
     const [project, env] = await Promise.all([
       this.projects.find(d.projectId),
       this.environment.load(d.projectId, d.target).catch((err: unknown) => err as Error),
@@ -247,7 +262,7 @@ export class BuildPipeline {
         for (const l of early.splice(0)) writer.line(l);
         build.running = found;
         if (found.runnerRef !== d.runnerRef) await this.transitions.setRunnerRef(ctx, found.runnerRef);
-        this.logger.log({ deploymentId: d.id, runnerRef: found.runnerRef, status: d.status }, 'reattached to a build after a restart');
+        this.logger.log({ deploymentId: d.id, runnerRef: found.runnerRef, status: d.status, previousOwner: recovered.previousOwner }, 'reattached to a build after a restart');
       } else {
         writer = newWriter(1);
         running = await this.startBuild(d, ctx, build, writer, env, srcDir, outDir, project);
@@ -256,7 +271,7 @@ export class BuildPipeline {
       const outcome: BuildOutcome = await running.outcome;
       runnerDone = true;
       if (build.detached || build.lost) return;
-      if (resume) writer.system('The orchestrator restarted during this build; it was found again and followed to its end');
+      if (recovered) writer.system(recoveryNote(recovered.previousOwner, this.cfg.instanceId));
       if (build.canceled || outcome.status === 'canceled') throw new BuildEnded('CANCELED', 'CANCELED', 'Canceled by the user');
       if (outcome.status === 'timed_out') throw new BuildEnded('TIMED_OUT', 'TIMED_OUT', outcome.failureMessage ?? 'The build exceeded its time limit');
       if (outcome.status === 'failed') throw new BuildEnded('FAILED', outcome.failureCode ?? 'BUILD_FAILED', outcome.failureMessage ?? 'The build failed');

@@ -86,7 +86,9 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastRenew = now;
       await this.renewLeases();
     }
-    if (now - this.lastRecover >= leaseMs || this.lastRecover === 0) {
+    // As often as leases are renewed: a dead owner's build is taken over at most a third of a
+    // lease after its lease expired (BUILD_LEASE_SECONDS × 4/3 after its last renewal).
+    if (now - this.lastRecover >= leaseMs / 3 || this.lastRecover === 0) {
       this.lastRecover = now;
       await this.recover();
     }
@@ -115,8 +117,9 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const taken = await this.deployments.takeOver(this.cfg.instanceId, local, this.cfg.leaseSeconds);
     if (taken.length === 0) return;
     for (const d of await this.owned(taken.map((r) => r.id))) {
-      this.logger.warn({ deploymentId: d.id, status: d.status, previousOwner: taken.find((t) => t.id === d.id)?.previousOwner, runnerRef: d.runnerRef }, 'recovering a build whose orchestrator is gone');
-      this.pipeline.run(d, true);
+      const previousOwner = taken.find((t) => t.id === d.id)?.previousOwner ?? null;
+      this.logger.warn({ deploymentId: d.id, status: d.status, previousOwner, recoveredBy: this.cfg.instanceId, runnerRef: d.runnerRef }, 'recovering a build whose orchestrator is gone');
+      this.pipeline.run(d, { previousOwner });
     }
   }
 
@@ -167,7 +170,7 @@ export class BuildScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (started.length === 0) return;
     for (const d of await this.owned(started)) {
       this.logger.log({ deploymentId: d.id, projectId: d.projectId, target: d.target }, 'build claimed');
-      this.pipeline.run(d, false);
+      this.pipeline.run(d);
     }
   }
 

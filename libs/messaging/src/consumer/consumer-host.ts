@@ -3,6 +3,7 @@ import { ContractViolation, decodeEvent, type EventEnvelope } from '@deployspher
 import { MESSAGE_TRANSPORT, type IncomingMessage, type MessageTransport, type StartFrom } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { deadLetterOf, errorReason } from './dead-letter';
+import { inSpan, tracingEnabled } from '@deploysphere/observability';
 
 export type DecodedHandler = (event: object, envelope: EventEnvelope, message: IncomingMessage) => Promise<void>;
 
@@ -26,7 +27,16 @@ export class ConsumerHost {
     await this.transport.subscribe({ group, topics, handler: (m) => this.handle(group, m, handler), startFrom: options.startFrom });
   }
 
-  private async handle(group: string, message: IncomingMessage, handler: DecodedHandler): Promise<void> {
+  /** With tracing on, the handling is a consumer span continuing the message's trace. */
+  private handle(group: string, message: IncomingMessage, handler: DecodedHandler): Promise<void> {
+    const traceparent = message.envelope?.traceparent;
+    if (!traceparent || !tracingEnabled()) return this.attempt(group, message, handler);
+    return inSpan(`consume ${message.topic}`, 'consumer', traceparent, { 'messaging.destination.name': message.topic, 'messaging.consumer.group.name': group, 'messaging.message.id': message.envelope.id }, () =>
+      this.attempt(group, message, handler),
+    );
+  }
+
+  private async attempt(group: string, message: IncomingMessage, handler: DecodedHandler): Promise<void> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
       try {

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EventEnvelope } from '@deploysphere/contracts';
 import { Prisma, PrismaService } from '@deploysphere/database';
-import { MESSAGE_TRANSPORT, type MessageTransport } from '../transport/message-transport.port';
+import { MESSAGE_TRANSPORT, type MessageTransport, type OutgoingMessage } from '../transport/message-transport.port';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { CoalescedRunner } from '@deploysphere/common';
-import { sampledGauge } from '@deploysphere/observability';
+import { currentTraceparent, inSpan, sampledGauge, tracingEnabled } from '@deploysphere/observability';
 
 interface PendingRow {
   id: string;
@@ -60,6 +60,37 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.passes.stop();
   }
 
+  /**
+   * With tracing on, each traced row is published inside a producer span (a child of the span
+   * that wrote it) whose context the message carries on; otherwise the batch as it is.
+   */
+  private async publish(rows: PendingRow[]): Promise<void> {
+    if (!tracingEnabled() || !rows.some((r) => r.payload.traceparent)) {
+      await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload })));
+      return;
+    }
+    // Each producer span stays open until the batch is sent (or failed).
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const messages = await Promise.all(
+      rows.map(
+        (r) =>
+          new Promise<OutgoingMessage>((ready) => {
+            if (!r.payload.traceparent) return ready({ topic: r.topic, key: r.key, value: r.payload });
+            void inSpan(`publish ${r.topic}`, 'producer', r.payload.traceparent, { 'messaging.destination.name': r.topic, 'messaging.message.id': r.id }, async () => {
+              ready({ topic: r.topic, key: r.key, value: { ...r.payload, traceparent: currentTraceparent() } });
+              await settled;
+            });
+          }),
+      ),
+    );
+    try {
+      await this.transport.publish(messages);
+    } finally {
+      settle();
+    }
+  }
+
   /** Unpublished rows and the age of the oldest, for the metrics. */
   async backlog(): Promise<{ pending: number; oldestSeconds: number }> {
     const [row] = await this.prisma.query<{ pending: number; oldest: number | null }>(Prisma.sql`
@@ -92,7 +123,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (rows.length === 0) return 0;
       const ids = rows.map((r) => r.id);
       try {
-        await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload })));
+        await this.publish(rows);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const attempts = rows[0].attempts + 1;

@@ -4,6 +4,7 @@ import type { EventEnvelope, IntegrationEventClass } from '@deploysphere/contrac
 import { newId } from '@deploysphere/common';
 import { Prisma, PrismaService, type PrismaTx } from '@deploysphere/database';
 import { OutboxRelay } from './outbox.relay';
+import { currentTraceparent } from '@deploysphere/observability';
 
 export interface EventMeta {
   key: string;
@@ -109,6 +110,8 @@ export interface OutboxRows {
  */
 export function outboxRows(events: OutboxEvent[]): OutboxRows {
   const occurredAt = new Date().toISOString();
+  // The request (or handler) writing them: its trace goes on through the outbox and the transport.
+  const traceparent = currentTraceparent();
   const ids = events.map(() => newId('evt')).sort();
   const envelopes = events.map(({ eventClass, payload, meta }, i): EventEnvelope => ({
     id: ids[i],
@@ -117,6 +120,7 @@ export function outboxRows(events: OutboxEvent[]): OutboxRows {
     occurredAt,
     correlationId: meta.correlationId,
     causationId: meta.causationId,
+    ...(traceparent ? { traceparent } : {}),
     payload: { ...payload },
   }));
   return {

@@ -12,6 +12,8 @@ export const HEADER_EVENT_TYPE = 'event-type';
 export const HEADER_EVENT_ID = 'event-id';
 export const HEADER_CORRELATION_ID = 'correlation-id';
 export const HEADER_CONTENT_TYPE = 'content-type';
+/** W3C trace context, under the name OpenTelemetry's Kafka instrumentations read (tracing on only). */
+export const HEADER_TRACEPARENT = 'traceparent';
 /** On dead letters: why the record was parked (first 1,000 characters). */
 export const HEADER_DEAD_LETTER_REASON = 'dead-letter-reason';
 
@@ -21,6 +23,7 @@ export function encodeMessage(message: OutgoingMessage): Message {
   if (typeof envelope?.type === 'string') headers[HEADER_EVENT_TYPE] = envelope.type;
   if (typeof envelope?.id === 'string') headers[HEADER_EVENT_ID] = envelope.id;
   if (typeof envelope?.correlationId === 'string') headers[HEADER_CORRELATION_ID] = envelope.correlationId;
+  if (typeof envelope?.traceparent === 'string') headers[HEADER_TRACEPARENT] = envelope.traceparent;
   const reason = (message.value as { deadLetter?: { reason?: unknown } } | undefined)?.deadLetter?.reason;
   if (typeof reason === 'string') headers[HEADER_DEAD_LETTER_REASON] = reason.slice(0, 1_000);
   return { key: message.key, value: JSON.stringify(message.value), headers };
