@@ -92,6 +92,8 @@ say "builder image"; bash scripts/builder-image.sh >/dev/null || { failed=$((fai
 say "runtime images"; bash scripts/runtime-images.sh >/dev/null || { failed=$((failed + 1)); failures+=("runtime images"); }
 # The daemonless image builder's spec runs buildah for real (Debian package).
 say "buildah"; bash scripts/buildah.sh install || { failed=$((failed + 1)); failures+=("buildah install"); }
+# Let's Encrypt's ACME test server for the edge's HTTPS tests (Go module proxy, cached per version).
+say "pebble"; bash scripts/pebble.sh install >/dev/null || { failed=$((failed + 1)); failures+=("pebble install"); }
 # The OpenAPI fuzzer the API contract test runs (PyPI, a cached virtualenv).
 say "schemathesis"; bash scripts/schemathesis.sh install || { failed=$((failed + 1)); failures+=("schemathesis install"); }
 # The browser the dashboard's tests drive (Debian's chromium through playwright-core).

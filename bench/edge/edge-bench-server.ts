@@ -5,12 +5,14 @@
 // proxied to that instance.
 //
 //   node -r ./bench/register.js bench/edge/edge-bench-server.ts --site DIR --data DIR --projects N --port P --hosts FILE [--upstream ADDR]
+//     [--tls-port P --tls-cert FILE --tls-key FILE]   (also HTTPS: h2 + http/1.1, the pair as the root wildcard)
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { newId } from '@deploysphere/common';
 import { edgeConfig, validateEnvironment, type httpConfig } from '@deploysphere/config';
 import { FsArtifactStore } from '@deploysphere/storage';
-import { writeFileSync } from 'node:fs';
+import type { CertificateRepository } from '@deploysphere/certificates';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InMemoryTransport } from '@deploysphere/messaging';
 import { InMemoryAccessLogSink } from '../../apps/edge-router/src/access-log/in-memory-access-log-sink.adapter';
@@ -23,6 +25,10 @@ import { EdgeRequestHandler } from '../../apps/edge-router/src/server/edge-reque
 import { EdgeServer } from '../../apps/edge-router/src/server/edge-server';
 import { BlobCache } from '../../apps/edge-router/src/serving/blob-cache';
 import { ManifestCache } from '../../apps/edge-router/src/serving/manifest-cache';
+import { AcmeChallenges } from '../../apps/edge-router/src/tls/acme-challenges';
+import { CertificateStore } from '../../apps/edge-router/src/tls/certificate-store';
+import { EdgeTls } from '../../apps/edge-router/src/tls/edge-tls';
+import { secureContext } from '../../apps/edge-router/src/tls/tls-policy';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -33,6 +39,9 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       hosts: { type: 'string' },
       upstream: { type: 'string' },
+      'tls-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
   });
   if (!values.site || !values.data || !values.hosts) throw new Error('--site, --data and --hosts are required');
@@ -71,11 +80,20 @@ async function main(): Promise<void> {
     wakeTimeoutMs: settings.wakeTimeoutMs,
     wakeRepeatMs: WAKE_REPEAT_MS,
   });
-  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy, new EdgeMetrics(blobs));
   const http = { host: '127.0.0.1', edgePort: Number(values.port), rootDomain: 'localhost' } as ConfigType<typeof httpConfig>;
-  const server = new EdgeServer(handler, http, settings);
+  let tls: EdgeTls | undefined;
+  if (values['tls-port'] && values['tls-cert'] && values['tls-key']) {
+    const certificates = new CertificateStore(table, http);
+    certificates.setWildcard(secureContext(readFileSync(values['tls-cert']), readFileSync(values['tls-key'])));
+    // No database here: no ACME challenges to look up.
+    const none = { findChallenge: async () => null } as unknown as CertificateRepository;
+    tls = new EdgeTls(certificates, new AcmeChallenges(none), http, { ...settings, tls: { ...settings.tls, port: Number(values['tls-port']) } });
+  }
+  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy, new EdgeMetrics(blobs), tls);
+  const server = new EdgeServer(handler, http, settings, tls);
   const { port } = await server.listen(Number(values.port), '127.0.0.1');
-  process.stdout.write(`READY ${port} projects=${table.stats().projects}\n`);
+  const secure = tls ? ` tls=${(await server.listenTls(Number(values['tls-port']), '127.0.0.1')).port}` : '';
+  process.stdout.write(`READY ${port} projects=${table.stats().projects}${secure}\n`);
 
   const stop = async () => {
     await server.close();

@@ -5,8 +5,9 @@ import { withFileTree } from '../support/file-tree';
 const ROOT = join(__dirname, '../..');
 
 /**
- * What apps leave to libs/deployments (deployments and project aliases) and libs/messaging (the
- * outbox and processed-message tables, and nudging the relay after a commit).
+ * What apps leave to libs/deployments (deployments and project aliases), libs/certificates
+ * (custom-domain certificates, ACME challenges and account) and libs/messaging (the outbox and
+ * processed-message tables, and nudging the relay after a commit).
  */
 const OWNED: Array<{ owner: string; pattern: RegExp }> = [
   { owner: 'messaging', pattern: /\b(outbox_messages|processed_messages)\b/ },
@@ -16,6 +17,8 @@ const OWNED: Array<{ owner: string; pattern: RegExp }> = [
   // SQL keywords in capitals, as the codebase writes them (prose says "into deployments").
   { owner: 'deployments', pattern: /\b(FROM|JOIN|UPDATE|INTO)\s+deployments\b/ },
   { owner: 'deployments', pattern: /\.(deployment|projectAlias)\s*\.\s*[a-zA-Z]+\s*\(/ },
+  { owner: 'certificates', pattern: /\b(acme_challenges|acme_accounts)\b|\b(FROM|JOIN|UPDATE|INTO)\s+certificates\b/ },
+  { owner: 'certificates', pattern: /\.(certificate|acmeChallenge|acmeAccount)\s*\.\s*[a-zA-Z]+\s*\(/ },
 ];
 
 function sources(dir: string): string[] {
@@ -45,7 +48,7 @@ function trespasses(root: string): string[] {
   });
 }
 
-describe('deployment, alias and outbox persistence belongs to libs', () => {
+describe('deployment, alias, certificate and outbox persistence belongs to libs', () => {
   it('no app names their tables, uses their Prisma models or nudges the outbox relay', () => {
     expect(trespasses(ROOT)).toEqual([]);
   });
@@ -60,6 +63,10 @@ describe('deployment, alias and outbox persistence belongs to libs', () => {
       'apps/b/src/model.ts': 'await tx.deployment.update({ where: { id } });',
       'apps/b/src/alias.ts': 'await tx.projectAlias.upsert({});',
       'apps/b/src/aliases.ts': 'SELECT deployment_id FROM project_aliases',
+      'apps/d/src/certs.ts': 'await prisma.certificate.findMany({});',
+      'apps/d/src/challenges.ts': 'DELETE FROM acme_challenges WHERE token = $1',
+      'apps/d/src/renew.ts': "UPDATE certificates SET state = 'ISSUED'",
+      'apps/d/src/prose.ts': '/** Serves the certificates of custom domains. */',
       'apps/c/src/clean.ts': 'await tx.project.findFirst({ include: { alias: true } }); const deployments = [];',
       'apps/c/src/scheduler.ts': 'this.scheduler.nudge();',
       'apps/c/src/git.module.ts': '/** The push webhook that turns pushes into deployments. */',
@@ -76,6 +83,9 @@ describe('deployment, alias and outbox persistence belongs to libs', () => {
         'apps/b/src/join.ts: deployments',
         'apps/b/src/model.ts: deployments',
         'apps/b/src/raw.ts: deployments',
+        'apps/d/src/certs.ts: certificates',
+        'apps/d/src/challenges.ts: certificates',
+        'apps/d/src/renew.ts: certificates',
       ]);
     });
   });

@@ -55,6 +55,8 @@ export async function startTestPlatform(kind: TestDatabaseKind, env: Record<stri
     DEPLOYSPHERE_DATA_DIR: dataDir,
     DEPLOYSPHERE_ADMIN_TOKEN: adminToken,
     DEPLOYSPHERE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // No certificate requests to Let's Encrypt from tests; the HTTPS tests point ACME at Pebble.
+    ACME_ENABLED: 'false',
     ...env,
   });
   delete process.env.DATABASE_URL;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { edgeConfig, httpConfig, type ConfigType, type EdgeSettings } from '@deploysphere/config';
 import { AccessLogPublisher, LogsModule } from '@deploysphere/logs';
+import { CertificateRepositoryModule } from '@deploysphere/certificates';
 import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '@deploysphere/messaging';
 import { ACCESS_LOG_SINK } from './access-log/access-log-sink.port';
@@ -16,14 +17,20 @@ import { EdgeRequestHandler } from './server/edge-request.handler';
 import { EdgeServer } from './server/edge-server';
 import { BlobCache } from './serving/blob-cache';
 import { ManifestCache } from './serving/manifest-cache';
+import { AcmeChallenges } from './tls/acme-challenges';
+import { CertificateStore } from './tls/certificate-store';
+import { CertificateSync } from './tls/certificate.sync';
+import { EdgeTls } from './tls/edge-tls';
+import { RootCertificateReloader } from './tls/root-certificate.reloader';
 
 /**
- * The data plane: serves READY deployments on EDGE_PORT from an in-memory route table kept
- * current by route events: static output from the artifact store, server apps proxied to their instances. A feature module: config, database, messaging and storage come
+ * The data plane: serves READY deployments on EDGE_PORT (and over HTTPS on EDGE_TLS_PORT) from an
+ * in-memory route table kept current by route events: static output from the artifact store, server
+ * apps proxied to their instances. A feature module: config, database, messaging and storage come
  * from the composition root (the platform's or the edge process's main module), which are global.
  */
 @Module({
-  imports: [DeploymentRepositoryModule, LogsModule],
+  imports: [DeploymentRepositoryModule, CertificateRepositoryModule, LogsModule],
   providers: [
     {
       provide: RouteTable,
@@ -58,9 +65,14 @@ import { ManifestCache } from './serving/manifest-cache';
     BlobCache,
     RouteTableSync,
     EdgeMetrics,
+    CertificateStore,
+    AcmeChallenges,
+    CertificateSync,
+    RootCertificateReloader,
+    EdgeTls,
     EdgeRequestHandler,
     EdgeServer,
   ],
-  exports: [RouteTable, RouteTableSync, EdgeServer, ACCESS_LOG_SINK],
+  exports: [RouteTable, RouteTableSync, CertificateSync, RootCertificateReloader, EdgeServer, ACCESS_LOG_SINK],
 })
 export class EdgeRouterModule {}

@@ -28,6 +28,7 @@ export function testEdgeSettings(overrides: Partial<EdgeSettings> = {}): EdgeSet
     proxyResponseTimeoutMs: 10_000,
     proxyMaxBodyBytes: 8 * 1024 * 1024,
     wakeTimeoutMs: 10_000,
+    tls: { port: undefined, publicPort: undefined, certFile: undefined, keyFile: undefined },
     ...overrides,
   };
 }

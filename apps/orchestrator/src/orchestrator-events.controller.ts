@@ -6,7 +6,7 @@ import { ORCHESTRATOR_CONSUMER } from './orchestrator.constants';
 
 /**
  * The orchestrator's integration events in: each one, already rebuilt as its contract class and
- * validated, goes onto the EventBus; its handler (deployments/events, projects/events) turns it
+ * validated, goes onto the EventBus; its handler (deployments/events, projects/events, certificates/events) turns it
  * into a command. The transport commits only after that resolved, and retries then dead-letters
  * a failure.
  */
@@ -15,7 +15,7 @@ export class OrchestratorEventsController {
   constructor(private readonly events: InboundEventBus) {}
 
   @EventPattern(
-    [Topics.DeploymentRequested, Topics.DeploymentCancelRequested, Topics.ProjectDeleted, Topics.DeploymentWakeRequested, Topics.DeploymentTrafficSeen],
+    [Topics.DeploymentRequested, Topics.DeploymentCancelRequested, Topics.ProjectDeleted, Topics.DeploymentWakeRequested, Topics.DeploymentTrafficSeen, Topics.DomainVerified],
     { group: ORCHESTRATOR_CONSUMER },
   )
   receive(@Payload() event: object, @Ctx() context: IntegrationEventContext): Promise<void> {

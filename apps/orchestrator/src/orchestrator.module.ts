@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CertificateRepositoryModule } from '@deploysphere/certificates';
 import { DeploymentRepositoryModule } from '@deploysphere/deployments';
 import { LogsModule } from '@deploysphere/logs';
 import { AppInstanceRecords } from './apps/app-instance-records';
@@ -14,6 +15,10 @@ import { BuildEnvironment } from './builds/build-environment';
 import { BuildPipeline } from './builds/build-pipeline';
 import { BuildProjects } from './builds/build-projects.repository';
 import { BuildScheduler } from './builds/build-scheduler';
+import { AcmeCertificateAuthority } from './certificates/acme-certificate-authority.adapter';
+import { CERTIFICATE_AUTHORITY } from './certificates/certificate-authority.port';
+import { CertificateIssuer } from './certificates/certificate-issuer';
+import { DomainVerifiedHandler } from './certificates/events/domain-verified.handler';
 import { DeploymentTransitions } from './builds/deployment-transitions';
 import { AcceptDeploymentHandler } from './deployments/commands/accept-deployment/accept-deployment.handler';
 import { StopDeploymentHandler } from './deployments/commands/stop-deployment/stop-deployment.handler';
@@ -30,12 +35,13 @@ import { ProjectDeletedHandler } from './projects/events/project-deleted.handler
 /**
  * Owns the deployment lifecycle: QUEUED → BUILDING → UPLOADING → READY | FAILED | CANCELED |
  * TIMED_OUT, and a container deployment's UPLOADING → STARTING (docs/builds.md); its STARTING →
- * READY | FAILED and READY → CRASHED (AppLauncher, AppSupervisor: docs/apps.md). Infrastructure
+ * READY | FAILED and READY → CRASHED (AppLauncher, AppSupervisor: docs/apps.md); and custom domains'
+ * certificates (CertificateIssuer: docs/edge-router.md). Infrastructure
  * (config, database, messaging, artifact store, SECRET_BOX) comes from CoreModule; the build runner,
  * source fetcher and log sink from their libs.
  */
 @Module({
-  imports: [DeploymentRepositoryModule, RunnerModule, RegistryModule, AppRuntimeModule, SourceModule, LogsModule],
+  imports: [DeploymentRepositoryModule, CertificateRepositoryModule, RunnerModule, RegistryModule, AppRuntimeModule, SourceModule, LogsModule],
   controllers: [OrchestratorEventsController],
   providers: [
     AppInstanceRecords,
@@ -58,6 +64,9 @@ import { ProjectDeletedHandler } from './projects/events/project-deleted.handler
     BuildProjects,
     BuildScheduler,
     DeploymentTransitions,
+    CertificateIssuer,
+    DomainVerifiedHandler,
+    { provide: CERTIFICATE_AUTHORITY, useClass: AcmeCertificateAuthority },
   ],
 })
 export class OrchestratorModule {}

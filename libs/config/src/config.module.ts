@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { accountsConfig } from './accounts.config';
+import { acmeConfig } from './acme.config';
 import { appsConfig } from './apps.config';
 import { appRuntimeConfig } from './app-runtime.config';
 import { authConfig } from './auth.config';
@@ -18,7 +19,7 @@ import { storageConfig } from './storage.config';
 import { validateEnvironment } from './env.validation';
 
 /** Every area's factory, each injectable as `@Inject(xConfig.KEY) cfg: ConfigType<typeof xConfig>`. */
-export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, accountsConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, appsConfig, appRuntimeConfig, observabilityConfig];
+export const ALL_CONFIG = [dataConfig, loggingConfig, httpConfig, databaseConfig, authConfig, accountsConfig, kafkaConfig, redisConfig, logsConfig, sourceConfig, buildsConfig, storageConfig, edgeConfig, acmeConfig, appsConfig, appRuntimeConfig, observabilityConfig];
 
 /**
  * Global, validated configuration. A bad value stops start-up with a message naming it.

@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { hostname } from 'node:os';
-import { emptyToUndefined, readArea, toInt } from './area.validation';
+import { emptyToUndefined, PORT, readArea, toInt } from './area.validation';
 
 const EDGE_CACHE = { message: 'must be an integer from 1 to 65536' };
 const EDGE_MANIFESTS = { message: 'must be an integer from 1000 to 10000000' };
@@ -59,6 +59,22 @@ export class EdgeEnvironment {
   /** Scale to zero: how long a request for a sleeping app waits for it to wake before a 503 with Retry-After. */
   @Transform(toInt) @IsInt(EDGE_WAKE) @Min(1_000, EDGE_WAKE) @Max(600_000, EDGE_WAKE)
   EDGE_WAKE_TIMEOUT_MS = 30_000;
+
+  /** HTTPS listener (TLS with SNI, HTTP/2 and HTTP/1.1); unset = none, 0 = a free port. */
+  @Transform(toInt) @IsOptional() @IsInt(PORT) @Min(0, PORT) @Max(65535, PORT)
+  EDGE_TLS_PORT?: number;
+
+  /** Port in the HTTP → HTTPS redirect's target; unset = EDGE_TLS_PORT (443 is left out). */
+  @Transform(toInt) @IsOptional() @IsInt(PORT) @Min(1, PORT) @Max(65535, PORT)
+  EDGE_TLS_PUBLIC_PORT?: number;
+
+  /** PEM certificate (with intermediates) for `*.<ROOT_DOMAIN>` and `<ROOT_DOMAIN>`; reloaded when the file changes. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(1024)
+  EDGE_TLS_CERT_FILE?: string;
+
+  /** PEM private key of EDGE_TLS_CERT_FILE. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(1024)
+  EDGE_TLS_KEY_FILE?: string;
 }
 
 export interface EdgeSettings {
@@ -77,6 +93,8 @@ export interface EdgeSettings {
   proxyResponseTimeoutMs: number;
   proxyMaxBodyBytes: number;
   wakeTimeoutMs: number;
+  /** HTTPS: listener port (undefined = none), redirect port, the root domain's wildcard pair. */
+  tls: { port: number | undefined; publicPort: number | undefined; certFile: string | undefined; keyFile: string | undefined };
 }
 
 function shape(env: EdgeEnvironment): EdgeSettings {
@@ -92,6 +110,7 @@ function shape(env: EdgeEnvironment): EdgeSettings {
     proxyResponseTimeoutMs: env.EDGE_PROXY_RESPONSE_TIMEOUT_MS,
     proxyMaxBodyBytes: env.EDGE_PROXY_MAX_BODY_MB * 1024 * 1024,
     wakeTimeoutMs: env.EDGE_WAKE_TIMEOUT_MS,
+    tls: { port: env.EDGE_TLS_PORT, publicPort: env.EDGE_TLS_PUBLIC_PORT, certFile: env.EDGE_TLS_CERT_FILE, keyFile: env.EDGE_TLS_KEY_FILE },
   };
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AccountsEnvironment } from './accounts.config';
+import { AcmeEnvironment } from './acme.config';
 import { AppRuntimeEnvironment, appRuntimeProblems } from './app-runtime.config';
 import { AppsEnvironment, appsProblems } from './apps.config';
 import { AuthEnvironment, authProblems } from './auth.config';
@@ -30,6 +31,7 @@ export const AREA_ENVIRONMENTS = [
   BuildsEnvironment,
   StorageEnvironment,
   EdgeEnvironment,
+  AcmeEnvironment,
   AppsEnvironment,
   AppRuntimeEnvironment,
   ObservabilityEnvironment,
@@ -48,6 +50,7 @@ export type EnvironmentVariables = RuntimeEnvironment &
   BuildsEnvironment &
   StorageEnvironment &
   EdgeEnvironment &
+  AcmeEnvironment &
   AppsEnvironment &
   AppRuntimeEnvironment &
   ObservabilityEnvironment;

@@ -1,4 +1,5 @@
 export * from './accounts.config';
+export * from './acme.config';
 export * from './app-runtime.config';
 export * from './apps.config';
 export * from './auth.config';

@@ -12,7 +12,9 @@ import type { EventEnvelope, IntegrationEventClass } from './envelope';
 import { AccessLogBatchV1, BuildLogBatchV1 } from './logs.events';
 import { ProjectDeletedV1 } from './projects.events';
 import {
+  AcmeChallengePublishedV1,
   AliasMovedV1,
+  CertificateIssuedV1,
   DeploymentReadyV1,
   DeploymentTrafficSeenV1,
   DeploymentUpstreamsChangedV1,
@@ -40,6 +42,8 @@ export const EVENT_CLASSES: Record<string, IntegrationEventClass> = Object.fromE
     DeploymentUpstreamsChangedV1,
     DeploymentWakeRequestedV1,
     DeploymentTrafficSeenV1,
+    CertificateIssuedV1,
+    AcmeChallengePublishedV1,
     BuildLogBatchV1,
     AccessLogBatchV1,
   ].map((c) => [c.type, c]),

@@ -6,11 +6,13 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { DEPLOYMENT_TARGETS, type DeploymentTargetName } from './deployments.events';
@@ -73,6 +75,8 @@ export class ProjectRoutingChangedV1 {
   @IsBoolean() spaFallback!: boolean;
   /** A miss serves the deployment's own `/404.html` (status 404) when it has one. */
   @IsBoolean() custom404!: boolean;
+  /** HTTPS answers carry `Strict-Transport-Security`; absent from producers that predate the setting (= off). */
+  @IsOptional() @IsBoolean() hsts?: boolean;
   @IsISO8601() changedAt!: string;
 }
 
@@ -162,4 +166,34 @@ export class DeploymentTrafficSeenV1 {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_TRAFFIC_SEEN_DEPLOYMENTS)
   @ValidateNested({ each: true }) @Type(() => DeploymentTrafficV1)
   deployments!: DeploymentTrafficV1[];
+}
+
+/**
+ * A custom domain's certificate was issued or renewed: edges load version `version` of it through
+ * the certificates repository (the event carries a reference, never key material: topics are
+ * retained, replicated and read by tools that log payloads). The key is the domain id.
+ */
+export class CertificateIssuedV1 {
+  static readonly topic = Topics.CertificateIssued;
+  static readonly type = 'CertificateIssued.v1';
+
+  @Matches(ENTITY_ID) domainId!: string;
+  @Matches(HOSTNAME) hostname!: string;
+  @IsInt() @Min(1) version!: number;
+  @IsISO8601() notAfter!: string;
+}
+
+/**
+ * An HTTP-01 challenge is being validated: every edge answers
+ * `http://<hostname>/.well-known/acme-challenge/<token>` with `keyAuthorization` until `expiresAt`.
+ * The key authorization is public by design (the ACME server fetches it over plain HTTP).
+ */
+export class AcmeChallengePublishedV1 {
+  static readonly topic = Topics.AcmeChallengePublished;
+  static readonly type = 'AcmeChallengePublished.v1';
+
+  @Matches(HOSTNAME) hostname!: string;
+  @Matches(/^[A-Za-z0-9_-]{16,128}$/) token!: string;
+  @Matches(/^[A-Za-z0-9_-]{16,128}\.[A-Za-z0-9_-]{16,128}$/) keyAuthorization!: string;
+  @IsISO8601() expiresAt!: string;
 }

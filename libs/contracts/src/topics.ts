@@ -16,6 +16,8 @@ export const Topics = {
   DeploymentWakeRequested: 'deployments.wake-requested.v1',
   /** Edge → orchestrator, batched per edge instance every few seconds (not through the outbox). */
   DeploymentTrafficSeen: 'deployments.traffic-seen.v1',
+  CertificateIssued: 'projects.certificate-issued.v1',
+  AcmeChallengePublished: 'projects.acme-challenge-published.v1',
   /** Build log lines in batches, key = deployment id (high volume: not through the outbox). */
   LogsBuild: 'logs.build.v1',
   /** Edge access records in batches (high volume: not through the outbox). */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CertificateRepositoryModule } from '@deploysphere/certificates';
 import { httpConfig, type ConfigType } from '@deploysphere/config';
 import { AddDomainHandler } from './commands/add-domain/add-domain.handler';
 import { AddDomainHttpController } from './commands/add-domain/add-domain.http.controller';
@@ -20,8 +21,9 @@ export function dnsResolverFor(http: Pick<ConfigType<typeof httpConfig>, 'dnsRes
   return new NodeDnsResolver({ timeoutMs: DNS_TIMEOUT_MS, servers: http.dnsResolvers.length > 0 ? http.dnsResolvers : undefined });
 }
 
-/** Custom domains: attach, verify by a TXT record, list, remove. The edge serves verified ones. */
+/** Custom domains: attach, verify by a TXT record, list (with their certificates' state), remove. The edge serves verified ones. */
 @Module({
+  imports: [CertificateRepositoryModule],
   controllers: [AddDomainHttpController, ListDomainsHttpController, VerifyDomainHttpController, RemoveDomainHttpController],
   providers: [
     AddDomainHandler,

@@ -56,6 +56,13 @@ export class ProjectSettingsDto {
   @IsOptional() @IsBoolean()
   custom404?: boolean;
 
+  @ApiPropertyOptional({
+    description: 'HTTPS answers carry `Strict-Transport-Security: max-age=63072000` (browsers then refuse plain HTTP for two years; turn on once HTTPS works for every domain of the project)',
+    default: false,
+  })
+  @IsOptional() @IsBoolean()
+  hsts?: boolean;
+
   @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 10, maximum: 86400, description: 'Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS' })
   @ValidateIf((_, v) => v !== null && v !== undefined) @IsInt() @Min(10) @Max(86_400)
   buildTimeoutSeconds?: number | null;

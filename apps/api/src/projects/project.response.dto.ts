@@ -28,6 +28,7 @@ export class ProjectDto {
   @ApiProperty() cleanUrls!: boolean;
   @ApiProperty() spaFallback!: boolean;
   @ApiProperty() custom404!: boolean;
+  @ApiProperty({ description: 'HTTPS answers carry Strict-Transport-Security' }) hsts!: boolean;
   @ApiProperty({ enum: RUNTIMES, nullable: true, type: String, example: 'container', description: 'null = detected per deployment' }) runtime!: string | null;
   @ApiProperty({ type: Number, nullable: true, example: 3000 }) port!: number | null;
   @ApiProperty({ type: String, nullable: true, example: '/healthz' }) healthCheckPath!: string | null;
@@ -73,6 +74,7 @@ export class ProjectDto {
       cleanUrls: p.cleanUrls,
       spaFallback: p.spaFallback,
       custom404: p.custom404,
+      hsts: p.hsts,
       runtime: p.runtime,
       port: p.port,
       healthCheckPath: p.healthCheckPath,

@@ -10,7 +10,7 @@ import { integrationEvent } from '@deploysphere/messaging';
  */
 export function announceRouting(
   events: EventBus,
-  project: { id: string; slug: string; cleanUrls: boolean; spaFallback: boolean; custom404: boolean; updatedAt: Date },
+  project: { id: string; slug: string; cleanUrls: boolean; spaFallback: boolean; custom404: boolean; hsts: boolean; updatedAt: Date },
   correlationId: string,
 ): void {
   events.publish(
@@ -22,6 +22,7 @@ export function announceRouting(
         cleanUrls: project.cleanUrls,
         spaFallback: project.spaFallback,
         custom404: project.custom404,
+        hsts: project.hsts,
         changedAt: project.updatedAt.toISOString(),
       },
       { key: project.id, correlationId },

@@ -29,6 +29,7 @@ export class PrismaRouteSnapshotSource implements RouteSnapshotSource {
           cleanUrls: true,
           spaFallback: true,
           custom404: true,
+          hsts: true,
           alias: { select: { deploymentId: true, updatedAt: true } },
         },
         orderBy: { id: 'asc' },
@@ -40,7 +41,7 @@ export class PrismaRouteSnapshotSource implements RouteSnapshotSource {
           id: p.id,
           slug: p.slug,
           updatedAt: p.updatedAt.getTime(),
-          settings: { cleanUrls: p.cleanUrls, spaFallback: p.spaFallback, custom404: p.custom404 },
+          settings: { cleanUrls: p.cleanUrls, spaFallback: p.spaFallback, custom404: p.custom404, hsts: p.hsts },
           productionDeploymentId: p.alias?.deploymentId,
           aliasAt: p.alias?.updatedAt.getTime(),
         });

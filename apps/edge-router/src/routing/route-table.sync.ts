@@ -95,7 +95,7 @@ export class RouteTableSync implements OnApplicationBootstrap, OnApplicationShut
       this.logger.log({ projectId: event.projectId, deploymentId: event.deploymentId, applied }, 'production alias moved');
     } else if (event instanceof ProjectRoutingChangedV1) {
       const { cleanUrls, spaFallback, custom404 } = event;
-      this.table.upsertProject(event.projectId, event.slug, { cleanUrls, spaFallback, custom404 }, Date.parse(event.changedAt));
+      this.table.upsertProject(event.projectId, event.slug, { cleanUrls, spaFallback, custom404, hsts: event.hsts ?? false }, Date.parse(event.changedAt));
     } else if (event instanceof ProjectDeletedV1) {
       this.table.removeProject(event.projectId);
     } else if (event instanceof DomainVerifiedV1) {

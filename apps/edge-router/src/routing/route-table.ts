@@ -296,6 +296,12 @@ export class RouteTable {
     return true;
   }
 
+  /** Whether the verified custom domain `name` (lower-case, no port) is served. */
+  hasDomain(name: string): boolean {
+    const domain = this.domains.get(name);
+    return domain !== undefined && this.byId.has(domain.projectId);
+  }
+
   project(id: string): ProjectRoute | undefined {
     return this.byId.get(id);
   }

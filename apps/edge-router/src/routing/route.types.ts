@@ -9,12 +9,15 @@ export interface ProjectSettings {
   spaFallback: boolean;
   /** A miss serves the deployment's `/404.html` with status 404 when it has one. */
   custom404: boolean;
+  /** HTTPS answers carry `Strict-Transport-Security` (absent = off). */
+  hsts?: boolean;
 }
 
 export const DEFAULT_PROJECT_SETTINGS: Readonly<ProjectSettings> = Object.freeze({
   cleanUrls: false,
   spaFallback: false,
   custom404: true,
+  hsts: false,
 });
 
 /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ARTIFACT_STORE, type ArtifactStore } from '@deploysphere/storage';
 import { ServerResponse, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream';
 import { ACCESS_LOG_SINK, type AccessLogRecord, type AccessLogSink } from '../access-log/access-log-sink.port';
 import { AppProxy, type ProxyResponder } from '../proxy/app-proxy';
 import { RouteTable } from '../routing/route-table';
-import type { DeploymentRoute, ProjectRoute } from '../routing/route.types';
+import type { DeploymentRoute, HostResolution, ProjectRoute } from '../routing/route.types';
 import { isNavigation, pinCookie, pinnedDeploymentIds } from '../routing/skew-pin';
 import { ACCEPTS_BR, ACCEPTS_GZIP, PREFERS_GZIP, acceptedEncodings } from '../serving/accept-encoding';
 import { BlobCache, BlobIntegrityError, type CachedBlob } from '../serving/blob-cache';
@@ -18,6 +18,8 @@ import { BR, GZIP, IDENTITY, type DeploymentFiles, type EncodingIndex, type File
 import { ManifestCache } from '../serving/manifest-cache';
 import { badPathPage, Pages, rawResponse, readinessPage, type Page } from '../serving/pages';
 import { encodePath, normalizeRequestPath, RejectedPath } from '../serving/request-path';
+import { ACME_CHALLENGE_PREFIX } from '../tls/acme-challenges';
+import { EdgeTls, HSTS_VALUE } from '../tls/edge-tls';
 import { Exchange } from './exchange';
 import { EdgeMetrics } from './edge-metrics';
 
@@ -60,6 +62,7 @@ export class EdgeRequestHandler implements ProxyResponder {
     @Inject(ACCESS_LOG_SINK) private readonly accessLog: AccessLogSink,
     private readonly proxy: AppProxy,
     private readonly metrics: EdgeMetrics,
+    @Optional() private readonly tls?: EdgeTls,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -140,8 +143,21 @@ export class EdgeRequestHandler implements ProxyResponder {
     if (x.hostCount !== 1) return this.page(x, Pages.invalidHost);
     const resolved = this.table.resolve(x.host);
     if (resolved.kind === 'invalid') return this.page(x, Pages.invalidHost);
+    if (!x.secure && this.tls !== undefined) {
+      if (x.url.startsWith(ACME_CHALLENGE_PREFIX) && (x.method === 'GET' || x.method === 'HEAD')) return this.challenge(x, this.tls, resolved);
+      const location = this.tls.httpsLocation(x.host, x.url);
+      if (location !== undefined) return this.toHttps(x, location);
+    }
+    this.routeResolved(x, resolved);
+  }
+
+  private routeResolved(x: Exchange, resolved: HostResolution): void {
+    if (resolved.kind === 'invalid') return this.page(x, Pages.invalidHost);
     if (resolved.kind === 'platform') return x.method === 'GET' || x.method === 'HEAD' ? this.platform(x) : this.page(x, Pages.methodNotAllowed);
-    if (resolved.kind !== 'unknown') x.projectId = resolved.project.id;
+    if (resolved.kind !== 'unknown') {
+      x.projectId = resolved.project.id;
+      x.hsts = x.secure && resolved.project.settings.hsts === true;
+    }
     if (resolved.kind === 'deployment' && resolved.deployment.app !== undefined) {
       x.deploymentId = resolved.deployment.id;
       return this.proxy.forward(x, resolved.deployment, this);
@@ -166,6 +182,34 @@ export class EdgeRequestHandler implements ProxyResponder {
     const files = this.manifests.peek(deployment.id);
     if (files !== undefined) return this.serve(x, resolved.project, files, path);
     this.loadAndServe(x, resolved.project, deployment, resolved.deployment, path);
+  }
+
+  /**
+   * HTTP-01: the key authorization the ACME server expects for this host and token (from any edge
+   * instance: every one holds the published challenges), never redirected. A token unknown for
+   * this host is handled like any other path.
+   */
+  private challenge(x: Exchange, tls: EdgeTls, resolved: HostResolution): void {
+    const name = tls.challengeHost(x.host);
+    if (name === undefined) return this.routeResolved(x, resolved);
+    const q = x.url.indexOf('?');
+    const token = x.url.slice(ACME_CHALLENGE_PREFIX.length, q < 0 ? undefined : q);
+    tls.challenges.answer(name, token, this.table.hasDomain(name)).then(
+      (answer) => {
+        if (answer === undefined) {
+          const location = tls.httpsLocation(x.host, x.url);
+          return location === undefined ? this.routeResolved(x, resolved) : this.toHttps(x, location);
+        }
+        const body = Buffer.from(answer);
+        this.write(x, 200, ['Content-Type', 'text/plain', 'Content-Length', String(body.length), 'Cache-Control', 'no-store', ...SECURITY_HEADERS], body);
+      },
+      (err) => this.fail(x, err, Pages.error),
+    );
+  }
+
+  /** A host with a certificate here moves to HTTPS; 308 keeps the method and body. */
+  private toHttps(x: Exchange, location: string): void {
+    this.write(x, 308, ['Location', location, 'Content-Length', '0', 'Cache-Control', 'no-store', ...SECURITY_HEADERS], undefined);
   }
 
   /** Serves from a deployment whose files are not cached yet; a pinned one without them falls back to the live one. */
@@ -349,6 +393,7 @@ export class EdgeRequestHandler implements ProxyResponder {
           return;
         }
         if (this.draining) x.res.shouldKeepAlive = false;
+        if (x.hsts) x.res.setHeader('Strict-Transport-Security', HSTS_VALUE);
         x.res.writeHead(status, headers);
         // Sent now, not with the first body bytes, which the check may hold back.
         x.res.flushHeaders();
@@ -459,6 +504,7 @@ export class EdgeRequestHandler implements ProxyResponder {
     const res = x.res;
     if (x.done || res.destroyed) return;
     if (this.draining) res.shouldKeepAlive = false;
+    if (x.hsts) res.setHeader('Strict-Transport-Security', HSTS_VALUE);
     res.writeHead(status, headers);
     if (x.head || body === undefined) {
       res.end();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 
 /** ASCII case-insensitive equality against a lower-case name, without allocating. */
@@ -36,6 +37,10 @@ export class Exchange {
   pinning = false;
   /** Epoch ms since which the host has served its deployment: the production alias's last move, 0 for a preview. */
   liveSince = 0;
+  /** Came over TLS (HTTP/1.1 or HTTP/2 on the HTTPS listener). */
+  readonly secure: boolean;
+  /** The answer carries Strict-Transport-Security (HTTPS, and the project turned it on). */
+  hsts = false;
   projectId: string | null = null;
   deploymentId: string | null = null;
   done = false;
@@ -47,6 +52,8 @@ export class Exchange {
     this.method = req.method ?? '';
     this.url = req.url ?? '';
     this.head = this.method === 'HEAD';
+    this.secure = (req.socket as TLSSocket | null)?.encrypted === true;
+    let authority: string | undefined;
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i];
@@ -69,6 +76,8 @@ export class Exchange {
           break;
         case 10:
           if (isHeader(name, 'user-agent')) this.userAgent = raw[i + 1];
+          // HTTP/2's Host (node's compat API lists the pseudo-headers in rawHeaders).
+          else if (name === ':authority') authority = raw[i + 1];
           break;
         case 13:
           if (isHeader(name, 'if-none-match')) this.ifNoneMatch = raw[i + 1];
@@ -85,6 +94,13 @@ export class Exchange {
           else if (isHeader(name, 'transfer-encoding')) this.transferEncoding = raw[i + 1];
           break;
       }
+    }
+    // RFC 9113 §8.3.1: `:authority` stands for Host; a Host that disagrees with it is a second host.
+    if (authority !== undefined) {
+      if (this.host === undefined) {
+        this.host = authority;
+        this.hostCount = 1;
+      } else if (this.host !== authority) this.hostCount++;
     }
   }
 }

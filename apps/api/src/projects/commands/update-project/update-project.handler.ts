@@ -24,8 +24,8 @@ export class UpdateProjectHandler implements ICommandHandler<UpdateProjectComman
       const { count } = await tx.project.updateMany({ where: { id: projectId, teamId }, data: { ...changes } });
       if (count === 0) throw new NotFoundError('project', projectId);
       const updated = await tx.project.findUniqueOrThrow({ where: { id: projectId }, include: PROJECT_URLS });
-      const { cleanUrls, spaFallback, custom404 } = changes;
-      if (cleanUrls !== undefined || spaFallback !== undefined || custom404 !== undefined) {
+      const { cleanUrls, spaFallback, custom404, hsts } = changes;
+      if (cleanUrls !== undefined || spaFallback !== undefined || custom404 !== undefined || hsts !== undefined) {
         announceRouting(this.events, updated, correlationId);
       }
       return updated;
