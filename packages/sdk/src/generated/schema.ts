@@ -1054,6 +1054,11 @@ export interface components {
              * @default true
              */
             custom404?: boolean;
+            /**
+             * @description HTTPS answers carry `Strict-Transport-Security: max-age=63072000` (browsers then refuse plain HTTP for two years; turn on once HTTPS works for every domain of the project)
+             * @default false
+             */
+            hsts?: boolean;
             /** @description Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS */
             buildTimeoutSeconds?: number | null;
             /**
@@ -1130,6 +1135,8 @@ export interface components {
             cleanUrls: boolean;
             spaFallback: boolean;
             custom404: boolean;
+            /** @description HTTPS answers carry Strict-Transport-Security */
+            hsts: boolean;
             /**
              * @description null = detected per deployment
              * @example container
@@ -1221,6 +1228,11 @@ export interface components {
              * @default true
              */
             custom404?: boolean;
+            /**
+             * @description HTTPS answers carry `Strict-Transport-Security: max-age=63072000` (browsers then refuse plain HTTP for two years; turn on once HTTPS works for every domain of the project)
+             * @default false
+             */
+            hsts?: boolean;
             /** @description Wall-clock build limit in seconds; null = the platform default. Capped by BUILD_TIMEOUT_MAX_SECONDS */
             buildTimeoutSeconds?: number | null;
             /**
@@ -1481,6 +1493,29 @@ export interface components {
              */
             value: string;
         };
+        DomainCertificateDto: {
+            /**
+             * @description NONE: not verified yet. PENDING: being obtained from the ACME server. ISSUED: served over HTTPS. RENEWAL_FAILING: still served, but renewing it failed (see failureReason; retried with backoff). FAILED: never obtained (see failureReason; retried with backoff).
+             * @example ISSUED
+             * @enum {string}
+             */
+            state: "NONE" | "PENDING" | "ISSUED" | "RENEWAL_FAILING" | "FAILED";
+            /**
+             * @description Expiry of the certificate being served
+             * @example 2027-03-08T01:02:03.000Z
+             */
+            expiresAt: string | null;
+            /**
+             * @description Why the last attempt failed (the ACME server's problem or a network error); null after a success
+             * @example urn:ietf:params:acme:error:connection: 192.0.2.10: Fetching http://www.example.com/.well-known/acme-challenge/…: Connection refused
+             */
+            failureReason: string | null;
+            /**
+             * @description Next issuance, retry or renewal
+             * @example 2027-01-07T01:02:03.000Z
+             */
+            nextAttemptAt: string | null;
+        };
         DomainDto: {
             /** @example dom_01jd8x3k9m2f4q7r8s9t0v1w2x */
             id: string;
@@ -1500,6 +1535,8 @@ export interface components {
             verifiedAt: string | null;
             /** @description The DNS record that proves you control the domain; then call verify */
             verification: components["schemas"]["VerificationRecordDto"];
+            /** @description The HTTPS certificate the platform obtains for a verified domain (ACME, HTTP-01) */
+            certificate: components["schemas"]["DomainCertificateDto"];
             createdAt: string;
         };
         DomainPage: {

@@ -42,6 +42,8 @@ from .deployment_dto_source import DeploymentDtoSource
 from .deployment_dto_status import DeploymentDtoStatus
 from .deployment_dto_target import DeploymentDtoTarget
 from .deployment_page import DeploymentPage
+from .domain_certificate_dto import DomainCertificateDto
+from .domain_certificate_dto_state import DomainCertificateDtoState
 from .domain_dto import DomainDto
 from .domain_page import DomainPage
 from .duration_dto import DurationDto
@@ -170,6 +172,8 @@ __all__ = (
     "DeploymentDtoStatus",
     "DeploymentDtoTarget",
     "DeploymentPage",
+    "DomainCertificateDto",
+    "DomainCertificateDtoState",
     "DomainDto",
     "DomainPage",
     "DurationDto",

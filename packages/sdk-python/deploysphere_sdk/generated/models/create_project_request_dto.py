@@ -44,6 +44,8 @@ class CreateProjectRequestDto:
             clean_urls (bool | Unset): Serve `/about` from `about.html` Default: False.
             spa_fallback (bool | Unset): Serve `/index.html` for unknown paths (single-page apps) Default: False.
             custom404 (bool | Unset): Answer unknown paths with the deployment's own `404.html` Default: True.
+            hsts (bool | Unset): HTTPS answers carry `Strict-Transport-Security: max-age=63072000` (browsers then refuse
+                plain HTTP for two years; turn on once HTTPS works for every domain of the project) Default: False.
             build_timeout_seconds (int | None | Unset): Wall-clock build limit in seconds; null = the platform default.
                 Capped by BUILD_TIMEOUT_MAX_SECONDS
             runtime (CreateProjectRequestDtoRuntimeType1 | CreateProjectRequestDtoRuntimeType2Type1 |
@@ -80,6 +82,7 @@ class CreateProjectRequestDto:
     clean_urls: bool | Unset = False
     spa_fallback: bool | Unset = False
     custom404: bool | Unset = True
+    hsts: bool | Unset = False
     build_timeout_seconds: int | None | Unset = UNSET
     runtime: CreateProjectRequestDtoRuntimeType1 | CreateProjectRequestDtoRuntimeType2Type1 | CreateProjectRequestDtoRuntimeType3Type1 | None | Unset = UNSET
     port: int | None | Unset = UNSET
@@ -147,6 +150,8 @@ class CreateProjectRequestDto:
         spa_fallback = self.spa_fallback
 
         custom404 = self.custom404
+
+        hsts = self.hsts
 
         build_timeout_seconds: int | None | Unset
         if isinstance(self.build_timeout_seconds, Unset):
@@ -236,6 +241,8 @@ class CreateProjectRequestDto:
             field_dict["spaFallback"] = spa_fallback
         if custom404 is not UNSET:
             field_dict["custom404"] = custom404
+        if hsts is not UNSET:
+            field_dict["hsts"] = hsts
         if build_timeout_seconds is not UNSET:
             field_dict["buildTimeoutSeconds"] = build_timeout_seconds
         if runtime is not UNSET:
@@ -363,6 +370,8 @@ class CreateProjectRequestDto:
         spa_fallback = d.pop("spaFallback", UNSET)
 
         custom404 = d.pop("custom404", UNSET)
+
+        hsts = d.pop("hsts", UNSET)
 
         def _parse_build_timeout_seconds(data: object) -> int | None | Unset:
             if data is None:
@@ -498,6 +507,7 @@ class CreateProjectRequestDto:
             clean_urls=clean_urls,
             spa_fallback=spa_fallback,
             custom404=custom404,
+            hsts=hsts,
             build_timeout_seconds=build_timeout_seconds,
             runtime=runtime,
             port=port,

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.domain_certificate_dto import DomainCertificateDto
   from ..models.verification_record_dto import VerificationRecordDto
 
 
@@ -32,6 +33,7 @@ class DomainDto:
             verified (bool): Served by the edge router (as the production URL) only once true
             verified_at (None | str):
             verification (VerificationRecordDto):
+            certificate (DomainCertificateDto):
             created_at (str):
      """
 
@@ -42,6 +44,7 @@ class DomainDto:
     verified: bool
     verified_at: None | str
     verification: VerificationRecordDto
+    certificate: DomainCertificateDto
     created_at: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -50,6 +53,7 @@ class DomainDto:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.domain_certificate_dto import DomainCertificateDto # noqa: PLC0415
         from ..models.verification_record_dto import VerificationRecordDto # noqa: PLC0415
         id = self.id
 
@@ -66,6 +70,8 @@ class DomainDto:
 
         verification = self.verification.to_dict()
 
+        certificate = self.certificate.to_dict()
+
         created_at = self.created_at
 
 
@@ -79,6 +85,7 @@ class DomainDto:
             "verified": verified,
             "verifiedAt": verified_at,
             "verification": verification,
+            "certificate": certificate,
             "createdAt": created_at,
         })
 
@@ -88,6 +95,7 @@ class DomainDto:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.domain_certificate_dto import DomainCertificateDto # noqa: PLC0415
         from ..models.verification_record_dto import VerificationRecordDto # noqa: PLC0415
         d = dict(src_dict)
         id = d.pop("id")
@@ -113,6 +121,11 @@ class DomainDto:
 
 
 
+        certificate = DomainCertificateDto.from_dict(d.pop("certificate"))
+
+
+
+
         created_at = d.pop("createdAt")
 
         domain_dto = cls(
@@ -123,6 +136,7 @@ class DomainDto:
             verified=verified,
             verified_at=verified_at,
             verification=verification,
+            certificate=certificate,
             created_at=created_at,
         )
 

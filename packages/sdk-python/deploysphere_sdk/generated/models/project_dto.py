@@ -44,6 +44,7 @@ class ProjectDto:
             clean_urls (bool):
             spa_fallback (bool):
             custom404 (bool):
+            hsts (bool): HTTPS answers carry Strict-Transport-Security
             runtime (None | ProjectDtoRuntimeType1 | ProjectDtoRuntimeType2Type1 | ProjectDtoRuntimeType3Type1): null =
                 detected per deployment Example: container.
             port (float | None):  Example: 3000.
@@ -77,6 +78,7 @@ class ProjectDto:
     clean_urls: bool
     spa_fallback: bool
     custom404: bool
+    hsts: bool
     runtime: None | ProjectDtoRuntimeType1 | ProjectDtoRuntimeType2Type1 | ProjectDtoRuntimeType3Type1
     port: float | None
     health_check_path: None | str
@@ -140,6 +142,8 @@ class ProjectDto:
         spa_fallback = self.spa_fallback
 
         custom404 = self.custom404
+
+        hsts = self.hsts
 
         runtime: None | str
         if isinstance(self.runtime, ProjectDtoRuntimeType1):
@@ -205,6 +209,7 @@ class ProjectDto:
             "cleanUrls": clean_urls,
             "spaFallback": spa_fallback,
             "custom404": custom404,
+            "hsts": hsts,
             "runtime": runtime,
             "port": port,
             "healthCheckPath": health_check_path,
@@ -328,6 +333,8 @@ class ProjectDto:
         spa_fallback = d.pop("spaFallback")
 
         custom404 = d.pop("custom404")
+
+        hsts = d.pop("hsts")
 
         def _parse_runtime(data: object) -> None | ProjectDtoRuntimeType1 | ProjectDtoRuntimeType2Type1 | ProjectDtoRuntimeType3Type1:
             if data is None:
@@ -462,6 +469,7 @@ class ProjectDto:
             clean_urls=clean_urls,
             spa_fallback=spa_fallback,
             custom404=custom404,
+            hsts=hsts,
             runtime=runtime,
             port=port,
             health_check_path=health_check_path,

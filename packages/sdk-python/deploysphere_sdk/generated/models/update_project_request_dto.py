@@ -42,6 +42,8 @@ class UpdateProjectRequestDto:
             clean_urls (bool | Unset): Serve `/about` from `about.html` Default: False.
             spa_fallback (bool | Unset): Serve `/index.html` for unknown paths (single-page apps) Default: False.
             custom404 (bool | Unset): Answer unknown paths with the deployment's own `404.html` Default: True.
+            hsts (bool | Unset): HTTPS answers carry `Strict-Transport-Security: max-age=63072000` (browsers then refuse
+                plain HTTP for two years; turn on once HTTPS works for every domain of the project) Default: False.
             build_timeout_seconds (int | None | Unset): Wall-clock build limit in seconds; null = the platform default.
                 Capped by BUILD_TIMEOUT_MAX_SECONDS
             runtime (None | Unset | UpdateProjectRequestDtoRuntimeType1 | UpdateProjectRequestDtoRuntimeType2Type1 |
@@ -76,6 +78,7 @@ class UpdateProjectRequestDto:
     clean_urls: bool | Unset = False
     spa_fallback: bool | Unset = False
     custom404: bool | Unset = True
+    hsts: bool | Unset = False
     build_timeout_seconds: int | None | Unset = UNSET
     runtime: None | Unset | UpdateProjectRequestDtoRuntimeType1 | UpdateProjectRequestDtoRuntimeType2Type1 | UpdateProjectRequestDtoRuntimeType3Type1 = UNSET
     port: int | None | Unset = UNSET
@@ -141,6 +144,8 @@ class UpdateProjectRequestDto:
         spa_fallback = self.spa_fallback
 
         custom404 = self.custom404
+
+        hsts = self.hsts
 
         build_timeout_seconds: int | None | Unset
         if isinstance(self.build_timeout_seconds, Unset):
@@ -229,6 +234,8 @@ class UpdateProjectRequestDto:
             field_dict["spaFallback"] = spa_fallback
         if custom404 is not UNSET:
             field_dict["custom404"] = custom404
+        if hsts is not UNSET:
+            field_dict["hsts"] = hsts
         if build_timeout_seconds is not UNSET:
             field_dict["buildTimeoutSeconds"] = build_timeout_seconds
         if runtime is not UNSET:
@@ -354,6 +361,8 @@ class UpdateProjectRequestDto:
         spa_fallback = d.pop("spaFallback", UNSET)
 
         custom404 = d.pop("custom404", UNSET)
+
+        hsts = d.pop("hsts", UNSET)
 
         def _parse_build_timeout_seconds(data: object) -> int | None | Unset:
             if data is None:
@@ -488,6 +497,7 @@ class UpdateProjectRequestDto:
             clean_urls=clean_urls,
             spa_fallback=spa_fallback,
             custom404=custom404,
+            hsts=hsts,
             build_timeout_seconds=build_timeout_seconds,
             runtime=runtime,
             port=port,
