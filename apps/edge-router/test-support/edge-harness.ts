@@ -14,6 +14,11 @@ import { EdgeServer } from '../src/server/edge-server';
 import { BlobCache } from '../src/serving/blob-cache';
 import { ManifestCache } from '../src/serving/manifest-cache';
 import { InMemoryArtifactStore } from './in-memory-artifact-store';
+import type { CertificateRepository } from '@deploysphere/certificates';
+import { AcmeChallenges } from '../src/tls/acme-challenges';
+import { CertificateStore } from '../src/tls/certificate-store';
+import { EdgeTls } from '../src/tls/edge-tls';
+import { secureContext } from '../src/tls/tls-policy';
 
 export function testEdgeSettings(overrides: Partial<EdgeSettings> = {}): EdgeSettings {
   return {
@@ -42,6 +47,8 @@ export interface EdgeResponse {
 
 export interface RunningEdge {
   port: number;
+  /** The HTTPS listener's port, with `tls` given. */
+  tlsPort: number | undefined;
   table: RouteTable;
   store: InMemoryArtifactStore;
   accessLog: InMemoryAccessLogSink;
@@ -73,6 +80,8 @@ export async function startEdge(
     /** Traffic report interval and wake repeat interval (ms). */
     reportIntervalMs?: number;
     wakeRepeatMs?: number;
+    /** Also an HTTPS listener (h2 + http/1.1) with this pair as the root wildcard. */
+    tls?: { cert: string; key: string };
   } = {},
 ): Promise<RunningEdge> {
   const settings = testEdgeSettings(options.settings);
@@ -92,10 +101,18 @@ export async function startEdge(
     wakeTimeoutMs: settings.wakeTimeoutMs,
     wakeRepeatMs: options.wakeRepeatMs ?? 500,
   });
-  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy, new EdgeMetrics(blobs));
   const http = { host: '127.0.0.1', edgePort: 0, rootDomain: options.rootDomain ?? 'localhost' } as ConfigType<typeof httpConfig>;
-  const server = new EdgeServer(handler, http, settings);
+  let tls: EdgeTls | undefined;
+  if (options.tls) {
+    const certificates = new CertificateStore(table, http);
+    certificates.setWildcard(secureContext(options.tls.cert, options.tls.key));
+    const noChallenges = { findChallenge: async () => null } as unknown as CertificateRepository;
+    tls = new EdgeTls(certificates, new AcmeChallenges(noChallenges), http, { ...settings, tls: { ...settings.tls, port: 0 } });
+  }
+  const handler = new EdgeRequestHandler(table, manifests, blobs, store, accessLog, proxy, new EdgeMetrics(blobs), tls);
+  const server = new EdgeServer(handler, http, settings, tls);
   const { port } = await server.listen(0, '127.0.0.1');
+  const tlsPort = tls ? (await server.listenTls(0, '127.0.0.1')).port : undefined;
 
   const get: RunningEdge['get'] = (host, path, headers = {}, method = 'GET') =>
     new Promise((resolve, reject) => {
@@ -126,6 +143,7 @@ export async function startEdge(
 
   return {
     port,
+    tlsPort,
     table,
     store,
     accessLog,

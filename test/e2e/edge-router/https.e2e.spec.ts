@@ -317,7 +317,11 @@ describe('HTTPS at the edge: ACME certificates for custom domains (Pebble), SNI,
 
       await certificates.dueNow(domainId);
       platform.app.get(CertificateIssuer).nudge();
+      // Both connections stay in use while the renewal runs (an idle one would meet the keep-alive timeout).
       await within(120_000, async () => {
+        const kept = await httpsGet(tlsPort, hostname, '/', root, agent);
+        if (kept.localPort !== first.localPort) throw new Error('the open HTTP/1.1 connection was dropped');
+        if ((await h2Get(session, '/')).status !== 200) throw new Error('the open HTTP/2 connection failed');
         const hs = await handshake(tlsPort, hostname, root);
         return !refused(hs) && hs.cert.serialNumber !== oldSerial;
       });

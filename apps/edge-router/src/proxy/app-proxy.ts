@@ -88,7 +88,9 @@ export class AppProxy {
     const address = this.balancer.pick(upstreams, tried);
     if (address === undefined) return out.page(x, Pages.badGateway);
     const { req, res } = x;
-    const hasBody = (x.contentLength !== undefined && x.contentLength !== '0') || x.transferEncoding !== undefined;
+    // HTTP/2 has no Transfer-Encoding: a body may come without Content-Length, so the stream says whether one follows.
+    const h2 = (req as unknown as { stream?: { endAfterHeaders: boolean } }).stream;
+    const hasBody = h2 !== undefined ? !h2.endAfterHeaders : (x.contentLength !== undefined && x.contentLength !== '0') || x.transferEncoding !== undefined;
     const headers = requestHeaders(req.rawHeaders, req.socket.remoteAddress, protoOf(req.socket), x.host ?? '');
     const upstream = request({ ...split(address), method: x.method, path: x.url, headers, agent: this.agent, setHost: false });
     let responded = false;
@@ -113,7 +115,9 @@ export class AppProxy {
       if (x.done || res.destroyed) return upRes.destroy();
       if (out.draining) res.shouldKeepAlive = false;
       const status = upRes.statusCode ?? 502;
-      res.writeHead(status, upRes.statusMessage, responseHeaders(upRes.rawHeaders));
+      // HTTP/2 has no reason phrase.
+      if (h2 !== undefined) res.writeHead(status, responseHeaders(upRes.rawHeaders));
+      else res.writeHead(status, upRes.statusMessage, responseHeaders(upRes.rawHeaders));
       let bytes = 0;
       upRes.on('data', (chunk: Buffer) => (bytes += chunk.length));
       upRes.once('end', () => {

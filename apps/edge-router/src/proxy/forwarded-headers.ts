@@ -35,7 +35,8 @@ function keep(name: string, named: Set<string> | undefined, request: boolean): b
 /**
  * The request headers an instance gets, as a flat `rawHeaders`-style list: the client's minus
  * hop-by-hop ones (and those its `Connection` names), `X-Forwarded-For` with the peer appended,
- * `X-Forwarded-Proto` and `-Host` set by the edge. A WebSocket handshake keeps
+ * `X-Forwarded-Proto` and `-Host` set by the edge; an HTTP/2 request's pseudo-headers become
+ * HTTP/1.1's (`:authority` → `Host`; method and path are the request line). A WebSocket handshake keeps
  * `Connection: Upgrade` and its `Upgrade` header.
  */
 export function requestHeaders(raw: readonly string[], peer: string | undefined, proto: 'http' | 'https', host: string, websocket = false): string[] {
@@ -43,8 +44,16 @@ export function requestHeaders(raw: readonly string[], peer: string | undefined,
   const out: string[] = [];
   let forwardedFor: string | undefined;
   let upgrade: string | undefined;
+  let authority: string | undefined;
+  let hasHost = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
+    // HTTP/2 pseudo-headers: the instance speaks HTTP/1.1, where `:authority` is `Host`.
+    if (name.charCodeAt(0) === 0x3a /* : */) {
+      if (name === ':authority') authority = raw[i + 1];
+      continue;
+    }
+    if (name.length === 4 && name.toLowerCase() === 'host') hasHost = true;
     if (name.length === 15 && name.toLowerCase() === 'x-forwarded-for') {
       forwardedFor = forwardedFor === undefined ? raw[i + 1] : `${forwardedFor}, ${raw[i + 1]}`;
       continue;
@@ -52,6 +61,7 @@ export function requestHeaders(raw: readonly string[], peer: string | undefined,
     if (websocket && name.length === 7 && name.toLowerCase() === 'upgrade') upgrade = raw[i + 1];
     if (keep(name, named, true)) out.push(name, raw[i + 1]);
   }
+  if (!hasHost && authority !== undefined) out.unshift('Host', authority);
   const client = peer?.startsWith('::ffff:') ? peer.slice(7) : peer;
   if (client !== undefined) forwardedFor = forwardedFor === undefined ? client : `${forwardedFor}, ${client}`;
   if (forwardedFor !== undefined) out.push('X-Forwarded-For', forwardedFor);
