@@ -31,13 +31,13 @@ class MeDto:
     """ 
         Attributes:
             user (UserDto):
-            team (TeamSummaryDto):
+            team (None | TeamSummaryDto): The acting team (X-DeploySphere-Team, else the first); null without any team
             role (MeDtoRoleType1 | MeDtoRoleType2Type1 | MeDtoRoleType3Type1 | None): Your role in the acting team
             teams (list[TeamWithRoleDto]):
      """
 
     user: UserDto
-    team: TeamSummaryDto
+    team: None | TeamSummaryDto
     role: MeDtoRoleType1 | MeDtoRoleType2Type1 | MeDtoRoleType3Type1 | None
     teams: list[TeamWithRoleDto]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -52,7 +52,11 @@ class MeDto:
         from ..models.user_dto import UserDto # noqa: PLC0415
         user = self.user.to_dict()
 
-        team = self.team.to_dict()
+        team: dict[str, Any] | None
+        if isinstance(self.team, TeamSummaryDto):
+            team = self.team.to_dict()
+        else:
+            team = self.team
 
         role: None | str
         if isinstance(self.role, MeDtoRoleType1):
@@ -96,9 +100,22 @@ class MeDto:
 
 
 
-        team = TeamSummaryDto.from_dict(d.pop("team"))
+        def _parse_team(data: object) -> None | TeamSummaryDto:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                team_type_0 = TeamSummaryDto.from_dict(data)
 
 
+
+                return team_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TeamSummaryDto, data)
+
+        team = _parse_team(d.pop("team"))
 
 
         def _parse_role(data: object) -> MeDtoRoleType1 | MeDtoRoleType2Type1 | MeDtoRoleType3Type1 | None:
