@@ -110,7 +110,7 @@ describe('distributed mode: the orchestrator is killed during a build', () => {
       // Another instance recovered it, and the log says which took it over from which.
       expect(lines.filter((l) => l.message.startsWith('The orchestrator restarted during this build'))).toHaveLength(0);
       expect(
-        lines.filter((l) => l.message === `Orchestrator ${first.env.ORCHESTRATOR_INSTANCE_ID} stopped during this build; orchestrator ${second.env.ORCHESTRATOR_INSTANCE_ID} took it over, found the build again and followed it to its end`),
+        lines.filter((l) => l.message === `Orchestrator ${first.env.ORCHESTRATOR_INSTANCE_ID} stopped during this build; orchestrator ${second.env.ORCHESTRATOR_INSTANCE_ID} took it over; it was found again and followed to its end`),
       ).toHaveLength(1);
 
       // And it is live.

@@ -37,8 +37,8 @@ interface ImageTarget {
 
 /** The build log's line about a build followed to its end by an orchestrator other than the one that started it. */
 export function recoveryNote(previousOwner: string | null, instanceId: string): string {
-  if (previousOwner === instanceId) return `The orchestrator restarted during this build (instance ${instanceId}); it found the build again and followed it to its end`;
-  return `Orchestrator ${previousOwner ?? '(unknown)'} stopped during this build; orchestrator ${instanceId} took it over, found the build again and followed it to its end`;
+  if (previousOwner === instanceId) return `The orchestrator restarted during this build (instance ${instanceId}); it was found again and followed to its end`;
+  return `Orchestrator ${previousOwner ?? '(unknown)'} stopped during this build; orchestrator ${instanceId} took it over; it was found again and followed to its end`;
 }
 
 /** runner_ref of an image build (the engine's build API: nothing to reattach to). */
