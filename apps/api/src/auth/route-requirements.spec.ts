@@ -75,6 +75,9 @@ describe('every API route declares who may call it', () => {
     expect(publicRoutes).toEqual(
       [
         'GET /healthz',
+        'GET /livez',
+        // Open unless METRICS_TOKEN is set, which the endpoint checks itself (docs/operations.md).
+        'GET /metrics',
         'GET /readyz',
         'GET /v1/auth/invitations/:token',
         'GET /v1/auth/setup',

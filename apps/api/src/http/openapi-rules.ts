@@ -14,8 +14,8 @@ const isRef = (o: unknown): o is ReferenceObject => typeof o === 'object' && o !
  *  - every request string without a pattern of its own refuses C0 control characters, and a
  *    request object any field it does not list, as the validation pipe does (input-rules.ts);
  *  - a nullable enum lists `null` among its values;
- *  - a nullable object reference is `oneOf: [$ref]`: beside `allOf` (what Nest writes) generators
- *    and validators ignore `nullable`, and the Python SDK refused a null `promotion`.
+ *  - a nullable object reference in a response is `oneOf: [$ref]`: beside `allOf` (what Nest
+ *    writes) generators and validators ignore `nullable`, and the Python SDK refused a null `promotion`.
  */
 export function applyDocumentRules(document: OpenAPIObject, rawBodyPaths: string[]): OpenAPIObject {
   const requestSchemas = new Set<string>();
@@ -46,11 +46,12 @@ export function applyDocumentRules(document: OpenAPIObject, rawBodyPaths: string
       restrictStrings(property);
     }
   }
-  for (const schema of Object.values(document.components?.schemas ?? {})) {
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
     if (isRef(schema)) continue;
     for (const property of Object.values(schema.properties ?? {})) {
       nullableEnum(property);
-      nullableReference(property);
+      // Requests keep `type: object` with `allOf`: their fields are typed and closed (api-input e2e).
+      if (!requestSchemas.has(name)) nullableReference(property);
     }
   }
   return document;

@@ -28,14 +28,14 @@ class SetProjectGitRequestDto:
         Attributes:
             repository_url (None | str | Unset):  Example: https://git.example.com/acme/site.git.
             production_branch (str | Unset): Pushes to this branch deploy to production Example: main.
-            credential (GitCredentialRequestDto | None | Unset): HTTPS credential of a private repository; null removes it
+            credential (GitCredentialRequestDto | Unset):
             webhook_secret (None | str | Unset): Secret shared with the git host to sign webhook deliveries (e.g. `openssl
                 rand -hex 32`); null disables the webhook
      """
 
     repository_url: None | str | Unset = UNSET
     production_branch: str | Unset = UNSET
-    credential: GitCredentialRequestDto | None | Unset = UNSET
+    credential: GitCredentialRequestDto | Unset = UNSET
     webhook_secret: None | str | Unset = UNSET
 
 
@@ -52,13 +52,9 @@ class SetProjectGitRequestDto:
 
         production_branch = self.production_branch
 
-        credential: dict[str, Any] | None | Unset
-        if isinstance(self.credential, Unset):
-            credential = UNSET
-        elif isinstance(self.credential, GitCredentialRequestDto):
+        credential: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.credential, Unset):
             credential = self.credential.to_dict()
-        else:
-            credential = self.credential
 
         webhook_secret: None | str | Unset
         if isinstance(self.webhook_secret, Unset):
@@ -100,24 +96,14 @@ class SetProjectGitRequestDto:
 
         production_branch = d.pop("productionBranch", UNSET)
 
-        def _parse_credential(data: object) -> GitCredentialRequestDto | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                credential_type_0 = GitCredentialRequestDto.from_dict(data)
+        _credential = d.pop("credential", UNSET)
+        credential: GitCredentialRequestDto | Unset
+        if isinstance(_credential,  Unset):
+            credential = UNSET
+        else:
+            credential = GitCredentialRequestDto.from_dict(_credential)
 
 
-
-                return credential_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(GitCredentialRequestDto | None | Unset, data)
-
-        credential = _parse_credential(d.pop("credential", UNSET))
 
 
         def _parse_webhook_secret(data: object) -> None | str | Unset:
