@@ -2,12 +2,13 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { Global, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { newId, previewLabel } from '@deploysphere/common';
+import { newId, previewLabel, SECRET_BOX, SecretBox } from '@deploysphere/common';
 import { DeploySphereConfigModule } from '@deploysphere/config';
 import { PrismaService } from '@deploysphere/database';
 import { InMemoryTransport, MESSAGE_TRANSPORT, MessagingModule } from '@deploysphere/messaging';
 import { ARTIFACT_STORE, FsArtifactStore } from '@deploysphere/storage';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@deploysphere/testing';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -77,8 +78,10 @@ describe.each(testDatabaseKinds())('edge router over %s, fs artifacts, route eve
       providers: [
         { provide: PrismaService, useValue: db.prisma },
         { provide: ARTIFACT_STORE, useValue: store },
+        // Opens the certificates' sealed keys (none here).
+        { provide: SECRET_BOX, useValue: new SecretBox(randomBytes(32)) },
       ],
-      exports: [PrismaService, ARTIFACT_STORE],
+      exports: [PrismaService, ARTIFACT_STORE, SECRET_BOX],
     })
     class InfrastructureModule {}
 
